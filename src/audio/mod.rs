@@ -1,0 +1,3 @@
+//! Audio files: writing results safely and reading clips back.
+
+pub mod wav;

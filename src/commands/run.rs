@@ -1,0 +1,104 @@
+//! `voxdeck run`: one job, headless, with progress on stderr and a report on disk.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use anyhow::Context;
+use voxdeck::engine::events::EngineEvent;
+use voxdeck::engine::pool::{Engine, EngineOptions};
+use voxdeck::report::{self, RunSettings};
+
+use super::progress::ProgressView;
+use super::{prepare, Finished};
+use crate::cli::{RunArgs, RuntimeArgs};
+
+/// Set by SIGINT/SIGTERM: the run is cancelled cleanly instead of killed.
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+extern "C" fn on_signal(_: libc::c_int) {
+    INTERRUPTED.store(true, Ordering::SeqCst);
+}
+
+pub fn execute(args: RunArgs, runtime_args: &RuntimeArgs) -> anyhow::Result<Finished> {
+    let prepared = prepare(&args.job, runtime_args.ort_lib.as_deref())?;
+    let job = &prepared.job;
+    let workers = args.workers.or(job.workers).unwrap_or_else(|| job.default_workers());
+    if !(1..=64).contains(&workers) {
+        anyhow::bail!("--workers {workers} is out of range: use 1 to 64");
+    }
+    let options = EngineOptions {
+        workers,
+        mode: args.mode.unwrap_or(job.mode),
+        device: args.device.unwrap_or(job.device),
+        intra_threads: args.intra_threads.or(job.intra_threads),
+        share_prepacked: true,
+    };
+    let out_dir = args.out.clone().or_else(|| job.output_dir.clone()).unwrap_or_else(|| PathBuf::from("out").join(&job.name));
+    std::fs::create_dir_all(&out_dir).with_context(|| format!("cannot create output folder {}", out_dir.display()))?;
+    let preload: Vec<_> = prepared.plan.models.clone().into_iter().collect();
+    let engine = Engine::start(prepared.runtime.clone(), options.clone(), &preload)?;
+    install_signal_handlers();
+
+    let handle = engine.submit(prepared.plan.clone(), out_dir.clone());
+    let mut view = ProgressView::new(&prepared.plan);
+    let mut finished_utterances = 0;
+    loop {
+        if INTERRUPTED.load(Ordering::SeqCst) {
+            handle.cancel();
+        }
+        match handle.events.recv_timeout(Duration::from_millis(100)) {
+            Ok(Some(event)) => {
+                if let EngineEvent::Progress(_) = &event {
+                    finished_utterances += 1;
+                    if args.cancel_after.is_some_and(|n| finished_utterances >= n) {
+                        handle.cancel();
+                    }
+                }
+                view.apply(&event);
+            }
+            Ok(None) => break,
+            Err(()) => view.tick(),
+        }
+    }
+    let outcome = handle.wait();
+    view.finish();
+
+    let runtime = engine.runtime();
+    let settings = RunSettings {
+        job: job.name.clone(),
+        mode: options.mode.name().to_string(),
+        workers,
+        intra_threads: engine.intra_threads(),
+        device: options.device.to_string(),
+        ort_library: runtime.info.library.clone(),
+        ort_version: runtime.info.version.clone(),
+        espeak_version: super::espeak_version(),
+    };
+    let report = report::build(settings, &prepared.plan, &outcome);
+    let report_path = out_dir.join("report.json");
+    report::write(&report, &report_path).with_context(|| format!("cannot write {}", report_path.display()))?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    }
+    eprintln!(
+        "{} of {} languages done in {:.2} s wall, {:.2} s synthesis (speedup {:.2}x, {} workers, {}); report: {}",
+        report.totals.languages_done,
+        report.languages.len(),
+        report.totals.wall_seconds,
+        report.totals.synthesis_seconds,
+        report.totals.speedup,
+        workers,
+        options.mode.name(),
+        report_path.display()
+    );
+    Ok(if outcome.all_done() { Finished::AllDone } else { Finished::SomeFailed })
+}
+
+fn install_signal_handlers() {
+    // SAFETY: the handler only stores to an atomic, which is async-signal-safe.
+    unsafe {
+        libc::signal(libc::SIGINT, on_signal as *const () as libc::sighandler_t);
+        libc::signal(libc::SIGTERM, on_signal as *const () as libc::sighandler_t);
+    }
+}

@@ -1,0 +1,64 @@
+//! `voxdeck voices`: which models are installed, the languages they speak, their voices.
+
+use serde::Serialize;
+use voxdeck::assets::Assets;
+use voxdeck::engine::languages::LANGUAGES;
+use voxdeck::engine::piper::PiperVoice;
+
+use super::Finished;
+use crate::cli::VoicesArgs;
+
+#[derive(Serialize)]
+struct LanguageVoices {
+    code: &'static str,
+    name: &'static str,
+    model: &'static str,
+    default_voice: String,
+    trained: bool,
+    voices: Vec<String>,
+}
+
+pub fn execute(args: VoicesArgs) -> anyhow::Result<Finished> {
+    let assets = Assets::locate();
+    let kokoro = assets.kokoro_voice_names();
+    let mut rows = Vec::new();
+    for language in LANGUAGES {
+        let own: Vec<String> = kokoro.iter().filter(|v| v.starts_with(language.kokoro_voice_prefix)).cloned().collect();
+        rows.push(LanguageVoices {
+            code: language.code,
+            name: language.name,
+            model: "kokoro",
+            default_voice: language.kokoro_default_voice.to_string(),
+            trained: language.kokoro_trained,
+            voices: if language.kokoro_trained { own } else { kokoro.clone() },
+        });
+    }
+    let dir = assets.path(voxdeck::assets::PIPER_DIR);
+    for name in assets.piper_voice_names() {
+        let Ok(voice) = PiperVoice::load(&dir, &name) else { continue };
+        let espeak = voice.config.espeak.voice.clone();
+        if let Some(language) = LANGUAGES.iter().find(|l| l.espeak_voice == espeak || l.code == espeak) {
+            rows.push(LanguageVoices {
+                code: language.code,
+                name: language.name,
+                model: "piper",
+                default_voice: name.clone(),
+                trained: true,
+                voices: vec![name],
+            });
+        }
+    }
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&rows)?);
+        return Ok(Finished::AllDone);
+    }
+    if kokoro.is_empty() {
+        println!("no Kokoro voices in {}: run scripts/setup", assets.root.display());
+    }
+    for row in &rows {
+        let note = if row.trained { "" } else { " (model not trained for this language)" };
+        println!("{:<6} {:<20} {:<7} default {:<18}{}", row.code, row.name, row.model, row.default_voice, note);
+        println!("       voices: {}", row.voices.join(", "));
+    }
+    Ok(Finished::AllDone)
+}

@@ -1,0 +1,282 @@
+//! Turns a job into work: each language's text split into utterances under the model's
+//! token limit, with phonemes and token ids, and the model and voice it will use. A
+//! language that cannot be prepared fails on its own; a job that cannot run at all
+//! (missing model files, unknown voice) is a `PlanError`.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use super::kokoro::{self, KokoroFiles, VoicePack, Vocab};
+use super::languages::{self, Language, ModelKind};
+use super::phonemize;
+use super::piper::PiperVoice;
+use super::text;
+use crate::assets::{self, Assets};
+use crate::job::{JobSpec, LanguageJob};
+
+/// Which model file a session is opened from: sessions are keyed by it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+pub enum ModelId {
+    Kokoro,
+    Piper(String),
+}
+
+impl std::fmt::Display for ModelId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ModelId::Kokoro => f.write_str("kokoro-82m-v1.0-int8"),
+            ModelId::Piper(name) => write!(f, "piper:{name}"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Utterance {
+    pub text: String,
+    pub phonemes: String,
+    pub token_ids: Vec<i64>,
+    /// Phoneme characters the model has no id for (dropped).
+    pub skipped: Vec<char>,
+}
+
+/// The voice data a unit of work needs besides its tokens.
+#[derive(Debug, Clone)]
+pub enum VoiceData {
+    Kokoro(Arc<VoicePack>),
+    Piper(Arc<PiperVoice>),
+}
+
+#[derive(Debug, Clone)]
+pub struct LanguagePlan {
+    pub code: String,
+    pub text: String,
+    pub model: ModelId,
+    pub voice: String,
+    pub voice_data: VoiceData,
+    pub speed: f32,
+    pub sample_rate: u32,
+    pub utterances: Vec<Utterance>,
+    pub warnings: Vec<String>,
+}
+
+/// A language that failed before synthesis (G2P found nothing to say, voice file missing).
+#[derive(Debug, Clone)]
+pub struct PlanFailure {
+    pub code: String,
+    pub text: String,
+    pub model: ModelId,
+    pub voice: String,
+    pub error: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub languages: Vec<Result<LanguagePlan, PlanFailure>>,
+    /// Model files to open, per model.
+    pub models: BTreeMap<ModelId, PathBuf>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PlanError {
+    #[error("unknown {model} voice `{voice}` for `{code}`: use one of {choices}")]
+    UnknownVoice { code: String, model: &'static str, voice: String, choices: String },
+    #[error("no Piper voice for `{code}` in {dir}: drop a <name>.onnx and <name>.onnx.json there (see README), or use model = \"kokoro\"")]
+    NoPiperVoice { code: String, dir: PathBuf },
+    #[error(transparent)]
+    Model(#[from] super::ModelError),
+}
+
+/// Prepares a job against the assets on disk.
+pub fn plan(job: &JobSpec, assets: &Assets) -> Result<Plan, PlanError> {
+    let mut models = BTreeMap::new();
+    let mut kokoro_vocab = None;
+    let mut languages_out = Vec::new();
+    for lang_job in &job.languages {
+        let language = languages::find(&lang_job.code).expect("job validation admits only known languages");
+        let prepared = match lang_job.model {
+            ModelKind::Kokoro => {
+                let files = kokoro_files(assets)?;
+                if kokoro_vocab.is_none() {
+                    kokoro_vocab = Some(Vocab::load(&files.vocab)?);
+                }
+                models.insert(ModelId::Kokoro, files.model.clone());
+                plan_kokoro(language, lang_job, kokoro_vocab.as_ref().unwrap(), &files, assets)?
+            }
+            ModelKind::Piper => {
+                let voice = resolve_piper_voice(language, lang_job, assets)?;
+                models.insert(ModelId::Piper(voice.name.clone()), voice.model.clone());
+                plan_piper(language, lang_job, voice)
+            }
+        };
+        languages_out.push(prepared);
+    }
+    Ok(Plan { languages: languages_out, models })
+}
+
+fn kokoro_files(assets: &Assets) -> Result<KokoroFiles, super::ModelError> {
+    let files = KokoroFiles {
+        model: assets.path(assets::KOKORO_MODEL),
+        vocab: assets.path(assets::KOKORO_VOCAB),
+        voices_dir: assets.path(assets::KOKORO_VOICES),
+    };
+    for path in [&files.model, &files.vocab] {
+        if !path.exists() {
+            return Err(super::ModelError::missing(path, std::io::ErrorKind::NotFound.into()));
+        }
+    }
+    Ok(files)
+}
+
+/// Voice names the manifest pins, plus any present on disk.
+fn known_kokoro_voices(assets: &Assets) -> Vec<String> {
+    let prefix = format!("{}/", assets::KOKORO_VOICES);
+    let mut names: Vec<String> = assets::manifest()
+        .into_iter()
+        .filter_map(|e| e.path.strip_prefix(&prefix).and_then(|n| n.strip_suffix(".bin")).map(str::to_string))
+        .chain(assets.kokoro_voice_names())
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+fn plan_kokoro(
+    language: &Language,
+    job: &LanguageJob,
+    vocab: &Vocab,
+    files: &KokoroFiles,
+    assets: &Assets,
+) -> Result<Result<LanguagePlan, PlanFailure>, PlanError> {
+    let voice = job.voice.clone().unwrap_or_else(|| language.kokoro_default_voice.to_string());
+    let known = known_kokoro_voices(assets);
+    if !known.contains(&voice) {
+        let own: Vec<_> = known.iter().filter(|v| v.starts_with(language.kokoro_voice_prefix)).cloned().collect();
+        return Err(PlanError::UnknownVoice {
+            code: job.code.clone(),
+            model: "Kokoro",
+            voice,
+            choices: if own.is_empty() { known.join(", ") } else { own.join(", ") },
+        });
+    }
+    let fail = |error: String| PlanFailure {
+        code: job.code.clone(),
+        text: job.text.clone(),
+        model: ModelId::Kokoro,
+        voice: voice.clone(),
+        error,
+    };
+    let pack = match VoicePack::load(&voice, &files.voices_dir.join(format!("{voice}.bin"))) {
+        Ok(pack) => Arc::new(pack),
+        Err(e) => return Ok(Err(fail(e.to_string()))),
+    };
+    let g2p = |t: &str| phonemize::for_kokoro(language, t);
+    let utterances = match utterances(&job.text, kokoro::MAX_PHONEME_TOKENS, g2p, |p| vocab.tokenize(p).ids.len(), |p| {
+        let t = vocab.tokenize(p);
+        (t.ids, t.skipped)
+    }) {
+        Ok(u) => u,
+        Err(e) => return Ok(Err(fail(e))),
+    };
+    let mut warnings = Vec::new();
+    if !language.kokoro_trained {
+        warnings.push(format!(
+            "Kokoro was not trained on {} ({}): expect an accent; a Piper voice for it can be dropped into the models folder",
+            language.name, language.code
+        ));
+    }
+    Ok(Ok(LanguagePlan {
+        code: job.code.clone(),
+        text: job.text.clone(),
+        model: ModelId::Kokoro,
+        voice,
+        voice_data: VoiceData::Kokoro(pack),
+        speed: job.speed,
+        sample_rate: kokoro::SAMPLE_RATE,
+        utterances,
+        warnings,
+    }))
+}
+
+fn resolve_piper_voice(language: &Language, job: &LanguageJob, assets: &Assets) -> Result<PiperVoice, PlanError> {
+    let dir = assets.path(assets::PIPER_DIR);
+    let present = assets.piper_voice_names();
+    if let Some(name) = &job.voice {
+        if !present.contains(name) {
+            return Err(PlanError::UnknownVoice {
+                code: job.code.clone(),
+                model: "Piper",
+                voice: name.clone(),
+                choices: if present.is_empty() { "(none installed: run scripts/setup)".into() } else { present.join(", ") },
+            });
+        }
+        return Ok(PiperVoice::load(&dir, name)?);
+    }
+    for name in &present {
+        let voice = PiperVoice::load(&dir, name)?;
+        if voice.config.espeak.voice == language.espeak_voice || voice.config.espeak.voice == language.code {
+            return Ok(voice);
+        }
+    }
+    Err(PlanError::NoPiperVoice { code: job.code.clone(), dir })
+}
+
+fn plan_piper(language: &Language, job: &LanguageJob, voice: PiperVoice) -> Result<LanguagePlan, PlanFailure> {
+    let espeak_voice = voice.config.espeak.voice.clone();
+    let voice = Arc::new(voice);
+    let g2p = |t: &str| phonemize::for_piper(&espeak_voice, t);
+    let ids = |p: &str| voice.phoneme_ids(p);
+    // Piper has no hard context limit; long utterances only cost memory, so cap them.
+    let result = utterances(&job.text, 1000, g2p, |p| ids(p).0.len(), ids);
+    let _ = language;
+    match result {
+        Ok(utterances) => Ok(LanguagePlan {
+            code: job.code.clone(),
+            text: job.text.clone(),
+            model: ModelId::Piper(voice.name.clone()),
+            voice: voice.name.clone(),
+            sample_rate: voice.config.audio.sample_rate,
+            voice_data: VoiceData::Piper(voice),
+            speed: job.speed,
+            utterances,
+            warnings: Vec::new(),
+        }),
+        Err(error) => Err(PlanFailure {
+            code: job.code.clone(),
+            text: job.text.clone(),
+            model: ModelId::Piper(voice.name.clone()),
+            voice: voice.name.clone(),
+            error,
+        }),
+    }
+}
+
+/// Sentences, fitted under `limit` tokens, each phonemised and tokenised. Fails when the
+/// text yields nothing the model can say.
+fn utterances(
+    text_in: &str,
+    limit: usize,
+    g2p: impl Fn(&str) -> Result<String, phonemize::G2pError>,
+    count: impl Fn(&str) -> usize,
+    tokenize: impl Fn(&str) -> (Vec<i64>, Vec<char>),
+) -> Result<Vec<Utterance>, String> {
+    let mut out = Vec::new();
+    for sentence in text::split_sentences(text_in) {
+        let mut measure = |t: &str| g2p(t).map(|p| count(&p));
+        let pieces = text::fit_to_limit(&sentence, limit, &mut measure).map_err(|e| e.to_string())?;
+        for piece in pieces {
+            let phonemes = g2p(&piece).map_err(|e| e.to_string())?;
+            let (token_ids, skipped) = tokenize(&phonemes);
+            if phonemes.chars().any(char::is_alphabetic) {
+                out.push(Utterance { text: piece, phonemes, token_ids, skipped });
+            }
+        }
+    }
+    if out.is_empty() {
+        return Err(format!(
+            "nothing to say: the text {:?} has no words espeak-ng can pronounce; give it words in the language",
+            text_in
+        ));
+    }
+    Ok(out)
+}

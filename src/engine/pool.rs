@@ -1,0 +1,253 @@
+//! Worker threads that synthesise utterances. In `pool` mode every worker owns its own
+//! session per model, so N workers really run N inferences at once. In `shared-lock` mode
+//! all workers share one session per model behind a mutex: the baseline that shows what
+//! a single locked model costs.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+
+use ort::session::builder::PrepackedWeights;
+use ort::session::Session;
+
+use super::events::{self, EventReceiver};
+use super::plan::{ModelId, Plan};
+use super::run::{RunOutcome, RunState};
+use super::runtime::{Placement, Runtime, RuntimeError, SessionOptions};
+use crate::job::{Device, Mode};
+
+#[derive(Debug, Clone)]
+pub struct EngineOptions {
+    pub workers: usize,
+    pub mode: Mode,
+    pub device: Device,
+    /// ORT intra-op threads per session; default max(1, cores / workers).
+    pub intra_threads: Option<usize>,
+    /// Share packed weights between the workers' sessions (pool mode).
+    pub share_prepacked: bool,
+}
+
+/// An open session and what it really runs on.
+pub struct OpenSession {
+    pub session: Session,
+    pub placement: Placement,
+    /// Why CUDA was not used under `--device auto`, if it was not.
+    pub fallback: Option<String>,
+}
+
+type SharedSession = Arc<Mutex<OpenSession>>;
+
+/// Where a worker gets its sessions from.
+pub(crate) enum Sessions {
+    Owned(HashMap<ModelId, OpenSession>),
+    Shared(Arc<Mutex<HashMap<ModelId, SharedSession>>>),
+}
+
+pub(crate) struct SessionFactory {
+    runtime: Arc<Runtime>,
+    options: SessionOptions,
+}
+
+impl SessionFactory {
+    pub(crate) fn open(&self, path: &std::path::Path) -> Result<OpenSession, RuntimeError> {
+        let (session, placement, fallback) = self.runtime.open(path, &self.options)?;
+        Ok(OpenSession { session, placement, fallback })
+    }
+}
+
+impl Sessions {
+    /// Runs `f` with the session for `model`, opening it first if needed. In shared mode
+    /// the session's mutex is held for the whole call: that is the point of the baseline.
+    pub(crate) fn with<T>(
+        &mut self,
+        model: &ModelId,
+        path: &std::path::Path,
+        factory: &SessionFactory,
+        f: impl FnOnce(&mut OpenSession) -> T,
+    ) -> Result<T, RuntimeError> {
+        match self {
+            Sessions::Owned(map) => {
+                if !map.contains_key(model) {
+                    map.insert(model.clone(), factory.open(path)?);
+                }
+                Ok(f(map.get_mut(model).expect("inserted above")))
+            }
+            Sessions::Shared(map) => {
+                let shared = {
+                    let mut map = map.lock().unwrap_or_else(|p| p.into_inner());
+                    match map.get(model) {
+                        Some(s) => s.clone(),
+                        None => {
+                            let s = Arc::new(Mutex::new(factory.open(path)?));
+                            map.insert(model.clone(), s.clone());
+                            s
+                        }
+                    }
+                };
+                let mut guard = shared.lock().unwrap_or_else(|p| p.into_inner());
+                Ok(f(&mut guard))
+            }
+        }
+    }
+}
+
+/// A running set of workers, ready to take runs one after another with warm sessions.
+pub struct Engine {
+    options: EngineOptions,
+    intra_threads: usize,
+    senders: Vec<mpsc::Sender<Arc<RunState>>>,
+    handles: Vec<JoinHandle<()>>,
+    runtime: Arc<Runtime>,
+}
+
+/// A submitted run: its event stream and its cancel switch.
+pub struct RunHandle {
+    pub events: EventReceiver,
+    cancel: Arc<AtomicBool>,
+    state: Arc<RunState>,
+}
+
+impl RunHandle {
+    /// Stops the run: utterances in flight finish, the rest are dropped, and languages
+    /// left unfinished get no output file.
+    pub fn cancel(&self) {
+        self.cancel.store(true, Ordering::SeqCst);
+    }
+
+    pub fn cancel_flag(&self) -> Arc<AtomicBool> {
+        self.cancel.clone()
+    }
+
+    /// Blocks until every worker has finished with this run.
+    pub fn wait(&self) -> RunOutcome {
+        self.state.wait()
+    }
+}
+
+pub fn default_intra_threads(workers: usize) -> usize {
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    (cores / workers.max(1)).max(1)
+}
+
+impl Engine {
+    /// Starts `options.workers` threads and opens `preload` models in each (pool) or once
+    /// (shared-lock) before returning, so timing a run never includes model loading.
+    pub fn start(
+        runtime: Arc<Runtime>,
+        options: EngineOptions,
+        preload: &[(ModelId, PathBuf)],
+    ) -> Result<Engine, RuntimeError> {
+        let workers = options.workers.max(1);
+        let intra_threads = options.intra_threads.unwrap_or_else(|| default_intra_threads(workers));
+        let prepacked = (options.share_prepacked && options.mode == Mode::Pool).then(PrepackedWeights::new);
+        let factory = Arc::new(SessionFactory {
+            runtime: runtime.clone(),
+            options: SessionOptions { device: options.device, intra_threads, prepacked },
+        });
+        let shared = Arc::new(Mutex::new(HashMap::new()));
+        if options.mode == Mode::SharedLock {
+            let mut map = shared.lock().unwrap_or_else(|p| p.into_inner());
+            for (model, path) in preload {
+                map.insert(model.clone(), Arc::new(Mutex::new(factory.open(path)?)));
+            }
+        }
+        let (ready_tx, ready_rx) = mpsc::channel();
+        let mut senders = Vec::new();
+        let mut handles = Vec::new();
+        for index in 0..workers {
+            let (tx, rx) = mpsc::channel::<Arc<RunState>>();
+            let factory = factory.clone();
+            let ready_tx = ready_tx.clone();
+            let preload = preload.to_vec();
+            let sessions = match options.mode {
+                Mode::Pool => None,
+                Mode::SharedLock => Some(shared.clone()),
+            };
+            let handle = std::thread::Builder::new()
+                .name(format!("voxdeck-worker-{index}"))
+                .spawn(move || {
+                    let mut sessions = match sessions {
+                        Some(shared) => Sessions::Shared(shared),
+                        None => {
+                            let mut own = HashMap::new();
+                            for (model, path) in &preload {
+                                match factory.open(path) {
+                                    Ok(s) => {
+                                        own.insert(model.clone(), s);
+                                    }
+                                    Err(e) => {
+                                        let _ = ready_tx.send(Err(e));
+                                        return;
+                                    }
+                                }
+                            }
+                            Sessions::Owned(own)
+                        }
+                    };
+                    let _ = ready_tx.send(Ok(()));
+                    drop(ready_tx);
+                    while let Ok(run) = rx.recv() {
+                        run.work(&mut sessions, &factory);
+                    }
+                })
+                .expect("spawning a worker thread");
+            senders.push(tx);
+            handles.push(handle);
+        }
+        drop(ready_tx);
+        let mut engine = Engine { options, intra_threads, senders, handles, runtime };
+        for _ in 0..workers {
+            match ready_rx.recv() {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => {
+                    engine.shutdown();
+                    return Err(e);
+                }
+                Err(_) => break,
+            }
+        }
+        Ok(engine)
+    }
+
+    pub fn options(&self) -> &EngineOptions {
+        &self.options
+    }
+
+    pub fn intra_threads(&self) -> usize {
+        self.intra_threads
+    }
+
+    pub fn runtime(&self) -> &Arc<Runtime> {
+        &self.runtime
+    }
+
+    /// Queues a planned job; results are written under `out_dir` as `<lang>.wav`.
+    pub fn submit(&self, plan: Plan, out_dir: PathBuf) -> RunHandle {
+        let (tx, rx) = events::channel();
+        let cancel = Arc::new(AtomicBool::new(false));
+        let state = Arc::new(RunState::new(plan, out_dir, tx, cancel.clone(), self.senders.len()));
+        state.announce();
+        for sender in &self.senders {
+            if sender.send(state.clone()).is_err() {
+                state.worker_lost();
+            }
+        }
+        RunHandle { events: rx, cancel, state }
+    }
+
+    fn shutdown(&mut self) {
+        self.senders.clear();
+        for handle in self.handles.drain(..) {
+            let _ = handle.join();
+        }
+    }
+}
+
+impl Drop for Engine {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}

@@ -1,0 +1,377 @@
+//! One submitted run: the queue of utterances, each language's state machine
+//! (queued -> running -> done | failed | cancelled), assembly of finished languages into
+//! WAV files, and the outcome the report is built from.
+
+use std::collections::VecDeque;
+use std::panic::AssertUnwindSafe;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+use super::events::{EngineEvent, EventSender, Progress};
+use super::plan::{LanguagePlan, Plan, PlanFailure, VoiceData};
+use super::pool::{SessionFactory, Sessions};
+use super::{kokoro, piper};
+use crate::audio::wav::{self, Clip};
+
+/// Silence put between sentences when a language's utterances are joined.
+const SENTENCE_PAUSE_SECONDS: f64 = 0.2;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    Queued,
+    Running,
+    Done,
+    Failed,
+    Cancelled,
+}
+
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct UtteranceTiming {
+    pub audio_seconds: f64,
+    /// Time inside the ORT `run()` call.
+    pub synthesis_seconds: f64,
+}
+
+/// How one language ended.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct LanguageOutcome {
+    pub code: String,
+    pub status: Status,
+    pub error: Option<String>,
+    pub output: Option<PathBuf>,
+    pub execution_provider: Option<String>,
+    pub nodes_per_provider: std::collections::BTreeMap<String, usize>,
+    pub cuda_fallback: Option<String>,
+    pub utterances: Vec<UtteranceTiming>,
+    pub audio_seconds: f64,
+    pub synthesis_seconds: f64,
+    pub elapsed_seconds: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct RunOutcome {
+    pub languages: Vec<LanguageOutcome>,
+    pub wall_seconds: f64,
+    pub cancelled: bool,
+}
+
+impl RunOutcome {
+    pub fn synthesis_seconds(&self) -> f64 {
+        self.languages.iter().map(|l| l.synthesis_seconds).sum()
+    }
+
+    pub fn audio_seconds(&self) -> f64 {
+        self.languages.iter().map(|l| l.audio_seconds).sum()
+    }
+
+    pub fn all_done(&self) -> bool {
+        self.languages.iter().all(|l| l.status == Status::Done)
+    }
+}
+
+struct Unit {
+    language: usize,
+    utterance: usize,
+}
+
+struct LanguageState {
+    plan: Option<LanguagePlan>,
+    audio: Vec<Option<Vec<f32>>>,
+    done: usize,
+    started: Option<Instant>,
+    outcome: LanguageOutcome,
+}
+
+pub(crate) struct RunState {
+    queue: Mutex<VecDeque<Unit>>,
+    languages: Vec<Mutex<LanguageState>>,
+    models: std::collections::BTreeMap<super::plan::ModelId, PathBuf>,
+    out_dir: PathBuf,
+    events: EventSender,
+    cancel: Arc<AtomicBool>,
+    started: Instant,
+    workers_left: Mutex<usize>,
+    finished: Condvar,
+    outcome: Mutex<Option<RunOutcome>>,
+}
+
+impl RunState {
+    pub(crate) fn new(
+        plan: Plan,
+        out_dir: PathBuf,
+        events: EventSender,
+        cancel: Arc<AtomicBool>,
+        workers: usize,
+    ) -> RunState {
+        let languages: Vec<LanguageState> = plan.languages.into_iter().map(LanguageState::new).collect();
+        let queue = schedule(&languages);
+        RunState {
+            queue: Mutex::new(queue),
+            languages: languages.into_iter().map(Mutex::new).collect(),
+            models: plan.models,
+            out_dir,
+            events,
+            cancel,
+            started: Instant::now(),
+            workers_left: Mutex::new(workers),
+            finished: Condvar::new(),
+            outcome: Mutex::new(None),
+        }
+    }
+
+    /// Tells the reader what is about to happen, and which languages already failed.
+    pub(crate) fn announce(&self) {
+        for lang in &self.languages {
+            let lang = lock(lang);
+            match &lang.plan {
+                Some(plan) => self.events.send(EngineEvent::Started {
+                    language: plan.code.clone(),
+                    model: match plan.model {
+                        super::plan::ModelId::Kokoro => super::languages::ModelKind::Kokoro,
+                        super::plan::ModelId::Piper(_) => super::languages::ModelKind::Piper,
+                    },
+                    voice: plan.voice.clone(),
+                    sentences_total: plan.utterances.len(),
+                }),
+                None => self.events.send(EngineEvent::LanguageFailed {
+                    language: lang.outcome.code.clone(),
+                    error: lang.outcome.error.clone().unwrap_or_default(),
+                }),
+            }
+        }
+    }
+
+    /// A worker's share of the run: take units until none are left or the run is cancelled.
+    pub(crate) fn work(&self, sessions: &mut Sessions, factory: &SessionFactory) {
+        while let Some(unit) = self.next_unit() {
+            self.process(unit, sessions, factory);
+        }
+        self.worker_lost();
+    }
+
+    fn next_unit(&self) -> Option<Unit> {
+        let mut queue = lock(&self.queue);
+        if self.cancel.load(Ordering::SeqCst) {
+            queue.clear();
+            return None;
+        }
+        queue.pop_front()
+    }
+
+    fn process(&self, unit: Unit, sessions: &mut Sessions, factory: &SessionFactory) {
+        let (plan_model, tokens, voice, speed) = {
+            let mut lang = lock(&self.languages[unit.language]);
+            if lang.outcome.status == Status::Failed {
+                return;
+            }
+            lang.outcome.status = Status::Running;
+            lang.started.get_or_insert_with(Instant::now);
+            let plan = lang.plan.as_ref().expect("queued languages have a plan");
+            (plan.model.clone(), plan.utterances[unit.utterance].token_ids.clone(), plan.voice_data.clone(), plan.speed)
+        };
+        let path = self.models.get(&plan_model).cloned().unwrap_or_default();
+        let result = sessions.with(&plan_model, &path, factory, |open| {
+            let started = Instant::now();
+            let audio = std::panic::catch_unwind(AssertUnwindSafe(|| match &voice {
+                VoiceData::Kokoro(pack) => {
+                    kokoro::synthesize(&mut open.session, &tokens, pack.style_for(tokens.len()), speed)
+                }
+                VoiceData::Piper(voice) => piper::synthesize(&mut open.session, &voice.config, &tokens, speed),
+            }));
+            let seconds = started.elapsed().as_secs_f64();
+            let audio = match audio {
+                Ok(Ok(samples)) => Ok(samples),
+                Ok(Err(e)) => Err(format!("ONNX Runtime failed on sentence {}: {e}", unit.utterance + 1)),
+                Err(panic) => Err(format!("synthesis panicked on sentence {}: {}", unit.utterance + 1, panic_text(&panic))),
+            };
+            (audio, seconds, open.placement.clone(), open.fallback.clone())
+        });
+        match result {
+            Ok((Ok(samples), seconds, placement, fallback)) => {
+                self.record(unit, samples, seconds, placement, fallback);
+            }
+            Ok((Err(error), ..)) => self.fail(unit.language, error),
+            Err(e) => self.fail(unit.language, e.to_string()),
+        }
+    }
+
+    fn record(
+        &self,
+        unit: Unit,
+        samples: Vec<f32>,
+        seconds: f64,
+        placement: super::runtime::Placement,
+        fallback: Option<String>,
+    ) {
+        let mut lang = lock(&self.languages[unit.language]);
+        if lang.outcome.status == Status::Failed {
+            return;
+        }
+        let rate = lang.plan.as_ref().map(|p| p.sample_rate).unwrap_or(1) as f64;
+        let timing = UtteranceTiming { audio_seconds: samples.len() as f64 / rate, synthesis_seconds: seconds };
+        lang.outcome.audio_seconds += timing.audio_seconds;
+        lang.outcome.synthesis_seconds += timing.synthesis_seconds;
+        lang.outcome.utterances[unit.utterance] = timing;
+        lang.outcome.execution_provider = Some(placement.provider);
+        lang.outcome.nodes_per_provider = placement.nodes_per_provider;
+        lang.outcome.cuda_fallback = fallback;
+        lang.audio[unit.utterance] = Some(samples);
+        lang.done += 1;
+        let elapsed = lang.started.map(|s| s.elapsed().as_secs_f64()).unwrap_or_default();
+        lang.outcome.elapsed_seconds = elapsed;
+        let total = lang.audio.len();
+        self.events.send(EngineEvent::Progress(Progress {
+            language: lang.outcome.code.clone(),
+            sentences_done: lang.done,
+            sentences_total: total,
+            audio_seconds: lang.outcome.audio_seconds,
+            elapsed_seconds: elapsed,
+            rtf: lang.outcome.synthesis_seconds / lang.outcome.audio_seconds.max(1e-9),
+        }));
+        if lang.done == total {
+            self.finish_language(&mut lang);
+        }
+    }
+
+    /// Joins a complete language's utterances and writes `<out>/<code>.wav` (temp, rename).
+    fn finish_language(&self, lang: &mut LanguageState) {
+        let rate = lang.plan.as_ref().map(|p| p.sample_rate).unwrap_or(24_000);
+        let pause = vec![0.0f32; (SENTENCE_PAUSE_SECONDS * rate as f64) as usize];
+        let mut samples = Vec::new();
+        for (i, part) in lang.audio.iter_mut().enumerate() {
+            if i > 0 {
+                samples.extend_from_slice(&pause);
+            }
+            samples.extend(part.take().unwrap_or_default());
+        }
+        let dest = self.out_dir.join(format!("{}.wav", lang.outcome.code));
+        let written = std::fs::create_dir_all(&self.out_dir)
+            .map_err(|e| format!("cannot create output folder {}: {e}", self.out_dir.display()))
+            .and_then(|_| wav::write_atomic(&dest, &Clip { sample_rate: rate, samples }).map_err(|e| e.to_string()));
+        match written {
+            Ok(()) => {
+                lang.outcome.status = Status::Done;
+                lang.outcome.output = Some(dest.clone());
+                self.events.send(EngineEvent::LanguageDone {
+                    language: lang.outcome.code.clone(),
+                    output: dest,
+                    audio_seconds: lang.outcome.audio_seconds,
+                });
+            }
+            Err(error) => {
+                lang.outcome.status = Status::Failed;
+                lang.outcome.error = Some(error.clone());
+                self.events.send(EngineEvent::LanguageFailed { language: lang.outcome.code.clone(), error });
+            }
+        }
+    }
+
+    fn fail(&self, language: usize, error: String) {
+        let mut lang = lock(&self.languages[language]);
+        if lang.outcome.status == Status::Failed {
+            return;
+        }
+        lang.outcome.status = Status::Failed;
+        lang.outcome.error = Some(error.clone());
+        lang.audio.iter_mut().for_each(|a| *a = None);
+        self.events.send(EngineEvent::LanguageFailed { language: lang.outcome.code.clone(), error });
+    }
+
+    /// Called once per worker when it has nothing more to do for this run; the last one
+    /// closes the run.
+    pub(crate) fn worker_lost(&self) {
+        let mut left = lock(&self.workers_left);
+        *left = left.saturating_sub(1);
+        if *left > 0 {
+            return;
+        }
+        let cancelled = self.cancel.load(Ordering::SeqCst);
+        let mut outcomes = Vec::new();
+        for lang in &self.languages {
+            let mut lang = lock(lang);
+            if matches!(lang.outcome.status, Status::Queued | Status::Running) {
+                lang.outcome.status = Status::Cancelled;
+                self.events.send(EngineEvent::LanguageCancelled { language: lang.outcome.code.clone() });
+            }
+            outcomes.push(lang.outcome.clone());
+        }
+        let wall_seconds = self.started.elapsed().as_secs_f64();
+        self.events.send(EngineEvent::RunDone { wall_seconds, cancelled });
+        self.events.close();
+        *lock(&self.outcome) = Some(RunOutcome { languages: outcomes, wall_seconds, cancelled });
+        self.finished.notify_all();
+    }
+
+    pub(crate) fn wait(&self) -> RunOutcome {
+        let mut outcome = lock(&self.outcome);
+        loop {
+            if let Some(done) = outcome.as_ref() {
+                return done.clone();
+            }
+            outcome = self.finished.wait_timeout(outcome, Duration::from_secs(1)).map(|(g, _)| g).unwrap_or_else(|p| p.into_inner().0);
+        }
+    }
+}
+
+impl LanguageState {
+    fn new(planned: Result<LanguagePlan, PlanFailure>) -> LanguageState {
+        let blank = |code: String, status, error| LanguageOutcome {
+            code,
+            status,
+            error,
+            output: None,
+            execution_provider: None,
+            nodes_per_provider: Default::default(),
+            cuda_fallback: None,
+            utterances: Vec::new(),
+            audio_seconds: 0.0,
+            synthesis_seconds: 0.0,
+            elapsed_seconds: 0.0,
+        };
+        match planned {
+            Ok(plan) => {
+                let n = plan.utterances.len();
+                let mut outcome = blank(plan.code.clone(), Status::Queued, None);
+                outcome.utterances = vec![UtteranceTiming::default(); n];
+                LanguageState { plan: Some(plan), audio: vec![None; n], done: 0, started: None, outcome }
+            }
+            Err(failure) => LanguageState {
+                plan: None,
+                audio: Vec::new(),
+                done: 0,
+                started: None,
+                outcome: blank(failure.code, Status::Failed, Some(failure.error)),
+            },
+        }
+    }
+}
+
+/// Orders units so every language advances at the same relative pace: a language with
+/// two sentences and one with six finish together instead of one after the other.
+fn schedule(languages: &[LanguageState]) -> VecDeque<Unit> {
+    let mut units: Vec<(f64, usize, Unit)> = Vec::new();
+    for (language, state) in languages.iter().enumerate() {
+        let n = state.audio.len();
+        for utterance in 0..n {
+            let position = (utterance as f64 + 1.0) / n as f64;
+            units.push((position, language, Unit { language, utterance }));
+        }
+    }
+    units.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    units.into_iter().map(|(_, _, unit)| unit).collect()
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+fn panic_text(panic: &Box<dyn std::any::Any + Send>) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into())
+}

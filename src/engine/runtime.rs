@@ -1,0 +1,239 @@
+//! ONNX Runtime: which library is loaded, the one Environment, and sessions opened with
+//! the execution provider the job asked for, with an honest record of what really runs.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use ort::environment::Environment;
+use ort::ep::{self, ExecutionProvider};
+use ort::logging::LogLevel;
+use ort::session::builder::{GraphOptimizationLevel, PrepackedWeights};
+use ort::session::Session;
+
+use crate::assets::{self, Assets};
+use crate::job::Device;
+
+/// The oldest ONNX Runtime whose API this build uses (ort's `api-20` feature).
+pub const MIN_ORT_MINOR: u32 = 20;
+
+#[derive(Debug, thiserror::Error)]
+pub enum RuntimeError {
+    #[error("ONNX Runtime library not found at {path} (from {origin}): run scripts/setup, or pass --ort-lib PATH / set ORT_DYLIB_PATH to a libonnxruntime.so of version 1.{MIN_ORT_MINOR} or newer")]
+    LibraryMissing { path: PathBuf, origin: &'static str },
+    #[error("cannot use the ONNX Runtime library {path} (from {origin}): {detail}; voxdeck needs libonnxruntime 1.{MIN_ORT_MINOR} or newer: run scripts/setup, or point --ort-lib / ORT_DYLIB_PATH at a newer one")]
+    LibraryUnusable { path: PathBuf, origin: &'static str, detail: String },
+    #[error("ONNX Runtime was already loaded from {loaded} in this process; cannot switch to {wanted}")]
+    AlreadyLoaded { loaded: PathBuf, wanted: PathBuf },
+    #[error("CUDA was asked for ({device}) but cannot be used: {reason}. Use --device cpu, or run `VOXDECK_GPU=1 scripts/setup` on a box with an NVIDIA driver")]
+    CudaUnavailable { device: Device, reason: String },
+    #[error("cannot open model {path}: {detail}")]
+    Session { path: PathBuf, detail: String },
+}
+
+/// What was loaded, for `doctor` and the report.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct RuntimeInfo {
+    pub library: PathBuf,
+    pub origin: &'static str,
+    pub version: String,
+    pub cuda_provider_available: bool,
+}
+
+pub struct Runtime {
+    pub env: Environment,
+    pub info: RuntimeInfo,
+}
+
+static RUNTIME: OnceLock<Arc<Runtime>> = OnceLock::new();
+static PLACEMENTS: OnceLock<Mutex<HashMap<String, BTreeMap<String, usize>>>> = OnceLock::new();
+static NEXT_SESSION_ID: AtomicUsize = AtomicUsize::new(0);
+
+/// The library to load: `--ort-lib`, else `ORT_DYLIB_PATH`, else the copy setup fetched.
+pub fn choose_library(explicit: Option<&Path>, assets: &Assets) -> (PathBuf, &'static str) {
+    if let Some(path) = explicit {
+        return (path.to_path_buf(), "--ort-lib");
+    }
+    if let Some(path) = std::env::var_os("ORT_DYLIB_PATH").filter(|p| !p.is_empty()) {
+        return (PathBuf::from(path), "ORT_DYLIB_PATH");
+    }
+    (assets.path(assets::ORT_LIBRARY), "scripts/setup")
+}
+
+/// Loads ONNX Runtime once per process. `ort::init_from` is used rather than `ort::init`,
+/// which panics on a bad `ORT_DYLIB_PATH` instead of returning an error.
+pub fn load(explicit: Option<&Path>, assets: &Assets) -> Result<Arc<Runtime>, RuntimeError> {
+    let (path, origin) = choose_library(explicit, assets);
+    if let Some(existing) = RUNTIME.get() {
+        if existing.info.library != path {
+            return Err(RuntimeError::AlreadyLoaded { loaded: existing.info.library.clone(), wanted: path });
+        }
+        return Ok(existing.clone());
+    }
+    if !path.exists() {
+        return Err(RuntimeError::LibraryMissing { path, origin });
+    }
+    let unusable = |detail: String| RuntimeError::LibraryUnusable { path: path.clone(), origin, detail };
+    let builder = ort::init_from(&path).map_err(|e| unusable(e.to_string()))?;
+    let env = builder
+        .with_name("voxdeck")
+        .with_logger(Arc::new(route_ort_log))
+        .build()
+        .map_err(|e| unusable(e.to_string()))?;
+    let info = RuntimeInfo {
+        library: path.clone(),
+        origin,
+        version: library_version(&path),
+        cuda_provider_available: ep::CUDA::is_available().unwrap_or(false),
+    };
+    let runtime = Arc::new(Runtime { env, info });
+    Ok(RUNTIME.get_or_init(|| runtime).clone())
+}
+
+/// The loaded library's own version string ("1.32.0"). ort does not expose
+/// `GetVersionString`, so the library is opened again (dlopen is refcounted: same handle).
+fn library_version(path: &Path) -> String {
+    // SAFETY: the library is already loaded and initialised by ort; OrtGetApiBase has no
+    // side effects and GetVersionString returns a static string.
+    let read = || unsafe {
+        let lib = libloading::Library::new(path)?;
+        let base: libloading::Symbol<unsafe extern "C" fn() -> *const ort::sys::OrtApiBase> = lib.get(b"OrtGetApiBase")?;
+        let text = std::ffi::CStr::from_ptr(((*base()).GetVersionString)());
+        Ok::<_, libloading::Error>(text.to_string_lossy().into_owned())
+    };
+    read().unwrap_or_else(|e| format!("unknown ({e})"))
+}
+
+/// ORT's log: node placements are recorded per session, warnings and errors go to stderr
+/// (the console redirects fd 2 to its log file), the rest is dropped.
+fn route_ort_log(level: LogLevel, _category: &str, id: &str, _location: &str, message: &str) {
+    if let Some((provider, count)) = parse_placement(message) {
+        let mut all = PLACEMENTS.get_or_init(Default::default).lock().unwrap_or_else(|p| p.into_inner());
+        *all.entry(id.to_string()).or_default().entry(provider).or_default() += count;
+        return;
+    }
+    if matches!(level, LogLevel::Warning | LogLevel::Error | LogLevel::Fatal) && !message.contains("placed on [") {
+        eprintln!("onnxruntime [{level:?}] {message}");
+    }
+}
+
+/// ORT logs "All nodes placed on [CPUExecutionProvider]. Number of nodes: 123" or, split
+/// across providers, one "Node(s) placed on [X]. Number of nodes: N" per provider.
+fn parse_placement(message: &str) -> Option<(String, usize)> {
+    let after = message.split("placed on [").nth(1)?;
+    let (provider, rest) = after.split_once(']')?;
+    let count = rest.split("Number of nodes:").nth(1)?.trim().split(|c: char| !c.is_ascii_digit()).next()?;
+    Some((provider.to_string(), count.parse().ok()?))
+}
+
+/// How a session is to be opened.
+#[derive(Clone)]
+pub struct SessionOptions {
+    pub device: Device,
+    pub intra_threads: usize,
+    /// Shared between the sessions of one pool so workers 2..N reuse packed weights.
+    pub prepacked: Option<PrepackedWeights>,
+}
+
+/// The execution provider that really holds the model's nodes, and how many each got.
+#[derive(Debug, Clone, Default, serde::Serialize, PartialEq)]
+pub struct Placement {
+    pub provider: String,
+    pub nodes_per_provider: BTreeMap<String, usize>,
+}
+
+impl Runtime {
+    /// Opens `model` with the options' device. CUDA is registered with `error_on_failure`
+    /// so a failure is reported, never silently replaced by the CPU: under `auto` the
+    /// session is reopened on the CPU and the reason kept; under `cuda` it is an error.
+    pub fn open(&self, model: &Path, options: &SessionOptions) -> Result<(Session, Placement, Option<String>), RuntimeError> {
+        let mut fallback_reason = None;
+        let want_cuda = match options.device {
+            Device::Cpu => None,
+            Device::Cuda(n) => Some(n),
+            Device::Auto if self.info.cuda_provider_available => Some(0),
+            Device::Auto => {
+                fallback_reason = Some(format!("the ONNX Runtime at {} has no CUDA provider", self.info.library.display()));
+                None
+            }
+        };
+        if let Some(index) = want_cuda {
+            match self.open_with(model, options, Some(index)) {
+                Ok((session, placement)) => return Ok((session, placement, None)),
+                Err(reason) if options.device == Device::Auto => fallback_reason = Some(reason),
+                Err(reason) => return Err(RuntimeError::CudaUnavailable { device: options.device, reason }),
+            }
+        }
+        let (session, placement) = self
+            .open_with(model, options, None)
+            .map_err(|detail| RuntimeError::Session { path: model.to_path_buf(), detail })?;
+        Ok((session, placement, fallback_reason))
+    }
+
+    fn open_with(&self, model: &Path, options: &SessionOptions, cuda: Option<u32>) -> Result<(Session, Placement), String> {
+        let log_id = format!("voxdeck-session-{}", NEXT_SESSION_ID.fetch_add(1, Ordering::Relaxed));
+        let text = |e: ort::Error| e.to_string();
+        let mut builder = Session::builder(&self.env)
+            .map_err(text)?
+            .with_log_id(&log_id)
+            .map_err(|e| e.to_string())?
+            .with_log_level(LogLevel::Verbose)
+            .map_err(|e| e.to_string())?
+            .with_optimization_level(GraphOptimizationLevel::All)
+            .map_err(|e| e.to_string())?
+            .with_intra_threads(options.intra_threads)
+            .map_err(|e| e.to_string())?
+            .with_inter_threads(1)
+            .map_err(|e| e.to_string())?
+            // Spinning threads would make idle waiting look like work in CPU figures.
+            .with_intra_op_spinning(false)
+            .map_err(|e| e.to_string())?;
+        if let Some(weights) = &options.prepacked {
+            builder = builder.with_prepacked_weights(weights).map_err(|e| e.to_string())?;
+        }
+        if let Some(index) = cuda {
+            let cuda = ep::CUDA::default()
+                .with_device_id(index as i32)
+                .with_conv_algorithm_search(ep::cuda::ConvAlgorithmSearch::Default)
+                .build()
+                .error_on_failure();
+            builder = builder.with_execution_providers([cuda]).map_err(|e| e.to_string())?;
+        }
+        let session = builder.commit_from_file(model).map_err(|e| e.to_string())?;
+        let nodes = PLACEMENTS
+            .get_or_init(Default::default)
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&log_id)
+            .unwrap_or_default();
+        let requested = if cuda.is_some() { "CUDAExecutionProvider" } else { "CPUExecutionProvider" };
+        if cuda.is_some() && nodes.get(requested).copied().unwrap_or(0) == 0 && !nodes.is_empty() {
+            return Err(format!("the CUDA provider registered but was given no nodes ({nodes:?})"));
+        }
+        let provider = if nodes.is_empty() { requested.to_string() } else { majority(&nodes) };
+        Ok((session, Placement { provider, nodes_per_provider: nodes }))
+    }
+}
+
+fn majority(nodes: &BTreeMap<String, usize>) -> String {
+    nodes.iter().max_by_key(|(_, &n)| n).map(|(p, _)| p.clone()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_both_placement_messages() {
+        assert_eq!(
+            parse_placement("All nodes placed on [CPUExecutionProvider]. Number of nodes: 2415"),
+            Some(("CPUExecutionProvider".into(), 2415))
+        );
+        assert_eq!(
+            parse_placement(" Node(s) placed on [CUDAExecutionProvider]. Number of nodes: 12"),
+            Some(("CUDAExecutionProvider".into(), 12))
+        );
+        assert_eq!(parse_placement("Some other message"), None);
+    }
+}

@@ -1,0 +1,287 @@
+//! The job file (TOML): what to synthesise, and how. Parsing and validation live here so
+//! every command (run, bench, console) rejects a bad job the same way.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::engine::languages::{self, ModelKind};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum Mode {
+    /// Each worker owns its model sessions: real parallelism.
+    #[default]
+    Pool,
+    /// One session per model behind a mutex: the measured baseline.
+    SharedLock,
+}
+
+impl Mode {
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Pool => "pool",
+            Mode::SharedLock => "shared-lock",
+        }
+    }
+}
+
+impl std::str::FromStr for Mode {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "pool" => Ok(Mode::Pool),
+            "shared-lock" => Ok(Mode::SharedLock),
+            other => Err(format!("unknown mode `{other}`: use `pool` or `shared-lock`")),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Device {
+    /// CUDA when a GPU and a CUDA-enabled ORT are present, CPU otherwise.
+    #[default]
+    Auto,
+    Cpu,
+    Cuda(u32),
+}
+
+impl std::str::FromStr for Device {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let bad = || format!("unknown device `{s}`: use `auto`, `cpu`, `cuda` or `cuda:N`");
+        match s {
+            "auto" => Ok(Device::Auto),
+            "cpu" => Ok(Device::Cpu),
+            "cuda" => Ok(Device::Cuda(0)),
+            _ => {
+                let index = s.strip_prefix("cuda:").ok_or_else(bad)?;
+                index.parse().map(Device::Cuda).map_err(|_| bad())
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for Device {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Device::Auto => f.write_str("auto"),
+            Device::Cpu => f.write_str("cpu"),
+            Device::Cuda(n) => write!(f, "cuda:{n}"),
+        }
+    }
+}
+
+/// The file as written. Every section is optional but `[[language]]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JobFile {
+    name: Option<String>,
+    source: Option<SourceSection>,
+    #[serde(default)]
+    run: RunSection,
+    #[serde(default)]
+    language: Vec<LanguageSection>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SourceSection {
+    clip: PathBuf,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RunSection {
+    workers: Option<usize>,
+    mode: Option<String>,
+    device: Option<String>,
+    output: Option<PathBuf>,
+    intra_threads: Option<usize>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LanguageSection {
+    code: String,
+    text: String,
+    voice: Option<String>,
+    model: Option<ModelKind>,
+    speed: Option<f32>,
+}
+
+/// A validated job: paths resolved, languages known, texts non-empty.
+#[derive(Debug, Clone, Serialize)]
+pub struct JobSpec {
+    pub name: String,
+    pub source_clip: Option<PathBuf>,
+    pub workers: Option<usize>,
+    pub mode: Mode,
+    #[serde(serialize_with = "serialize_display")]
+    pub device: Device,
+    pub output_dir: Option<PathBuf>,
+    pub intra_threads: Option<usize>,
+    pub languages: Vec<LanguageJob>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LanguageJob {
+    pub code: String,
+    pub text: String,
+    pub voice: Option<String>,
+    pub model: ModelKind,
+    pub speed: f32,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum JobError {
+    #[error("job file {path} not found: check the path (the demo job is assets/demo/job.toml)")]
+    NotFound { path: PathBuf },
+    #[error("cannot read job file {path}: {source}")]
+    Unreadable { path: PathBuf, source: std::io::Error },
+    #[error("job file {path} is not valid TOML at line {line}, column {column}: {message}; fix that line (the README shows the job format)")]
+    Malformed { path: PathBuf, line: usize, column: usize, message: String },
+    #[error("job file {path} has no [[language]] entries: add at least one, e.g.\n[[language]]\ncode = \"fr\"\ntext = \"Bonjour.\"")]
+    NoLanguages { path: PathBuf },
+    #[error("unknown language `{code}`: voxdeck speaks {known}")]
+    UnknownLanguage { code: String, known: String },
+    #[error("language `{code}` is listed twice: keep one entry per language")]
+    DuplicateLanguage { code: String },
+    #[error("language `{code}` has empty text: give it something to say")]
+    EmptyText { code: String },
+    #[error("language `{code}` has speed {speed}: use a value between 0.5 and 2.0")]
+    BadSpeed { code: String, speed: f32 },
+    #[error("`{field}` is {value}: {fix}")]
+    BadSetting { field: &'static str, value: String, fix: String },
+    #[error("language `{code}` cannot use model `{model}`: {fix}")]
+    ModelNotForLanguage { code: String, model: &'static str, fix: String },
+}
+
+impl JobSpec {
+    pub fn load(path: &Path) -> Result<JobSpec, JobError> {
+        let text = std::fs::read_to_string(path).map_err(|source| match source.kind() {
+            std::io::ErrorKind::NotFound => JobError::NotFound { path: path.to_path_buf() },
+            _ => JobError::Unreadable { path: path.to_path_buf(), source },
+        })?;
+        let base = path.parent().unwrap_or(Path::new("."));
+        let default_name = path.file_stem().map(|s| s.to_string_lossy().into_owned());
+        Self::parse(&text, path, base, default_name.unwrap_or_else(|| "job".into()))
+    }
+
+    /// Parses job text; relative paths inside are taken relative to `base`.
+    pub fn parse(text: &str, path: &Path, base: &Path, default_name: String) -> Result<JobSpec, JobError> {
+        let file: JobFile = toml::from_str(text).map_err(|e| malformed(path, text, e))?;
+        if file.language.is_empty() {
+            return Err(JobError::NoLanguages { path: path.to_path_buf() });
+        }
+        let mut languages = Vec::new();
+        for entry in file.language {
+            languages.push(validate_language(entry, &languages)?);
+        }
+        let run = file.run;
+        let mode = run.mode.as_deref().map(str::parse).transpose().map_err(|fix| bad("run.mode", &run.mode, fix))?;
+        let device =
+            run.device.as_deref().map(str::parse).transpose().map_err(|fix| bad("run.device", &run.device, fix))?;
+        if let Some(w) = run.workers.filter(|w| !(1..=64).contains(w)) {
+            return Err(bad("run.workers", &Some(w), "use a worker count from 1 to 64".into()));
+        }
+        if let Some(t) = run.intra_threads.filter(|t| !(1..=256).contains(t)) {
+            return Err(bad("run.intra_threads", &Some(t), "use 1 or more threads".into()));
+        }
+        Ok(JobSpec {
+            name: file.name.unwrap_or(default_name),
+            source_clip: file.source.map(|s| base.join(s.clip)),
+            workers: run.workers,
+            mode: mode.unwrap_or_default(),
+            device: device.unwrap_or_default(),
+            output_dir: run.output.map(|o| base.join(o)),
+            intra_threads: run.intra_threads,
+            languages,
+        })
+    }
+
+    /// Workers when neither the job nor the command line says: one per language, capped by
+    /// `TTS_MAX_WORKERS` (the knob the existing pipeline uses) or 4.
+    pub fn default_workers(&self) -> usize {
+        let cap = std::env::var("TTS_MAX_WORKERS").ok().and_then(|v| v.parse().ok()).filter(|&n: &usize| n > 0);
+        self.languages.len().min(cap.unwrap_or(4)).max(1)
+    }
+}
+
+fn validate_language(entry: LanguageSection, earlier: &[LanguageJob]) -> Result<LanguageJob, JobError> {
+    let language = languages::find(&entry.code)
+        .ok_or_else(|| JobError::UnknownLanguage { code: entry.code.clone(), known: languages::known_codes() })?;
+    let code = language.code.to_string();
+    if earlier.iter().any(|l| l.code == code) {
+        return Err(JobError::DuplicateLanguage { code });
+    }
+    if entry.text.trim().is_empty() {
+        return Err(JobError::EmptyText { code });
+    }
+    let speed = entry.speed.unwrap_or(1.0);
+    if !(0.5..=2.0).contains(&speed) {
+        return Err(JobError::BadSpeed { code, speed });
+    }
+    let model = entry.model.unwrap_or(ModelKind::Kokoro);
+    Ok(LanguageJob { code, text: entry.text, voice: entry.voice, model, speed })
+}
+
+fn bad<T: std::fmt::Debug>(field: &'static str, value: &Option<T>, fix: String) -> JobError {
+    let value = value.as_ref().map(|v| format!("{v:?}")).unwrap_or_default();
+    JobError::BadSetting { field, value, fix }
+}
+
+fn malformed(path: &Path, text: &str, error: toml::de::Error) -> JobError {
+    let (line, column) = error.span().map(|s| line_and_column(text, s.start)).unwrap_or((1, 1));
+    JobError::Malformed { path: path.to_path_buf(), line, column, message: error.message().trim().to_string() }
+}
+
+fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+    (line, column)
+}
+
+fn serialize_display<S: serde::Serializer, T: std::fmt::Display>(value: &T, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<JobSpec, JobError> {
+        JobSpec::parse(text, Path::new("job.toml"), Path::new("/jobs"), "job".into())
+    }
+
+    #[test]
+    fn parses_a_full_job() {
+        let job = parse(
+            "name = \"t\"\n[source]\nclip = \"a.wav\"\n[run]\nworkers = 2\nmode = \"shared-lock\"\ndevice = \"cuda:1\"\n\
+             [[language]]\ncode = \"FR\"\ntext = \"Bonjour.\"\nvoice = \"ff_siwis\"\n",
+        )
+        .unwrap();
+        assert_eq!(job.source_clip.as_deref(), Some(Path::new("/jobs/a.wav")));
+        assert_eq!((job.workers, job.mode, job.device), (Some(2), Mode::SharedLock, Device::Cuda(1)));
+        assert_eq!(job.languages[0].code, "fr");
+    }
+
+    #[test]
+    fn reports_line_and_column_of_bad_toml() {
+        let err = parse("[run]\nworkers = = 2\n").unwrap_err();
+        assert!(matches!(err, JobError::Malformed { line: 2, .. }), "{err}");
+    }
+
+    #[test]
+    fn rejects_unknown_language_empty_text_and_bad_settings() {
+        let lang = |code: &str, text: &str| format!("[[language]]\ncode = \"{code}\"\ntext = \"{text}\"\n");
+        assert!(matches!(parse(&lang("xx", "hi")), Err(JobError::UnknownLanguage { .. })));
+        assert!(matches!(parse(&lang("fr", "  ")), Err(JobError::EmptyText { .. })));
+        let bad_mode = format!("[run]\nmode = \"fast\"\n{}", lang("fr", "a"));
+        assert!(parse(&bad_mode).unwrap_err().to_string().contains("pool"));
+        assert!(matches!(parse(""), Err(JobError::NoLanguages { .. })));
+        let twice = format!("{}{}", lang("fr", "a"), lang("fr", "b"));
+        assert!(matches!(parse(&twice), Err(JobError::DuplicateLanguage { .. })));
+    }
+}

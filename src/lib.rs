@@ -1,0 +1,7 @@
+//! voxdeck: multilingual voice synthesis on a worker pool, for the console and headless use.
+
+pub mod assets;
+pub mod audio;
+pub mod engine;
+pub mod job;
+pub mod report;

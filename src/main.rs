@@ -1,0 +1,31 @@
+//! voxdeck binary: parse the command line, call the library, map the outcome to an exit
+//! code: 0 every language done, 1 some language failed, 2 bad input or set-up.
+
+mod cli;
+mod commands;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use cli::{Cli, Command};
+use commands::Finished;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Some(Command::Run(args)) => commands::run::execute(args, &cli.runtime),
+        Some(Command::Bench(args)) => commands::bench::execute(args, &cli.runtime),
+        Some(Command::Doctor(args)) => commands::doctor::execute(args, &cli.runtime),
+        Some(Command::Voices(args)) => commands::voices::execute(args),
+        None => commands::console_fallback(cli.job, &cli.runtime),
+    };
+    match result {
+        Ok(Finished::AllDone) => ExitCode::SUCCESS,
+        Ok(Finished::SomeFailed) => ExitCode::from(1),
+        Err(error) => {
+            eprintln!("voxdeck: error: {error:#}");
+            ExitCode::from(2)
+        }
+    }
+}

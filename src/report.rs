@@ -1,0 +1,170 @@
+//! The run report (`report.json`). Schema `voxdeck.report/1`, documented in the README.
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::engine::plan::{ModelId, Plan};
+use crate::engine::run::{RunOutcome, Status};
+
+pub const SCHEMA: &str = "voxdeck.report/1";
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub schema: &'static str,
+    pub job: String,
+    pub versions: Versions,
+    pub ort_library: PathBuf,
+    pub mode: String,
+    pub workers: usize,
+    pub intra_threads: usize,
+    pub device: String,
+    pub totals: Totals,
+    pub languages: Vec<LanguageReport>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Versions {
+    pub voxdeck: &'static str,
+    pub onnxruntime: String,
+    pub espeak_ng: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Totals {
+    pub wall_seconds: f64,
+    /// Sum over all utterances of the time spent inside ORT `run()`.
+    pub synthesis_seconds: f64,
+    pub audio_seconds: f64,
+    /// synthesis_seconds / wall_seconds: how many inferences ran side by side on average.
+    pub speedup: f64,
+    pub languages_done: usize,
+    pub languages_failed: usize,
+    pub cancelled: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LanguageReport {
+    pub code: String,
+    pub text: String,
+    pub voice: String,
+    pub model: String,
+    pub execution_provider: Option<String>,
+    pub nodes_per_provider: std::collections::BTreeMap<String, usize>,
+    pub cuda_fallback: Option<String>,
+    pub status: Status,
+    pub error: Option<String>,
+    pub output: Option<PathBuf>,
+    pub audio_seconds: f64,
+    pub synthesis_seconds: f64,
+    /// synthesis seconds per audio second.
+    pub rtf: Option<f64>,
+    pub elapsed_seconds: f64,
+    pub warnings: Vec<String>,
+    pub sentences: Vec<SentenceReport>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SentenceReport {
+    pub text: String,
+    pub phonemes: String,
+    pub token_ids: Vec<i64>,
+    pub skipped_phonemes: String,
+    pub audio_seconds: f64,
+    pub synthesis_seconds: f64,
+}
+
+/// Run settings that the report states next to the results.
+pub struct RunSettings {
+    pub job: String,
+    pub mode: String,
+    pub workers: usize,
+    pub intra_threads: usize,
+    pub device: String,
+    pub ort_library: PathBuf,
+    pub ort_version: String,
+    pub espeak_version: String,
+}
+
+pub fn build(settings: RunSettings, plan: &Plan, outcome: &RunOutcome) -> Report {
+    let languages: Vec<LanguageReport> = plan
+        .languages
+        .iter()
+        .zip(&outcome.languages)
+        .map(|(planned, result)| {
+            let (text, voice, model, warnings, utterances) = match planned {
+                Ok(p) => (p.text.clone(), p.voice.clone(), &p.model, p.warnings.clone(), p.utterances.clone()),
+                Err(f) => (f.text.clone(), f.voice.clone(), &f.model, Vec::new(), Vec::new()),
+            };
+            let sentences = utterances
+                .into_iter()
+                .zip(result.utterances.iter().map(Some).chain(std::iter::repeat(None)))
+                .map(|(u, timing)| SentenceReport {
+                    text: u.text,
+                    phonemes: u.phonemes,
+                    token_ids: u.token_ids,
+                    skipped_phonemes: u.skipped.into_iter().collect(),
+                    audio_seconds: timing.map(|t| t.audio_seconds).unwrap_or_default(),
+                    synthesis_seconds: timing.map(|t| t.synthesis_seconds).unwrap_or_default(),
+                })
+                .collect();
+            LanguageReport {
+                code: result.code.clone(),
+                text,
+                voice,
+                model: model_name(model),
+                execution_provider: result.execution_provider.clone(),
+                nodes_per_provider: result.nodes_per_provider.clone(),
+                cuda_fallback: result.cuda_fallback.clone(),
+                status: result.status,
+                error: result.error.clone(),
+                output: result.output.clone(),
+                audio_seconds: result.audio_seconds,
+                synthesis_seconds: result.synthesis_seconds,
+                rtf: (result.audio_seconds > 0.0).then(|| result.synthesis_seconds / result.audio_seconds),
+                elapsed_seconds: result.elapsed_seconds,
+                warnings,
+                sentences,
+            }
+        })
+        .collect();
+    let synthesis_seconds = outcome.synthesis_seconds();
+    Report {
+        schema: SCHEMA,
+        job: settings.job,
+        versions: Versions {
+            voxdeck: env!("CARGO_PKG_VERSION"),
+            onnxruntime: settings.ort_version,
+            espeak_ng: settings.espeak_version,
+        },
+        ort_library: settings.ort_library,
+        mode: settings.mode,
+        workers: settings.workers,
+        intra_threads: settings.intra_threads,
+        device: settings.device,
+        totals: Totals {
+            wall_seconds: outcome.wall_seconds,
+            synthesis_seconds,
+            audio_seconds: outcome.audio_seconds(),
+            speedup: synthesis_seconds / outcome.wall_seconds.max(1e-9),
+            languages_done: languages.iter().filter(|l| l.status == Status::Done).count(),
+            languages_failed: languages.iter().filter(|l| l.status == Status::Failed).count(),
+            cancelled: outcome.cancelled,
+        },
+        languages,
+    }
+}
+
+fn model_name(model: &ModelId) -> String {
+    model.to_string()
+}
+
+/// Writes the report as pretty JSON through a temp file and a rename.
+pub fn write(report: &Report, path: &Path) -> std::io::Result<()> {
+    let tmp = crate::audio::wav::temp_path_for(path);
+    let json = serde_json::to_vec_pretty(report).map_err(std::io::Error::other)?;
+    std::fs::write(&tmp, json)?;
+    std::fs::rename(&tmp, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
+}
