@@ -30,14 +30,18 @@ pub struct ManifestEntry {
 impl Assets {
     pub fn locate() -> Assets {
         if let Some(dir) = std::env::var_os("VOXDECK_ASSETS").filter(|d| !d.is_empty()) {
-            return Assets { root: PathBuf::from(dir) };
+            return Assets {
+                root: PathBuf::from(dir),
+            };
         }
         let cache = std::env::var_os("XDG_CACHE_HOME")
             .filter(|d| !d.is_empty())
             .map(PathBuf::from)
             .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
             .unwrap_or_else(|| PathBuf::from(".cache"));
-        Assets { root: cache.join("voxdeck") }
+        Assets {
+            root: cache.join("voxdeck"),
+        }
     }
 
     pub fn at(root: impl Into<PathBuf>) -> Assets {
@@ -60,7 +64,10 @@ impl Assets {
     /// Piper voices present: every `<name>.onnx` with its `<name>.onnx.json` beside it.
     pub fn piper_voice_names(&self) -> Vec<String> {
         let dir = self.path(PIPER_DIR);
-        list_with_suffix(&dir, ".onnx").into_iter().filter(|n| dir.join(format!("{n}.onnx.json")).exists()).collect()
+        list_with_suffix(&dir, ".onnx")
+            .into_iter()
+            .filter(|n| dir.join(format!("{n}.onnx.json")).exists())
+            .collect()
     }
 }
 
@@ -85,7 +92,12 @@ fn list_with_suffix(dir: &Path, suffix: &str) -> Vec<String> {
         .into_iter()
         .flatten()
         .flatten()
-        .filter_map(|e| e.file_name().to_str().and_then(|n| n.strip_suffix(suffix)).map(str::to_string))
+        .filter_map(|e| {
+            e.file_name()
+                .to_str()
+                .and_then(|n| n.strip_suffix(suffix))
+                .map(str::to_string)
+        })
         .collect();
     names.sort();
     names

@@ -7,7 +7,11 @@ use clap::{Args, Parser, Subcommand};
 use voxdeck::job::{Device, Mode};
 
 #[derive(Debug, Parser)]
-#[command(name = "voxdeck", version, about = "Multilingual voice synthesis on a worker pool, with ONNX Runtime")]
+#[command(
+    name = "voxdeck",
+    version,
+    about = "Multilingual voice synthesis on a worker pool, with ONNX Runtime"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,

@@ -32,7 +32,9 @@ impl std::str::FromStr for Mode {
         match s {
             "pool" => Ok(Mode::Pool),
             "shared-lock" => Ok(Mode::SharedLock),
-            other => Err(format!("unknown mode `{other}`: use `pool` or `shared-lock`")),
+            other => Err(format!(
+                "unknown mode `{other}`: use `pool` or `shared-lock`"
+            )),
         }
     }
 }
@@ -138,9 +140,17 @@ pub enum JobError {
     #[error("job file {path} not found: check the path (the demo job is assets/demo/job.toml)")]
     NotFound { path: PathBuf },
     #[error("cannot read job file {path}: {source}")]
-    Unreadable { path: PathBuf, source: std::io::Error },
+    Unreadable {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("job file {path} is not valid TOML at line {line}, column {column}: {message}; fix that line (the README shows the job format)")]
-    Malformed { path: PathBuf, line: usize, column: usize, message: String },
+    Malformed {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
     #[error("job file {path} has no [[language]] entries: add at least one, e.g.\n[[language]]\ncode = \"fr\"\ntext = \"Bonjour.\"")]
     NoLanguages { path: PathBuf },
     #[error("unknown language `{code}`: voxdeck speaks {known}")]
@@ -152,41 +162,83 @@ pub enum JobError {
     #[error("language `{code}` has speed {speed}: use a value between 0.5 and 2.0")]
     BadSpeed { code: String, speed: f32 },
     #[error("`{field}` is {value}: {fix}")]
-    BadSetting { field: &'static str, value: String, fix: String },
+    BadSetting {
+        field: &'static str,
+        value: String,
+        fix: String,
+    },
     #[error("language `{code}` cannot use model `{model}`: {fix}")]
-    ModelNotForLanguage { code: String, model: &'static str, fix: String },
+    ModelNotForLanguage {
+        code: String,
+        model: &'static str,
+        fix: String,
+    },
 }
 
 impl JobSpec {
     pub fn load(path: &Path) -> Result<JobSpec, JobError> {
         let text = std::fs::read_to_string(path).map_err(|source| match source.kind() {
-            std::io::ErrorKind::NotFound => JobError::NotFound { path: path.to_path_buf() },
-            _ => JobError::Unreadable { path: path.to_path_buf(), source },
+            std::io::ErrorKind::NotFound => JobError::NotFound {
+                path: path.to_path_buf(),
+            },
+            _ => JobError::Unreadable {
+                path: path.to_path_buf(),
+                source,
+            },
         })?;
         let base = path.parent().unwrap_or(Path::new("."));
         let default_name = path.file_stem().map(|s| s.to_string_lossy().into_owned());
-        Self::parse(&text, path, base, default_name.unwrap_or_else(|| "job".into()))
+        Self::parse(
+            &text,
+            path,
+            base,
+            default_name.unwrap_or_else(|| "job".into()),
+        )
     }
 
     /// Parses job text; relative paths inside are taken relative to `base`.
-    pub fn parse(text: &str, path: &Path, base: &Path, default_name: String) -> Result<JobSpec, JobError> {
+    pub fn parse(
+        text: &str,
+        path: &Path,
+        base: &Path,
+        default_name: String,
+    ) -> Result<JobSpec, JobError> {
         let file: JobFile = toml::from_str(text).map_err(|e| malformed(path, text, e))?;
         if file.language.is_empty() {
-            return Err(JobError::NoLanguages { path: path.to_path_buf() });
+            return Err(JobError::NoLanguages {
+                path: path.to_path_buf(),
+            });
         }
         let mut languages = Vec::new();
         for entry in file.language {
             languages.push(validate_language(entry, &languages)?);
         }
         let run = file.run;
-        let mode = run.mode.as_deref().map(str::parse).transpose().map_err(|fix| bad("run.mode", &run.mode, fix))?;
-        let device =
-            run.device.as_deref().map(str::parse).transpose().map_err(|fix| bad("run.device", &run.device, fix))?;
+        let mode = run
+            .mode
+            .as_deref()
+            .map(str::parse)
+            .transpose()
+            .map_err(|fix| bad("run.mode", &run.mode, fix))?;
+        let device = run
+            .device
+            .as_deref()
+            .map(str::parse)
+            .transpose()
+            .map_err(|fix| bad("run.device", &run.device, fix))?;
         if let Some(w) = run.workers.filter(|w| !(1..=64).contains(w)) {
-            return Err(bad("run.workers", &Some(w), "use a worker count from 1 to 64".into()));
+            return Err(bad(
+                "run.workers",
+                &Some(w),
+                "use a worker count from 1 to 64".into(),
+            ));
         }
         if let Some(t) = run.intra_threads.filter(|t| !(1..=256).contains(t)) {
-            return Err(bad("run.intra_threads", &Some(t), "use 1 or more threads".into()));
+            return Err(bad(
+                "run.intra_threads",
+                &Some(t),
+                "use 1 or more threads".into(),
+            ));
         }
         Ok(JobSpec {
             name: file.name.unwrap_or(default_name),
@@ -203,14 +255,22 @@ impl JobSpec {
     /// Workers when neither the job nor the command line says: one per language, capped by
     /// `TTS_MAX_WORKERS` (the knob the existing pipeline uses) or 4.
     pub fn default_workers(&self) -> usize {
-        let cap = std::env::var("TTS_MAX_WORKERS").ok().and_then(|v| v.parse().ok()).filter(|&n: &usize| n > 0);
+        let cap = std::env::var("TTS_MAX_WORKERS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .filter(|&n: &usize| n > 0);
         self.languages.len().min(cap.unwrap_or(4)).max(1)
     }
 }
 
-fn validate_language(entry: LanguageSection, earlier: &[LanguageJob]) -> Result<LanguageJob, JobError> {
-    let language = languages::find(&entry.code)
-        .ok_or_else(|| JobError::UnknownLanguage { code: entry.code.clone(), known: languages::known_codes() })?;
+fn validate_language(
+    entry: LanguageSection,
+    earlier: &[LanguageJob],
+) -> Result<LanguageJob, JobError> {
+    let language = languages::find(&entry.code).ok_or_else(|| JobError::UnknownLanguage {
+        code: entry.code.clone(),
+        known: languages::known_codes(),
+    })?;
     let code = language.code.to_string();
     if earlier.iter().any(|l| l.code == code) {
         return Err(JobError::DuplicateLanguage { code });
@@ -223,7 +283,13 @@ fn validate_language(entry: LanguageSection, earlier: &[LanguageJob]) -> Result<
         return Err(JobError::BadSpeed { code, speed });
     }
     let model = entry.model.unwrap_or(ModelKind::Kokoro);
-    Ok(LanguageJob { code, text: entry.text, voice: entry.voice, model, speed })
+    Ok(LanguageJob {
+        code,
+        text: entry.text,
+        voice: entry.voice,
+        model,
+        speed,
+    })
 }
 
 fn bad<T: std::fmt::Debug>(field: &'static str, value: &Option<T>, fix: String) -> JobError {
@@ -232,18 +298,34 @@ fn bad<T: std::fmt::Debug>(field: &'static str, value: &Option<T>, fix: String) 
 }
 
 fn malformed(path: &Path, text: &str, error: toml::de::Error) -> JobError {
-    let (line, column) = error.span().map(|s| line_and_column(text, s.start)).unwrap_or((1, 1));
-    JobError::Malformed { path: path.to_path_buf(), line, column, message: error.message().trim().to_string() }
+    let (line, column) = error
+        .span()
+        .map(|s| line_and_column(text, s.start))
+        .unwrap_or((1, 1));
+    JobError::Malformed {
+        path: path.to_path_buf(),
+        line,
+        column,
+        message: error.message().trim().to_string(),
+    }
 }
 
 fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset.min(text.len())];
     let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+    let column = before
+        .rsplit('\n')
+        .next()
+        .map(|l| l.chars().count())
+        .unwrap_or(0)
+        + 1;
     (line, column)
 }
 
-fn serialize_display<S: serde::Serializer, T: std::fmt::Display>(value: &T, s: S) -> Result<S::Ok, S::Error> {
+fn serialize_display<S: serde::Serializer, T: std::fmt::Display>(
+    value: &T,
+    s: S,
+) -> Result<S::Ok, S::Error> {
     s.collect_str(value)
 }
 
@@ -252,7 +334,12 @@ mod tests {
     use super::*;
 
     fn parse(text: &str) -> Result<JobSpec, JobError> {
-        JobSpec::parse(text, Path::new("job.toml"), Path::new("/jobs"), "job".into())
+        JobSpec::parse(
+            text,
+            Path::new("job.toml"),
+            Path::new("/jobs"),
+            "job".into(),
+        )
     }
 
     #[test]
@@ -263,7 +350,10 @@ mod tests {
         )
         .unwrap();
         assert_eq!(job.source_clip.as_deref(), Some(Path::new("/jobs/a.wav")));
-        assert_eq!((job.workers, job.mode, job.device), (Some(2), Mode::SharedLock, Device::Cuda(1)));
+        assert_eq!(
+            (job.workers, job.mode, job.device),
+            (Some(2), Mode::SharedLock, Device::Cuda(1))
+        );
         assert_eq!(job.languages[0].code, "fr");
     }
 
@@ -275,13 +365,24 @@ mod tests {
 
     #[test]
     fn rejects_unknown_language_empty_text_and_bad_settings() {
-        let lang = |code: &str, text: &str| format!("[[language]]\ncode = \"{code}\"\ntext = \"{text}\"\n");
-        assert!(matches!(parse(&lang("xx", "hi")), Err(JobError::UnknownLanguage { .. })));
-        assert!(matches!(parse(&lang("fr", "  ")), Err(JobError::EmptyText { .. })));
+        let lang = |code: &str, text: &str| {
+            format!("[[language]]\ncode = \"{code}\"\ntext = \"{text}\"\n")
+        };
+        assert!(matches!(
+            parse(&lang("xx", "hi")),
+            Err(JobError::UnknownLanguage { .. })
+        ));
+        assert!(matches!(
+            parse(&lang("fr", "  ")),
+            Err(JobError::EmptyText { .. })
+        ));
         let bad_mode = format!("[run]\nmode = \"fast\"\n{}", lang("fr", "a"));
         assert!(parse(&bad_mode).unwrap_err().to_string().contains("pool"));
         assert!(matches!(parse(""), Err(JobError::NoLanguages { .. })));
         let twice = format!("{}{}", lang("fr", "a"), lang("fr", "b"));
-        assert!(matches!(parse(&twice), Err(JobError::DuplicateLanguage { .. })));
+        assert!(matches!(
+            parse(&twice),
+            Err(JobError::DuplicateLanguage { .. })
+        ));
     }
 }

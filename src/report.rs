@@ -93,12 +93,30 @@ pub fn build(settings: RunSettings, plan: &Plan, outcome: &RunOutcome) -> Report
         .zip(&outcome.languages)
         .map(|(planned, result)| {
             let (text, voice, model, warnings, utterances) = match planned {
-                Ok(p) => (p.text.clone(), p.voice.clone(), &p.model, p.warnings.clone(), p.utterances.clone()),
-                Err(f) => (f.text.clone(), f.voice.clone(), &f.model, Vec::new(), Vec::new()),
+                Ok(p) => (
+                    p.text.clone(),
+                    p.voice.clone(),
+                    &p.model,
+                    p.warnings.clone(),
+                    p.utterances.clone(),
+                ),
+                Err(f) => (
+                    f.text.clone(),
+                    f.voice.clone(),
+                    &f.model,
+                    Vec::new(),
+                    Vec::new(),
+                ),
             };
             let sentences = utterances
                 .into_iter()
-                .zip(result.utterances.iter().map(Some).chain(std::iter::repeat(None)))
+                .zip(
+                    result
+                        .utterances
+                        .iter()
+                        .map(Some)
+                        .chain(std::iter::repeat(None)),
+                )
                 .map(|(u, timing)| SentenceReport {
                     text: u.text,
                     phonemes: u.phonemes,
@@ -121,7 +139,8 @@ pub fn build(settings: RunSettings, plan: &Plan, outcome: &RunOutcome) -> Report
                 output: result.output.clone(),
                 audio_seconds: result.audio_seconds,
                 synthesis_seconds: result.synthesis_seconds,
-                rtf: (result.audio_seconds > 0.0).then(|| result.synthesis_seconds / result.audio_seconds),
+                rtf: (result.audio_seconds > 0.0)
+                    .then(|| result.synthesis_seconds / result.audio_seconds),
                 elapsed_seconds: result.elapsed_seconds,
                 warnings,
                 sentences,
@@ -147,8 +166,14 @@ pub fn build(settings: RunSettings, plan: &Plan, outcome: &RunOutcome) -> Report
             synthesis_seconds,
             audio_seconds: outcome.audio_seconds(),
             speedup: synthesis_seconds / outcome.wall_seconds.max(1e-9),
-            languages_done: languages.iter().filter(|l| l.status == Status::Done).count(),
-            languages_failed: languages.iter().filter(|l| l.status == Status::Failed).count(),
+            languages_done: languages
+                .iter()
+                .filter(|l| l.status == Status::Done)
+                .count(),
+            languages_failed: languages
+                .iter()
+                .filter(|l| l.status == Status::Failed)
+                .count(),
             cancelled: outcome.cancelled,
         },
         languages,

@@ -8,7 +8,11 @@ pub enum WavError {
     #[error("cannot write {path}: {source}")]
     Write { path: PathBuf, source: hound::Error },
     #[error("cannot move {from} to {to}: {source}")]
-    Rename { from: PathBuf, to: PathBuf, source: std::io::Error },
+    Rename {
+        from: PathBuf,
+        to: PathBuf,
+        source: std::io::Error,
+    },
     #[error("cannot read {path}: {source}; give a 16/24/32-bit PCM or float WAV file")]
     Read { path: PathBuf, source: hound::Error },
 }
@@ -56,7 +60,11 @@ pub fn write_atomic(dest: &Path, clip: &Clip) -> Result<(), WavError> {
     }
     std::fs::rename(&tmp, dest).map_err(|source| {
         let _ = std::fs::remove_file(&tmp);
-        WavError::Rename { from: tmp.clone(), to: dest.to_path_buf(), source }
+        WavError::Rename {
+            from: tmp.clone(),
+            to: dest.to_path_buf(),
+            source,
+        }
     })
 }
 
@@ -69,19 +77,35 @@ pub fn temp_path_for(dest: &Path) -> PathBuf {
 
 /// Reads any PCM/float WAV, mixing channels down to mono.
 pub fn read(path: &Path) -> Result<Clip, WavError> {
-    let err = |source| WavError::Read { path: path.to_path_buf(), source };
+    let err = |source| WavError::Read {
+        path: path.to_path_buf(),
+        source,
+    };
     let mut reader = hound::WavReader::open(path).map_err(err)?;
     let spec = reader.spec();
     let interleaved: Vec<f32> = match spec.sample_format {
-        hound::SampleFormat::Float => reader.samples::<f32>().collect::<Result<_, _>>().map_err(err)?,
+        hound::SampleFormat::Float => reader
+            .samples::<f32>()
+            .collect::<Result<_, _>>()
+            .map_err(err)?,
         hound::SampleFormat::Int => {
             let scale = 1.0 / (1u64 << (spec.bits_per_sample - 1)) as f32;
-            reader.samples::<i32>().map(|s| s.map(|v| v as f32 * scale)).collect::<Result<_, _>>().map_err(err)?
+            reader
+                .samples::<i32>()
+                .map(|s| s.map(|v| v as f32 * scale))
+                .collect::<Result<_, _>>()
+                .map_err(err)?
         }
     };
     let channels = spec.channels.max(1) as usize;
-    let samples = interleaved.chunks(channels).map(|frame| frame.iter().sum::<f32>() / channels as f32).collect();
-    Ok(Clip { sample_rate: spec.sample_rate, samples })
+    let samples = interleaved
+        .chunks(channels)
+        .map(|frame| frame.iter().sum::<f32>() / channels as f32)
+        .collect();
+    Ok(Clip {
+        sample_rate: spec.sample_rate,
+        samples,
+    })
 }
 
 #[cfg(test)]
@@ -92,13 +116,19 @@ mod tests {
     fn round_trips_and_leaves_no_temp_file() {
         let dir = tempfile::tempdir().unwrap();
         let dest = dir.path().join("x.wav");
-        let clip = Clip { sample_rate: 24_000, samples: (0..2400).map(|i| (i as f32 / 100.0).sin() * 0.5).collect() };
+        let clip = Clip {
+            sample_rate: 24_000,
+            samples: (0..2400).map(|i| (i as f32 / 100.0).sin() * 0.5).collect(),
+        };
         write_atomic(&dest, &clip).unwrap();
         let back = read(&dest).unwrap();
         assert_eq!(back.sample_rate, 24_000);
         assert_eq!(back.samples.len(), 2400);
         assert!((back.rms() - clip.rms()).abs() < 1e-3);
-        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
         assert_eq!(names, vec![std::ffi::OsString::from("x.wav")]);
     }
 }

@@ -47,11 +47,23 @@ pub fn execute(args: BenchArgs, runtime: &RuntimeArgs) -> anyhow::Result<Finishe
     drop(prepare(&args.job, runtime.ort_lib.as_deref())?);
     let widest = *args.workers.iter().max().expect("checked non-empty");
     let mut configs = vec![(Mode::SharedLock, widest, args.intra_threads)];
-    configs.extend(args.baseline_intra.iter().map(|&t| (Mode::SharedLock, widest, Some(t))));
-    configs.extend(args.workers.iter().map(|&w| (Mode::Pool, w, args.intra_threads)));
+    configs.extend(
+        args.baseline_intra
+            .iter()
+            .map(|&t| (Mode::SharedLock, widest, Some(t))),
+    );
+    configs.extend(
+        args.workers
+            .iter()
+            .map(|&w| (Mode::Pool, w, args.intra_threads)),
+    );
     let mut results = Vec::new();
     for (mode, workers, intra) in configs {
-        eprintln!("bench: {} with {workers} workers, intra-op {} ...", mode.name(), intra.map_or("default".into(), |t| t.to_string()));
+        eprintln!(
+            "bench: {} with {workers} workers, intra-op {} ...",
+            mode.name(),
+            intra.map_or("default".into(), |t| t.to_string())
+        );
         results.push(run_child(&args, runtime, mode, workers, intra)?);
     }
     if args.json {
@@ -59,7 +71,11 @@ pub fn execute(args: BenchArgs, runtime: &RuntimeArgs) -> anyhow::Result<Finishe
     } else {
         println!("{}", render(&results));
     }
-    Ok(if results.iter().all(|r| r.languages_failed == 0) { Finished::AllDone } else { Finished::SomeFailed })
+    Ok(if results.iter().all(|r| r.languages_failed == 0) {
+        Finished::AllDone
+    } else {
+        Finished::SomeFailed
+    })
 }
 
 fn run_child(
@@ -74,21 +90,34 @@ fn run_child(
     if let Some(lib) = &runtime.ort_lib {
         cmd.arg("--ort-lib").arg(lib);
     }
-    cmd.arg("bench").arg(&args.job).arg("--repeat").arg(args.repeat.to_string());
+    cmd.arg("bench")
+        .arg(&args.job)
+        .arg("--repeat")
+        .arg(args.repeat.to_string());
     if let Some(device) = args.device {
         cmd.arg("--device").arg(device.to_string());
     }
     let spec = format!("{}:{workers}:{}", mode.name(), intra.map_or(0, |t| t));
-    let output = cmd.env("VOXDECK_BENCH_ONE", spec).output().context("cannot start a bench child process")?;
+    let output = cmd
+        .env("VOXDECK_BENCH_ONE", spec)
+        .output()
+        .context("cannot start a bench child process")?;
     if !output.status.success() {
-        bail!("bench child failed: {}", String::from_utf8_lossy(&output.stderr).trim());
+        bail!(
+            "bench child failed: {}",
+            String::from_utf8_lossy(&output.stderr).trim()
+        );
     }
     serde_json::from_slice(&output.stdout).context("bench child printed no measurement")
 }
 
 fn measure_one(args: &BenchArgs, runtime: &RuntimeArgs, spec: &str) -> anyhow::Result<Finished> {
     let mut parts = spec.split(':');
-    let mode: Mode = parts.next().unwrap_or("").parse().map_err(anyhow::Error::msg)?;
+    let mode: Mode = parts
+        .next()
+        .unwrap_or("")
+        .parse()
+        .map_err(anyhow::Error::msg)?;
     let workers: usize = parts.next().unwrap_or("").parse()?;
     let intra: usize = parts.next().unwrap_or("0").parse()?;
     let prepared = prepare(&args.job, runtime.ort_lib.as_deref())?;
@@ -117,7 +146,9 @@ fn measure_one(args: &BenchArgs, runtime: &RuntimeArgs, spec: &str) -> anyhow::R
     let _ = std::fs::remove_dir_all(&out);
     runs.sort_by(|a, b| a.wall_seconds.total_cmp(&b.wall_seconds));
     let median = &runs[runs.len() / 2];
-    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1) as f64;
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1) as f64;
     let measurement = Measurement {
         mode: mode.name().to_string(),
         workers,
@@ -128,7 +159,11 @@ fn measure_one(args: &BenchArgs, runtime: &RuntimeArgs, spec: &str) -> anyhow::R
         cpu_busy_percent: 100.0 * cpu / (timed_wall * cores),
         rss_loaded_mib,
         peak_rss_mib: proc_status_kib("VmHWM:") / 1024.0,
-        languages_failed: median.languages.iter().filter(|l| l.status != voxdeck::engine::run::Status::Done).count(),
+        languages_failed: median
+            .languages
+            .iter()
+            .filter(|l| l.status != voxdeck::engine::run::Status::Done)
+            .count(),
     };
     println!("{}", serde_json::to_string(&measurement)?);
     Ok(Finished::AllDone)
@@ -136,7 +171,10 @@ fn measure_one(args: &BenchArgs, runtime: &RuntimeArgs, spec: &str) -> anyhow::R
 
 /// The table: `method | total ms | speedup vs shared-lock` and the supporting figures.
 pub fn render(results: &[Measurement]) -> String {
-    let baseline = results.iter().find(|r| r.mode == "shared-lock").map_or(f64::NAN, |r| r.wall_ms);
+    let baseline = results
+        .iter()
+        .find(|r| r.mode == "shared-lock")
+        .map_or(f64::NAN, |r| r.wall_ms);
     let rows: Vec<Vec<String>> = results
         .iter()
         .map(|r| {
@@ -164,10 +202,16 @@ pub fn render(results: &[Measurement]) -> String {
     ];
     let mut text = voxdeck_ui::table(&header, &rows);
     let pools: Vec<&Measurement> = results.iter().filter(|r| r.mode == "pool").collect();
-    if let (Some(first), Some(last)) = (pools.iter().min_by_key(|r| r.workers), pools.iter().max_by_key(|r| r.workers)) {
+    if let (Some(first), Some(last)) = (
+        pools.iter().min_by_key(|r| r.workers),
+        pools.iter().max_by_key(|r| r.workers),
+    ) {
         if last.workers > first.workers {
-            let per_worker = (last.rss_loaded_mib - first.rss_loaded_mib) / (last.workers - first.workers) as f64;
-            text.push_str(&format!("\nresident memory per extra pool worker: {per_worker:.0} MiB"));
+            let per_worker = (last.rss_loaded_mib - first.rss_loaded_mib)
+                / (last.workers - first.workers) as f64;
+            text.push_str(&format!(
+                "\nresident memory per extra pool worker: {per_worker:.0} MiB"
+            ));
         }
     }
     text

@@ -31,20 +31,29 @@ pub struct Prepared {
 pub fn prepare(job_path: &Path, ort_lib: Option<&Path>) -> anyhow::Result<Prepared> {
     let job = JobSpec::load(job_path)?;
     let assets = Assets::locate();
-    let plan = plan::plan(&job, &assets).with_context(|| format!("cannot prepare job {}", job_path.display()))?;
+    let plan = plan::plan(&job, &assets)
+        .with_context(|| format!("cannot prepare job {}", job_path.display()))?;
     let runtime = runtime::load(ort_lib, &assets)?;
     Ok(Prepared { job, plan, runtime })
 }
 
 pub fn espeak_version() -> String {
-    voxdeck::engine::espeak::Espeak::lock().map(|e| e.version().to_string()).unwrap_or_else(|e| e.to_string())
+    voxdeck::engine::espeak::Espeak::lock()
+        .map(|e| e.version().to_string())
+        .unwrap_or_else(|e| e.to_string())
 }
 
 /// `voxdeck [JOB]` with no subcommand. The interactive console is not built yet, so this
 /// says so and runs the job headless instead of pretending.
-pub fn console_fallback(job: Option<std::path::PathBuf>, runtime: &crate::cli::RuntimeArgs) -> anyhow::Result<Finished> {
+pub fn console_fallback(
+    job: Option<std::path::PathBuf>,
+    runtime: &crate::cli::RuntimeArgs,
+) -> anyhow::Result<Finished> {
     let job = job.unwrap_or_else(|| std::path::PathBuf::from("assets/demo/job.toml"));
-    eprintln!("voxdeck: the interactive console is not available in this build yet; running {} headless", job.display());
+    eprintln!(
+        "voxdeck: the interactive console is not available in this build yet; running {} headless",
+        job.display()
+    );
     let args = crate::cli::RunArgs {
         job,
         workers: None,

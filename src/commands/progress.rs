@@ -40,19 +40,44 @@ impl ProgressView {
                 eprintln!("warning: {code}: {warning}");
             }
             order.push(code.clone());
-            let row = Row { state: "queued", done: 0, total, audio_seconds: 0.0, elapsed_seconds: 0.0, rtf: None, detail: String::new() };
+            let row = Row {
+                state: "queued",
+                done: 0,
+                total,
+                audio_seconds: 0.0,
+                elapsed_seconds: 0.0,
+                rtf: None,
+                detail: String::new(),
+            };
             rows.insert(code, row);
         }
-        ProgressView { rows, order, terminal: std::io::stderr().is_terminal(), drawn_lines: 0, last_draw: Instant::now() }
+        ProgressView {
+            rows,
+            order,
+            terminal: std::io::stderr().is_terminal(),
+            drawn_lines: 0,
+            last_draw: Instant::now(),
+        }
     }
 
     pub fn apply(&mut self, event: &EngineEvent) {
         let (code, plain) = match event {
-            EngineEvent::Started { language, voice, model, sentences_total } => {
+            EngineEvent::Started {
+                language,
+                voice,
+                model,
+                sentences_total,
+            } => {
                 let row = self.row(language);
                 row.total = *sentences_total;
                 row.detail = format!("{} {voice}", model.name());
-                (language.clone(), format!("{language}: queued, {sentences_total} sentences, {} voice {voice}", model.name()))
+                (
+                    language.clone(),
+                    format!(
+                        "{language}: queued, {sentences_total} sentences, {} voice {voice}",
+                        model.name()
+                    ),
+                )
             }
             EngineEvent::Progress(p) => {
                 let row = self.row(&p.language);
@@ -68,11 +93,16 @@ impl ProgressView {
                 );
                 (p.language.clone(), line)
             }
-            EngineEvent::LanguageDone { language, output, .. } => {
+            EngineEvent::LanguageDone {
+                language, output, ..
+            } => {
                 let row = self.row(language);
                 row.state = "done";
                 row.detail = output.display().to_string();
-                (language.clone(), format!("{language}: done -> {}", output.display()))
+                (
+                    language.clone(),
+                    format!("{language}: done -> {}", output.display()),
+                )
             }
             EngineEvent::LanguageFailed { language, error } => {
                 let row = self.row(language);
@@ -82,11 +112,20 @@ impl ProgressView {
             }
             EngineEvent::LanguageCancelled { language } => {
                 self.row(language).state = "cancelled";
-                (language.clone(), format!("{language}: cancelled (no output written)"))
+                (
+                    language.clone(),
+                    format!("{language}: cancelled (no output written)"),
+                )
             }
-            EngineEvent::RunDone { wall_seconds, cancelled } => {
+            EngineEvent::RunDone {
+                wall_seconds,
+                cancelled,
+            } => {
                 let how = if *cancelled { "cancelled" } else { "finished" };
-                (String::new(), format!("run {how} after {wall_seconds:.2} s"))
+                (
+                    String::new(),
+                    format!("run {how} after {wall_seconds:.2} s"),
+                )
             }
         };
         let _ = code;

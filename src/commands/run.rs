@@ -23,7 +23,10 @@ extern "C" fn on_signal(_: libc::c_int) {
 pub fn execute(args: RunArgs, runtime_args: &RuntimeArgs) -> anyhow::Result<Finished> {
     let prepared = prepare(&args.job, runtime_args.ort_lib.as_deref())?;
     let job = &prepared.job;
-    let workers = args.workers.or(job.workers).unwrap_or_else(|| job.default_workers());
+    let workers = args
+        .workers
+        .or(job.workers)
+        .unwrap_or_else(|| job.default_workers());
     if !(1..=64).contains(&workers) {
         anyhow::bail!("--workers {workers} is out of range: use 1 to 64");
     }
@@ -34,8 +37,13 @@ pub fn execute(args: RunArgs, runtime_args: &RuntimeArgs) -> anyhow::Result<Fini
         intra_threads: args.intra_threads.or(job.intra_threads),
         share_prepacked: true,
     };
-    let out_dir = args.out.clone().or_else(|| job.output_dir.clone()).unwrap_or_else(|| PathBuf::from("out").join(&job.name));
-    std::fs::create_dir_all(&out_dir).with_context(|| format!("cannot create output folder {}", out_dir.display()))?;
+    let out_dir = args
+        .out
+        .clone()
+        .or_else(|| job.output_dir.clone())
+        .unwrap_or_else(|| PathBuf::from("out").join(&job.name));
+    std::fs::create_dir_all(&out_dir)
+        .with_context(|| format!("cannot create output folder {}", out_dir.display()))?;
     let preload: Vec<_> = prepared.plan.models.clone().into_iter().collect();
     let engine = Engine::start(prepared.runtime.clone(), options.clone(), &preload)?;
     install_signal_handlers();
@@ -58,7 +66,7 @@ pub fn execute(args: RunArgs, runtime_args: &RuntimeArgs) -> anyhow::Result<Fini
                 view.apply(&event);
             }
             Ok(None) => break,
-            Err(()) => view.tick(),
+            Err(_) => view.tick(),
         }
     }
     let outcome = handle.wait();
@@ -77,7 +85,8 @@ pub fn execute(args: RunArgs, runtime_args: &RuntimeArgs) -> anyhow::Result<Fini
     };
     let report = report::build(settings, &prepared.plan, &outcome);
     let report_path = out_dir.join("report.json");
-    report::write(&report, &report_path).with_context(|| format!("cannot write {}", report_path.display()))?;
+    report::write(&report, &report_path)
+        .with_context(|| format!("cannot write {}", report_path.display()))?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     }
@@ -92,7 +101,11 @@ pub fn execute(args: RunArgs, runtime_args: &RuntimeArgs) -> anyhow::Result<Fini
         options.mode.name(),
         report_path.display()
     );
-    Ok(if outcome.all_done() { Finished::AllDone } else { Finished::SomeFailed })
+    Ok(if outcome.all_done() {
+        Finished::AllDone
+    } else {
+        Finished::SomeFailed
+    })
 }
 
 fn install_signal_handlers() {

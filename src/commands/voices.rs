@@ -23,21 +23,34 @@ pub fn execute(args: VoicesArgs) -> anyhow::Result<Finished> {
     let kokoro = assets.kokoro_voice_names();
     let mut rows = Vec::new();
     for language in LANGUAGES {
-        let own: Vec<String> = kokoro.iter().filter(|v| v.starts_with(language.kokoro_voice_prefix)).cloned().collect();
+        let own: Vec<String> = kokoro
+            .iter()
+            .filter(|v| v.starts_with(language.kokoro_voice_prefix))
+            .cloned()
+            .collect();
         rows.push(LanguageVoices {
             code: language.code,
             name: language.name,
             model: "kokoro",
             default_voice: language.kokoro_default_voice.to_string(),
             trained: language.kokoro_trained,
-            voices: if language.kokoro_trained { own } else { kokoro.clone() },
+            voices: if language.kokoro_trained {
+                own
+            } else {
+                kokoro.clone()
+            },
         });
     }
     let dir = assets.path(voxdeck::assets::PIPER_DIR);
     for name in assets.piper_voice_names() {
-        let Ok(voice) = PiperVoice::load(&dir, &name) else { continue };
+        let Ok(voice) = PiperVoice::load(&dir, &name) else {
+            continue;
+        };
         let espeak = voice.config.espeak.voice.clone();
-        if let Some(language) = LANGUAGES.iter().find(|l| l.espeak_voice == espeak || l.code == espeak) {
+        if let Some(language) = LANGUAGES
+            .iter()
+            .find(|l| l.espeak_voice == espeak || l.code == espeak)
+        {
             rows.push(LanguageVoices {
                 code: language.code,
                 name: language.name,
@@ -53,11 +66,21 @@ pub fn execute(args: VoicesArgs) -> anyhow::Result<Finished> {
         return Ok(Finished::AllDone);
     }
     if kokoro.is_empty() {
-        println!("no Kokoro voices in {}: run scripts/setup", assets.root.display());
+        println!(
+            "no Kokoro voices in {}: run scripts/setup",
+            assets.root.display()
+        );
     }
     for row in &rows {
-        let note = if row.trained { "" } else { " (model not trained for this language)" };
-        println!("{:<6} {:<20} {:<7} default {:<18}{}", row.code, row.name, row.model, row.default_voice, note);
+        let note = if row.trained {
+            ""
+        } else {
+            " (model not trained for this language)"
+        };
+        println!(
+            "{:<6} {:<20} {:<7} default {:<18}{}",
+            row.code, row.name, row.model, row.default_voice, note
+        );
         println!("       voices: {}", row.voices.join(", "));
     }
     Ok(Finished::AllDone)

@@ -14,9 +14,18 @@ const PHONEMES_IPA: c_int = 0x02;
 const PHONEMES_TIE: c_int = 0x80;
 
 extern "C" {
-    fn espeak_Initialize(output: c_int, buflength: c_int, path: *const c_char, options: c_int) -> c_int;
+    fn espeak_Initialize(
+        output: c_int,
+        buflength: c_int,
+        path: *const c_char,
+        options: c_int,
+    ) -> c_int;
     fn espeak_SetVoiceByName(name: *const c_char) -> c_int;
-    fn espeak_TextToPhonemes(textptr: *mut *const c_void, textmode: c_int, phonememode: c_int) -> *const c_char;
+    fn espeak_TextToPhonemes(
+        textptr: *mut *const c_void,
+        textmode: c_int,
+        phonememode: c_int,
+    ) -> *const c_char;
     fn espeak_Info(path_data: *mut *const c_char) -> *const c_char;
 }
 
@@ -50,16 +59,34 @@ impl Espeak {
 
     fn initialise() -> Result<Espeak, EspeakError> {
         // SAFETY: called once, under OnceLock; NULL path means the library's default data folder.
-        let rate = unsafe { espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 0, std::ptr::null(), ESPEAK_INITIALIZE_DONT_EXIT) };
+        let rate = unsafe {
+            espeak_Initialize(
+                AUDIO_OUTPUT_SYNCHRONOUS,
+                0,
+                std::ptr::null(),
+                ESPEAK_INITIALIZE_DONT_EXIT,
+            )
+        };
         if rate <= 0 {
             return Err(EspeakError::Init);
         }
         let mut data: *const c_char = std::ptr::null();
         // SAFETY: espeak_Info returns static strings owned by the library.
-        let version = unsafe { CStr::from_ptr(espeak_Info(&mut data)) }.to_string_lossy().into_owned();
-        let data_path =
-            if data.is_null() { String::new() } else { unsafe { CStr::from_ptr(data) }.to_string_lossy().into_owned() };
-        Ok(Espeak { version, data_path, voice: None })
+        let version = unsafe { CStr::from_ptr(espeak_Info(&mut data)) }
+            .to_string_lossy()
+            .into_owned();
+        let data_path = if data.is_null() {
+            String::new()
+        } else {
+            unsafe { CStr::from_ptr(data) }
+                .to_string_lossy()
+                .into_owned()
+        };
+        Ok(Espeak {
+            version,
+            data_path,
+            voice: None,
+        })
     }
 
     pub fn version(&self) -> &str {
@@ -87,7 +114,11 @@ impl Espeak {
     /// IPA for `text` with stress marks, one string per clause espeak finds (espeak
     /// stops at clause punctuation and drops it; callers put punctuation back).
     /// `tie`: the character joining multi-letter phonemes such as t͡ʃ, if any.
-    pub fn clauses_to_ipa(&mut self, text: &str, tie: Option<char>) -> Result<Vec<String>, EspeakError> {
+    pub fn clauses_to_ipa(
+        &mut self,
+        text: &str,
+        tie: Option<char>,
+    ) -> Result<Vec<String>, EspeakError> {
         let c_text = CString::new(text).map_err(|_| EspeakError::Nul)?;
         let mut mode = PHONEMES_IPA;
         if let Some(t) = tie {
@@ -102,7 +133,11 @@ impl Espeak {
             if out.is_null() {
                 break;
             }
-            clauses.push(unsafe { CStr::from_ptr(out) }.to_string_lossy().into_owned());
+            clauses.push(
+                unsafe { CStr::from_ptr(out) }
+                    .to_string_lossy()
+                    .into_owned(),
+            );
         }
         Ok(clauses)
     }

@@ -54,6 +54,10 @@ struct Queue {
     closed: bool,
 }
 
+/// `recv_timeout` found nothing before its deadline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimedOut;
+
 /// Sending half, cloned into every worker.
 #[derive(Clone)]
 pub struct EventSender {
@@ -67,7 +71,12 @@ pub struct EventReceiver {
 
 pub fn channel() -> (EventSender, EventReceiver) {
     let shared = Arc::new((Mutex::new(Queue::default()), Condvar::new()));
-    (EventSender { shared: shared.clone() }, EventReceiver { shared })
+    (
+        EventSender {
+            shared: shared.clone(),
+        },
+        EventReceiver { shared },
+    )
 }
 
 impl EventSender {
@@ -98,8 +107,8 @@ impl EventSender {
 
 impl EventReceiver {
     /// Waits up to `timeout` for the next event. `Ok(None)`: stream closed and drained;
-    /// `Err(())`: timed out with nothing queued.
-    pub fn recv_timeout(&self, timeout: Duration) -> Result<Option<EngineEvent>, ()> {
+    /// `Err(TimedOut)`: nothing arrived in time.
+    pub fn recv_timeout(&self, timeout: Duration) -> Result<Option<EngineEvent>, TimedOut> {
         let (lock, ready) = &*self.shared;
         let queue = lock.lock().unwrap_or_else(|p| p.into_inner());
         let (mut queue, _) = ready
@@ -108,7 +117,7 @@ impl EventReceiver {
         match queue.events.pop_front() {
             Some(event) => Ok(Some(event)),
             None if queue.closed => Ok(None),
-            None => Err(()),
+            None => Err(TimedOut),
         }
     }
 
@@ -124,7 +133,11 @@ impl EventReceiver {
     /// Everything queued right now, without waiting.
     pub fn drain(&self) -> Vec<EngineEvent> {
         let (lock, _) = &*self.shared;
-        lock.lock().unwrap_or_else(|p| p.into_inner()).events.drain(..).collect()
+        lock.lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .events
+            .drain(..)
+            .collect()
     }
 }
 
@@ -150,7 +163,10 @@ mod tests {
             tx.send(progress("fr", done));
             tx.send(progress("es", done));
         }
-        tx.send(EngineEvent::LanguageFailed { language: "es".into(), error: "x".into() });
+        tx.send(EngineEvent::LanguageFailed {
+            language: "es".into(),
+            error: "x".into(),
+        });
         tx.close();
         let events: Vec<_> = std::iter::from_fn(|| rx.recv()).collect();
         assert_eq!(events.len(), 3);
@@ -162,6 +178,6 @@ mod tests {
     #[test]
     fn times_out_when_empty_and_open() {
         let (_tx, rx) = channel();
-        assert_eq!(rx.recv_timeout(Duration::from_millis(5)), Err(()));
+        assert_eq!(rx.recv_timeout(Duration::from_millis(5)), Err(TimedOut));
     }
 }

@@ -36,11 +36,15 @@ impl Vocab {
         struct VocabFile {
             vocab: HashMap<String, i64>,
         }
-        let raw: VocabFile = serde_json::from_str(&text)
-            .map_err(|e| ModelError::Corrupt { path: path.to_path_buf(), detail: e.to_string() })?;
+        let raw: VocabFile = serde_json::from_str(&text).map_err(|e| ModelError::Corrupt {
+            path: path.to_path_buf(),
+            detail: e.to_string(),
+        })?;
         let ids = raw
             .vocab
-            .into_iter().filter_map(|(k, v)| single_char(&k).map(|c| (c, v))).collect();
+            .into_iter()
+            .filter_map(|(k, v)| single_char(&k).map(|c| (c, v)))
+            .collect();
         Ok(Vocab { ids })
     }
 
@@ -76,11 +80,21 @@ impl VoicePack {
         if bytes.len() != VOICE_ROWS * STYLE_DIM * 4 {
             return Err(ModelError::Corrupt {
                 path: path.to_path_buf(),
-                detail: format!("{} bytes, expected {} (float32 [510,256])", bytes.len(), VOICE_ROWS * STYLE_DIM * 4),
+                detail: format!(
+                    "{} bytes, expected {} (float32 [510,256])",
+                    bytes.len(),
+                    VOICE_ROWS * STYLE_DIM * 4
+                ),
             });
         }
-        let rows = bytes.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect();
-        Ok(VoicePack { name: name.to_string(), rows })
+        let rows = bytes
+            .chunks_exact(4)
+            .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            .collect();
+        Ok(VoicePack {
+            name: name.to_string(),
+            rows,
+        })
     }
 
     /// Kokoro's pipeline indexes the pack by phoneme count minus one.
@@ -99,7 +113,12 @@ pub struct KokoroFiles {
 }
 
 /// Runs one utterance. `tokens` are phoneme ids without padding.
-pub fn synthesize(session: &mut Session, tokens: &[i64], style: &[f32], speed: f32) -> Result<Vec<f32>, ort::Error> {
+pub fn synthesize(
+    session: &mut Session,
+    tokens: &[i64],
+    style: &[f32],
+    speed: f32,
+) -> Result<Vec<f32>, ort::Error> {
     let mut padded = Vec::with_capacity(tokens.len() + 2);
     padded.push(0);
     padded.extend_from_slice(tokens);

@@ -107,7 +107,11 @@ pub fn find(code: &str) -> Option<&'static Language> {
 
 /// Comma-separated list of codes, for error messages that tell the user what would work.
 pub fn known_codes() -> String {
-    LANGUAGES.iter().map(|l| l.code).collect::<Vec<_>>().join(", ")
+    LANGUAGES
+        .iter()
+        .map(|l| l.code)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[cfg(test)]

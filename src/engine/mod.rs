@@ -17,7 +17,9 @@ use std::path::{Path, PathBuf};
 /// A model file that is missing or unreadable.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum ModelError {
-    #[error("model file {path} is missing or unreadable ({detail}): run scripts/setup to fetch it")]
+    #[error(
+        "model file {path} is missing or unreadable ({detail}): run scripts/setup to fetch it"
+    )]
     Missing { path: PathBuf, detail: String },
     #[error("model file {path} is damaged ({detail}): delete it and run scripts/setup to fetch it again")]
     Corrupt { path: PathBuf, detail: String },
@@ -25,6 +27,9 @@ pub enum ModelError {
 
 impl ModelError {
     pub fn missing(path: &Path, error: std::io::Error) -> ModelError {
-        ModelError::Missing { path: path.to_path_buf(), detail: error.to_string() }
+        ModelError::Missing {
+            path: path.to_path_buf(),
+            detail: error.to_string(),
+        }
     }
 }

@@ -40,7 +40,11 @@ pub struct InferenceConfig {
 
 impl Default for InferenceConfig {
     fn default() -> Self {
-        InferenceConfig { noise_scale: 0.667, length_scale: 1.0, noise_w: 0.8 }
+        InferenceConfig {
+            noise_scale: 0.667,
+            length_scale: 1.0,
+            noise_w: 0.8,
+        }
     }
 }
 
@@ -65,12 +69,21 @@ impl PiperVoice {
         let model = dir.join(format!("{name}.onnx"));
         let json = dir.join(format!("{name}.onnx.json"));
         if !model.exists() {
-            return Err(ModelError::missing(&model, std::io::Error::from(std::io::ErrorKind::NotFound)));
+            return Err(ModelError::missing(
+                &model,
+                std::io::Error::from(std::io::ErrorKind::NotFound),
+            ));
         }
         let text = std::fs::read_to_string(&json).map_err(|e| ModelError::missing(&json, e))?;
-        let config: PiperConfig =
-            serde_json::from_str(&text).map_err(|e| ModelError::Corrupt { path: json.clone(), detail: e.to_string() })?;
-        Ok(PiperVoice { name: name.to_string(), model, config })
+        let config: PiperConfig = serde_json::from_str(&text).map_err(|e| ModelError::Corrupt {
+            path: json.clone(),
+            detail: e.to_string(),
+        })?;
+        Ok(PiperVoice {
+            name: name.to_string(),
+            model,
+            config,
+        })
     }
 
     /// Piper's id layout: BOS, then every phoneme followed by the pad id, then EOS.
@@ -97,11 +110,19 @@ impl PiperVoice {
 }
 
 /// Runs one utterance through a Piper session; `speed` divides the length scale.
-pub fn synthesize(session: &mut Session, config: &PiperConfig, ids: &[i64], speed: f32) -> Result<Vec<f32>, ort::Error> {
+pub fn synthesize(
+    session: &mut Session,
+    config: &PiperConfig,
+    ids: &[i64],
+    speed: f32,
+) -> Result<Vec<f32>, ort::Error> {
     let inf = &config.inference;
     let input = Tensor::from_array(([1usize, ids.len()], ids.to_vec()))?;
     let lengths = Tensor::from_array(([1usize], vec![ids.len() as i64]))?;
-    let scales = Tensor::from_array(([3usize], vec![inf.noise_scale, inf.length_scale / speed, inf.noise_w]))?;
+    let scales = Tensor::from_array((
+        [3usize],
+        vec![inf.noise_scale, inf.length_scale / speed, inf.noise_w],
+    ))?;
     let outputs = if config.num_speakers > 1 {
         let sid = Tensor::from_array(([1usize], vec![0i64]))?;
         session.run(ort::inputs![input, lengths, scales, sid])?

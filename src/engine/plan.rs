@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use super::kokoro::{self, KokoroFiles, VoicePack, Vocab};
+use super::kokoro::{self, KokoroFiles, Vocab, VoicePack};
 use super::languages::{self, Language, ModelKind};
 use super::phonemize;
 use super::piper::PiperVoice;
@@ -80,7 +80,12 @@ pub struct Plan {
 #[derive(Debug, thiserror::Error)]
 pub enum PlanError {
     #[error("unknown {model} voice `{voice}` for `{code}`: use one of {choices}")]
-    UnknownVoice { code: String, model: &'static str, voice: String, choices: String },
+    UnknownVoice {
+        code: String,
+        model: &'static str,
+        voice: String,
+        choices: String,
+    },
     #[error("no Piper voice for `{code}` in {dir}: drop a <name>.onnx and <name>.onnx.json there (see README), or use model = \"kokoro\"")]
     NoPiperVoice { code: String, dir: PathBuf },
     #[error(transparent)]
@@ -93,7 +98,8 @@ pub fn plan(job: &JobSpec, assets: &Assets) -> Result<Plan, PlanError> {
     let mut kokoro_vocab = None;
     let mut languages_out = Vec::new();
     for lang_job in &job.languages {
-        let language = languages::find(&lang_job.code).expect("job validation admits only known languages");
+        let language =
+            languages::find(&lang_job.code).expect("job validation admits only known languages");
         let prepared = match lang_job.model {
             ModelKind::Kokoro => {
                 let files = kokoro_files(assets)?;
@@ -101,7 +107,13 @@ pub fn plan(job: &JobSpec, assets: &Assets) -> Result<Plan, PlanError> {
                     kokoro_vocab = Some(Vocab::load(&files.vocab)?);
                 }
                 models.insert(ModelId::Kokoro, files.model.clone());
-                plan_kokoro(language, lang_job, kokoro_vocab.as_ref().unwrap(), &files, assets)?
+                plan_kokoro(
+                    language,
+                    lang_job,
+                    kokoro_vocab.as_ref().unwrap(),
+                    &files,
+                    assets,
+                )?
             }
             ModelKind::Piper => {
                 let voice = resolve_piper_voice(language, lang_job, assets)?;
@@ -111,7 +123,10 @@ pub fn plan(job: &JobSpec, assets: &Assets) -> Result<Plan, PlanError> {
         };
         languages_out.push(prepared);
     }
-    Ok(Plan { languages: languages_out, models })
+    Ok(Plan {
+        languages: languages_out,
+        models,
+    })
 }
 
 fn kokoro_files(assets: &Assets) -> Result<KokoroFiles, super::ModelError> {
@@ -122,7 +137,10 @@ fn kokoro_files(assets: &Assets) -> Result<KokoroFiles, super::ModelError> {
     };
     for path in [&files.model, &files.vocab] {
         if !path.exists() {
-            return Err(super::ModelError::missing(path, std::io::ErrorKind::NotFound.into()));
+            return Err(super::ModelError::missing(
+                path,
+                std::io::ErrorKind::NotFound.into(),
+            ));
         }
     }
     Ok(files)
@@ -133,7 +151,12 @@ fn known_kokoro_voices(assets: &Assets) -> Vec<String> {
     let prefix = format!("{}/", assets::KOKORO_VOICES);
     let mut names: Vec<String> = assets::manifest()
         .into_iter()
-        .filter_map(|e| e.path.strip_prefix(&prefix).and_then(|n| n.strip_suffix(".bin")).map(str::to_string))
+        .filter_map(|e| {
+            e.path
+                .strip_prefix(&prefix)
+                .and_then(|n| n.strip_suffix(".bin"))
+                .map(str::to_string)
+        })
         .chain(assets.kokoro_voice_names())
         .collect();
     names.sort();
@@ -148,15 +171,26 @@ fn plan_kokoro(
     files: &KokoroFiles,
     assets: &Assets,
 ) -> Result<Result<LanguagePlan, PlanFailure>, PlanError> {
-    let voice = job.voice.clone().unwrap_or_else(|| language.kokoro_default_voice.to_string());
+    let voice = job
+        .voice
+        .clone()
+        .unwrap_or_else(|| language.kokoro_default_voice.to_string());
     let known = known_kokoro_voices(assets);
     if !known.contains(&voice) {
-        let own: Vec<_> = known.iter().filter(|v| v.starts_with(language.kokoro_voice_prefix)).cloned().collect();
+        let own: Vec<_> = known
+            .iter()
+            .filter(|v| v.starts_with(language.kokoro_voice_prefix))
+            .cloned()
+            .collect();
         return Err(PlanError::UnknownVoice {
             code: job.code.clone(),
             model: "Kokoro",
             voice,
-            choices: if own.is_empty() { known.join(", ") } else { own.join(", ") },
+            choices: if own.is_empty() {
+                known.join(", ")
+            } else {
+                own.join(", ")
+            },
         });
     }
     let fail = |error: String| PlanFailure {
@@ -171,10 +205,16 @@ fn plan_kokoro(
         Err(e) => return Ok(Err(fail(e.to_string()))),
     };
     let g2p = |t: &str| phonemize::for_kokoro(language, t);
-    let utterances = match utterances(&job.text, kokoro::MAX_PHONEME_TOKENS, g2p, |p| vocab.tokenize(p).ids.len(), |p| {
-        let t = vocab.tokenize(p);
-        (t.ids, t.skipped)
-    }) {
+    let utterances = match utterances(
+        &job.text,
+        kokoro::MAX_PHONEME_TOKENS,
+        g2p,
+        |p| vocab.tokenize(p).ids.len(),
+        |p| {
+            let t = vocab.tokenize(p);
+            (t.ids, t.skipped)
+        },
+    ) {
         Ok(u) => u,
         Err(e) => return Ok(Err(fail(e))),
     };
@@ -198,7 +238,11 @@ fn plan_kokoro(
     }))
 }
 
-fn resolve_piper_voice(language: &Language, job: &LanguageJob, assets: &Assets) -> Result<PiperVoice, PlanError> {
+fn resolve_piper_voice(
+    language: &Language,
+    job: &LanguageJob,
+    assets: &Assets,
+) -> Result<PiperVoice, PlanError> {
     let dir = assets.path(assets::PIPER_DIR);
     let present = assets.piper_voice_names();
     if let Some(name) = &job.voice {
@@ -207,21 +251,34 @@ fn resolve_piper_voice(language: &Language, job: &LanguageJob, assets: &Assets) 
                 code: job.code.clone(),
                 model: "Piper",
                 voice: name.clone(),
-                choices: if present.is_empty() { "(none installed: run scripts/setup)".into() } else { present.join(", ") },
+                choices: if present.is_empty() {
+                    "(none installed: run scripts/setup)".into()
+                } else {
+                    present.join(", ")
+                },
             });
         }
         return Ok(PiperVoice::load(&dir, name)?);
     }
     for name in &present {
         let voice = PiperVoice::load(&dir, name)?;
-        if voice.config.espeak.voice == language.espeak_voice || voice.config.espeak.voice == language.code {
+        if voice.config.espeak.voice == language.espeak_voice
+            || voice.config.espeak.voice == language.code
+        {
             return Ok(voice);
         }
     }
-    Err(PlanError::NoPiperVoice { code: job.code.clone(), dir })
+    Err(PlanError::NoPiperVoice {
+        code: job.code.clone(),
+        dir,
+    })
 }
 
-fn plan_piper(language: &Language, job: &LanguageJob, voice: PiperVoice) -> Result<LanguagePlan, PlanFailure> {
+fn plan_piper(
+    language: &Language,
+    job: &LanguageJob,
+    voice: PiperVoice,
+) -> Result<LanguagePlan, PlanFailure> {
     let espeak_voice = voice.config.espeak.voice.clone();
     let voice = Arc::new(voice);
     let g2p = |t: &str| phonemize::for_piper(&espeak_voice, t);
@@ -263,12 +320,18 @@ fn utterances(
     let mut out = Vec::new();
     for sentence in text::split_sentences(text_in) {
         let mut measure = |t: &str| g2p(t).map(|p| count(&p));
-        let pieces = text::fit_to_limit(&sentence, limit, &mut measure).map_err(|e| e.to_string())?;
+        let pieces =
+            text::fit_to_limit(&sentence, limit, &mut measure).map_err(|e| e.to_string())?;
         for piece in pieces {
             let phonemes = g2p(&piece).map_err(|e| e.to_string())?;
             let (token_ids, skipped) = tokenize(&phonemes);
             if phonemes.chars().any(char::is_alphabetic) {
-                out.push(Utterance { text: piece, phonemes, token_ids, skipped });
+                out.push(Utterance {
+                    text: piece,
+                    phonemes,
+                    token_ids,
+                    skipped,
+                });
             }
         }
     }

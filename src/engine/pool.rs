@@ -54,7 +54,11 @@ pub(crate) struct SessionFactory {
 impl SessionFactory {
     pub(crate) fn open(&self, path: &std::path::Path) -> Result<OpenSession, RuntimeError> {
         let (session, placement, fallback) = self.runtime.open(path, &self.options)?;
-        Ok(OpenSession { session, placement, fallback })
+        Ok(OpenSession {
+            session,
+            placement,
+            fallback,
+        })
     }
 }
 
@@ -128,7 +132,9 @@ impl RunHandle {
 }
 
 pub fn default_intra_threads(workers: usize) -> usize {
-    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
     (cores / workers.max(1)).max(1)
 }
 
@@ -141,11 +147,18 @@ impl Engine {
         preload: &[(ModelId, PathBuf)],
     ) -> Result<Engine, RuntimeError> {
         let workers = options.workers.max(1);
-        let intra_threads = options.intra_threads.unwrap_or_else(|| default_intra_threads(workers));
-        let prepacked = (options.share_prepacked && options.mode == Mode::Pool).then(PrepackedWeights::new);
+        let intra_threads = options
+            .intra_threads
+            .unwrap_or_else(|| default_intra_threads(workers));
+        let prepacked =
+            (options.share_prepacked && options.mode == Mode::Pool).then(PrepackedWeights::new);
         let factory = Arc::new(SessionFactory {
             runtime: runtime.clone(),
-            options: SessionOptions { device: options.device, intra_threads, prepacked },
+            options: SessionOptions {
+                device: options.device,
+                intra_threads,
+                prepacked,
+            },
         });
         let shared = Arc::new(Mutex::new(HashMap::new()));
         if options.mode == Mode::SharedLock {
@@ -198,7 +211,13 @@ impl Engine {
             handles.push(handle);
         }
         drop(ready_tx);
-        let mut engine = Engine { options, intra_threads, senders, handles, runtime };
+        let mut engine = Engine {
+            options,
+            intra_threads,
+            senders,
+            handles,
+            runtime,
+        };
         for _ in 0..workers {
             match ready_rx.recv() {
                 Ok(Ok(())) => {}
@@ -228,14 +247,24 @@ impl Engine {
     pub fn submit(&self, plan: Plan, out_dir: PathBuf) -> RunHandle {
         let (tx, rx) = events::channel();
         let cancel = Arc::new(AtomicBool::new(false));
-        let state = Arc::new(RunState::new(plan, out_dir, tx, cancel.clone(), self.senders.len()));
+        let state = Arc::new(RunState::new(
+            plan,
+            out_dir,
+            tx,
+            cancel.clone(),
+            self.senders.len(),
+        ));
         state.announce();
         for sender in &self.senders {
             if sender.send(state.clone()).is_err() {
                 state.worker_lost();
             }
         }
-        RunHandle { events: rx, cancel, state }
+        RunHandle {
+            events: rx,
+            cancel,
+            state,
+        }
     }
 
     fn shutdown(&mut self) {

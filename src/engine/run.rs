@@ -106,7 +106,8 @@ impl RunState {
         cancel: Arc<AtomicBool>,
         workers: usize,
     ) -> RunState {
-        let languages: Vec<LanguageState> = plan.languages.into_iter().map(LanguageState::new).collect();
+        let languages: Vec<LanguageState> =
+            plan.languages.into_iter().map(LanguageState::new).collect();
         let queue = schedule(&languages);
         RunState {
             queue: Mutex::new(queue),
@@ -170,24 +171,46 @@ impl RunState {
             lang.outcome.status = Status::Running;
             lang.started.get_or_insert_with(Instant::now);
             let plan = lang.plan.as_ref().expect("queued languages have a plan");
-            (plan.model.clone(), plan.utterances[unit.utterance].token_ids.clone(), plan.voice_data.clone(), plan.speed)
+            (
+                plan.model.clone(),
+                plan.utterances[unit.utterance].token_ids.clone(),
+                plan.voice_data.clone(),
+                plan.speed,
+            )
         };
         let path = self.models.get(&plan_model).cloned().unwrap_or_default();
         let result = sessions.with(&plan_model, &path, factory, |open| {
             let started = Instant::now();
             let audio = std::panic::catch_unwind(AssertUnwindSafe(|| match &voice {
-                VoiceData::Kokoro(pack) => {
-                    kokoro::synthesize(&mut open.session, &tokens, pack.style_for(tokens.len()), speed)
+                VoiceData::Kokoro(pack) => kokoro::synthesize(
+                    &mut open.session,
+                    &tokens,
+                    pack.style_for(tokens.len()),
+                    speed,
+                ),
+                VoiceData::Piper(voice) => {
+                    piper::synthesize(&mut open.session, &voice.config, &tokens, speed)
                 }
-                VoiceData::Piper(voice) => piper::synthesize(&mut open.session, &voice.config, &tokens, speed),
             }));
             let seconds = started.elapsed().as_secs_f64();
             let audio = match audio {
                 Ok(Ok(samples)) => Ok(samples),
-                Ok(Err(e)) => Err(format!("ONNX Runtime failed on sentence {}: {e}", unit.utterance + 1)),
-                Err(panic) => Err(format!("synthesis panicked on sentence {}: {}", unit.utterance + 1, panic_text(&panic))),
+                Ok(Err(e)) => Err(format!(
+                    "ONNX Runtime failed on sentence {}: {e}",
+                    unit.utterance + 1
+                )),
+                Err(panic) => Err(format!(
+                    "synthesis panicked on sentence {}: {}",
+                    unit.utterance + 1,
+                    panic_text(&panic)
+                )),
             };
-            (audio, seconds, open.placement.clone(), open.fallback.clone())
+            (
+                audio,
+                seconds,
+                open.placement.clone(),
+                open.fallback.clone(),
+            )
         });
         match result {
             Ok((Ok(samples), seconds, placement, fallback)) => {
@@ -211,7 +234,10 @@ impl RunState {
             return;
         }
         let rate = lang.plan.as_ref().map(|p| p.sample_rate).unwrap_or(1) as f64;
-        let timing = UtteranceTiming { audio_seconds: samples.len() as f64 / rate, synthesis_seconds: seconds };
+        let timing = UtteranceTiming {
+            audio_seconds: samples.len() as f64 / rate,
+            synthesis_seconds: seconds,
+        };
         lang.outcome.audio_seconds += timing.audio_seconds;
         lang.outcome.synthesis_seconds += timing.synthesis_seconds;
         lang.outcome.utterances[unit.utterance] = timing;
@@ -220,7 +246,10 @@ impl RunState {
         lang.outcome.cuda_fallback = fallback;
         lang.audio[unit.utterance] = Some(samples);
         lang.done += 1;
-        let elapsed = lang.started.map(|s| s.elapsed().as_secs_f64()).unwrap_or_default();
+        let elapsed = lang
+            .started
+            .map(|s| s.elapsed().as_secs_f64())
+            .unwrap_or_default();
         lang.outcome.elapsed_seconds = elapsed;
         let total = lang.audio.len();
         self.events.send(EngineEvent::Progress(Progress {
@@ -249,8 +278,22 @@ impl RunState {
         }
         let dest = self.out_dir.join(format!("{}.wav", lang.outcome.code));
         let written = std::fs::create_dir_all(&self.out_dir)
-            .map_err(|e| format!("cannot create output folder {}: {e}", self.out_dir.display()))
-            .and_then(|_| wav::write_atomic(&dest, &Clip { sample_rate: rate, samples }).map_err(|e| e.to_string()));
+            .map_err(|e| {
+                format!(
+                    "cannot create output folder {}: {e}",
+                    self.out_dir.display()
+                )
+            })
+            .and_then(|_| {
+                wav::write_atomic(
+                    &dest,
+                    &Clip {
+                        sample_rate: rate,
+                        samples,
+                    },
+                )
+                .map_err(|e| e.to_string())
+            });
         match written {
             Ok(()) => {
                 lang.outcome.status = Status::Done;
@@ -264,7 +307,10 @@ impl RunState {
             Err(error) => {
                 lang.outcome.status = Status::Failed;
                 lang.outcome.error = Some(error.clone());
-                self.events.send(EngineEvent::LanguageFailed { language: lang.outcome.code.clone(), error });
+                self.events.send(EngineEvent::LanguageFailed {
+                    language: lang.outcome.code.clone(),
+                    error,
+                });
             }
         }
     }
@@ -277,7 +323,10 @@ impl RunState {
         lang.outcome.status = Status::Failed;
         lang.outcome.error = Some(error.clone());
         lang.audio.iter_mut().for_each(|a| *a = None);
-        self.events.send(EngineEvent::LanguageFailed { language: lang.outcome.code.clone(), error });
+        self.events.send(EngineEvent::LanguageFailed {
+            language: lang.outcome.code.clone(),
+            error,
+        });
     }
 
     /// Called once per worker when it has nothing more to do for this run; the last one
@@ -294,14 +343,23 @@ impl RunState {
             let mut lang = lock(lang);
             if matches!(lang.outcome.status, Status::Queued | Status::Running) {
                 lang.outcome.status = Status::Cancelled;
-                self.events.send(EngineEvent::LanguageCancelled { language: lang.outcome.code.clone() });
+                self.events.send(EngineEvent::LanguageCancelled {
+                    language: lang.outcome.code.clone(),
+                });
             }
             outcomes.push(lang.outcome.clone());
         }
         let wall_seconds = self.started.elapsed().as_secs_f64();
-        self.events.send(EngineEvent::RunDone { wall_seconds, cancelled });
+        self.events.send(EngineEvent::RunDone {
+            wall_seconds,
+            cancelled,
+        });
         self.events.close();
-        *lock(&self.outcome) = Some(RunOutcome { languages: outcomes, wall_seconds, cancelled });
+        *lock(&self.outcome) = Some(RunOutcome {
+            languages: outcomes,
+            wall_seconds,
+            cancelled,
+        });
         self.finished.notify_all();
     }
 
@@ -311,7 +369,11 @@ impl RunState {
             if let Some(done) = outcome.as_ref() {
                 return done.clone();
             }
-            outcome = self.finished.wait_timeout(outcome, Duration::from_secs(1)).map(|(g, _)| g).unwrap_or_else(|p| p.into_inner().0);
+            outcome = self
+                .finished
+                .wait_timeout(outcome, Duration::from_secs(1))
+                .map(|(g, _)| g)
+                .unwrap_or_else(|p| p.into_inner().0);
         }
     }
 }
@@ -336,7 +398,13 @@ impl LanguageState {
                 let n = plan.utterances.len();
                 let mut outcome = blank(plan.code.clone(), Status::Queued, None);
                 outcome.utterances = vec![UtteranceTiming::default(); n];
-                LanguageState { plan: Some(plan), audio: vec![None; n], done: 0, started: None, outcome }
+                LanguageState {
+                    plan: Some(plan),
+                    audio: vec![None; n],
+                    done: 0,
+                    started: None,
+                    outcome,
+                }
             }
             Err(failure) => LanguageState {
                 plan: None,
@@ -357,7 +425,14 @@ fn schedule(languages: &[LanguageState]) -> VecDeque<Unit> {
         let n = state.audio.len();
         for utterance in 0..n {
             let position = (utterance as f64 + 1.0) / n as f64;
-            units.push((position, language, Unit { language, utterance }));
+            units.push((
+                position,
+                language,
+                Unit {
+                    language,
+                    utterance,
+                },
+            ));
         }
     }
     units.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));

@@ -23,8 +23,14 @@ pub enum RuntimeError {
     #[error("ONNX Runtime library not found at {path} (from {origin}): run scripts/setup, or pass --ort-lib PATH / set ORT_DYLIB_PATH to a libonnxruntime.so of version 1.{MIN_ORT_MINOR} or newer")]
     LibraryMissing { path: PathBuf, origin: &'static str },
     #[error("cannot use the ONNX Runtime library {path} (from {origin}): {detail}; voxdeck needs libonnxruntime 1.{MIN_ORT_MINOR} or newer: run scripts/setup, or point --ort-lib / ORT_DYLIB_PATH at a newer one")]
-    LibraryUnusable { path: PathBuf, origin: &'static str, detail: String },
-    #[error("ONNX Runtime was already loaded from {loaded} in this process; cannot switch to {wanted}")]
+    LibraryUnusable {
+        path: PathBuf,
+        origin: &'static str,
+        detail: String,
+    },
+    #[error(
+        "ONNX Runtime was already loaded from {loaded} in this process; cannot switch to {wanted}"
+    )]
     AlreadyLoaded { loaded: PathBuf, wanted: PathBuf },
     #[error("CUDA was asked for ({device}) but cannot be used: {reason}. Use --device cpu, or run `VOXDECK_GPU=1 scripts/setup` on a box with an NVIDIA driver")]
     CudaUnavailable { device: Device, reason: String },
@@ -67,14 +73,21 @@ pub fn load(explicit: Option<&Path>, assets: &Assets) -> Result<Arc<Runtime>, Ru
     let (path, origin) = choose_library(explicit, assets);
     if let Some(existing) = RUNTIME.get() {
         if existing.info.library != path {
-            return Err(RuntimeError::AlreadyLoaded { loaded: existing.info.library.clone(), wanted: path });
+            return Err(RuntimeError::AlreadyLoaded {
+                loaded: existing.info.library.clone(),
+                wanted: path,
+            });
         }
         return Ok(existing.clone());
     }
     if !path.exists() {
         return Err(RuntimeError::LibraryMissing { path, origin });
     }
-    let unusable = |detail: String| RuntimeError::LibraryUnusable { path: path.clone(), origin, detail };
+    let unusable = |detail: String| RuntimeError::LibraryUnusable {
+        path: path.clone(),
+        origin,
+        detail,
+    };
     let builder = ort::init_from(&path).map_err(|e| unusable(e.to_string()))?;
     let env = builder
         .with_name("voxdeck")
@@ -98,7 +111,8 @@ fn library_version(path: &Path) -> String {
     // side effects and GetVersionString returns a static string.
     let read = || unsafe {
         let lib = libloading::Library::new(path)?;
-        let base: libloading::Symbol<unsafe extern "C" fn() -> *const ort::sys::OrtApiBase> = lib.get(b"OrtGetApiBase")?;
+        let base: libloading::Symbol<unsafe extern "C" fn() -> *const ort::sys::OrtApiBase> =
+            lib.get(b"OrtGetApiBase")?;
         let text = std::ffi::CStr::from_ptr(((*base()).GetVersionString)());
         Ok::<_, libloading::Error>(text.to_string_lossy().into_owned())
     };
@@ -109,11 +123,19 @@ fn library_version(path: &Path) -> String {
 /// (the console redirects fd 2 to its log file), the rest is dropped.
 fn route_ort_log(level: LogLevel, _category: &str, id: &str, _location: &str, message: &str) {
     if let Some((provider, count)) = parse_placement(message) {
-        let mut all = PLACEMENTS.get_or_init(Default::default).lock().unwrap_or_else(|p| p.into_inner());
-        *all.entry(id.to_string()).or_default().entry(provider).or_default() += count;
+        let mut all = PLACEMENTS
+            .get_or_init(Default::default)
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        *all.entry(id.to_string())
+            .or_default()
+            .entry(provider)
+            .or_default() += count;
         return;
     }
-    if matches!(level, LogLevel::Warning | LogLevel::Error | LogLevel::Fatal) && !message.contains("placed on [") {
+    if matches!(level, LogLevel::Warning | LogLevel::Error | LogLevel::Fatal)
+        && !message.contains("placed on [")
+    {
         eprintln!("onnxruntime [{level:?}] {message}");
     }
 }
@@ -123,7 +145,12 @@ fn route_ort_log(level: LogLevel, _category: &str, id: &str, _location: &str, me
 fn parse_placement(message: &str) -> Option<(String, usize)> {
     let after = message.split("placed on [").nth(1)?;
     let (provider, rest) = after.split_once(']')?;
-    let count = rest.split("Number of nodes:").nth(1)?.trim().split(|c: char| !c.is_ascii_digit()).next()?;
+    let count = rest
+        .split("Number of nodes:")
+        .nth(1)?
+        .trim()
+        .split(|c: char| !c.is_ascii_digit())
+        .next()?;
     Some((provider.to_string(), count.parse().ok()?))
 }
 
@@ -147,14 +174,21 @@ impl Runtime {
     /// Opens `model` with the options' device. CUDA is registered with `error_on_failure`
     /// so a failure is reported, never silently replaced by the CPU: under `auto` the
     /// session is reopened on the CPU and the reason kept; under `cuda` it is an error.
-    pub fn open(&self, model: &Path, options: &SessionOptions) -> Result<(Session, Placement, Option<String>), RuntimeError> {
+    pub fn open(
+        &self,
+        model: &Path,
+        options: &SessionOptions,
+    ) -> Result<(Session, Placement, Option<String>), RuntimeError> {
         let mut fallback_reason = None;
         let want_cuda = match options.device {
             Device::Cpu => None,
             Device::Cuda(n) => Some(n),
             Device::Auto if self.info.cuda_provider_available => Some(0),
             Device::Auto => {
-                fallback_reason = Some(format!("the ONNX Runtime at {} has no CUDA provider", self.info.library.display()));
+                fallback_reason = Some(format!(
+                    "the ONNX Runtime at {} has no CUDA provider",
+                    self.info.library.display()
+                ));
                 None
             }
         };
@@ -162,17 +196,33 @@ impl Runtime {
             match self.open_with(model, options, Some(index)) {
                 Ok((session, placement)) => return Ok((session, placement, None)),
                 Err(reason) if options.device == Device::Auto => fallback_reason = Some(reason),
-                Err(reason) => return Err(RuntimeError::CudaUnavailable { device: options.device, reason }),
+                Err(reason) => {
+                    return Err(RuntimeError::CudaUnavailable {
+                        device: options.device,
+                        reason,
+                    })
+                }
             }
         }
-        let (session, placement) = self
-            .open_with(model, options, None)
-            .map_err(|detail| RuntimeError::Session { path: model.to_path_buf(), detail })?;
+        let (session, placement) =
+            self.open_with(model, options, None)
+                .map_err(|detail| RuntimeError::Session {
+                    path: model.to_path_buf(),
+                    detail,
+                })?;
         Ok((session, placement, fallback_reason))
     }
 
-    fn open_with(&self, model: &Path, options: &SessionOptions, cuda: Option<u32>) -> Result<(Session, Placement), String> {
-        let log_id = format!("voxdeck-session-{}", NEXT_SESSION_ID.fetch_add(1, Ordering::Relaxed));
+    fn open_with(
+        &self,
+        model: &Path,
+        options: &SessionOptions,
+        cuda: Option<u32>,
+    ) -> Result<(Session, Placement), String> {
+        let log_id = format!(
+            "voxdeck-session-{}",
+            NEXT_SESSION_ID.fetch_add(1, Ordering::Relaxed)
+        );
         let text = |e: ort::Error| e.to_string();
         let mut builder = Session::builder(&self.env)
             .map_err(text)?
@@ -190,7 +240,9 @@ impl Runtime {
             .with_intra_op_spinning(false)
             .map_err(|e| e.to_string())?;
         if let Some(weights) = &options.prepacked {
-            builder = builder.with_prepacked_weights(weights).map_err(|e| e.to_string())?;
+            builder = builder
+                .with_prepacked_weights(weights)
+                .map_err(|e| e.to_string())?;
         }
         if let Some(index) = cuda {
             let cuda = ep::CUDA::default()
@@ -198,7 +250,9 @@ impl Runtime {
                 .with_conv_algorithm_search(ep::cuda::ConvAlgorithmSearch::Default)
                 .build()
                 .error_on_failure();
-            builder = builder.with_execution_providers([cuda]).map_err(|e| e.to_string())?;
+            builder = builder
+                .with_execution_providers([cuda])
+                .map_err(|e| e.to_string())?;
         }
         let session = builder.commit_from_file(model).map_err(|e| e.to_string())?;
         let nodes = PLACEMENTS
@@ -207,17 +261,37 @@ impl Runtime {
             .unwrap_or_else(|p| p.into_inner())
             .remove(&log_id)
             .unwrap_or_default();
-        let requested = if cuda.is_some() { "CUDAExecutionProvider" } else { "CPUExecutionProvider" };
+        let requested = if cuda.is_some() {
+            "CUDAExecutionProvider"
+        } else {
+            "CPUExecutionProvider"
+        };
         if cuda.is_some() && nodes.get(requested).copied().unwrap_or(0) == 0 && !nodes.is_empty() {
-            return Err(format!("the CUDA provider registered but was given no nodes ({nodes:?})"));
+            return Err(format!(
+                "the CUDA provider registered but was given no nodes ({nodes:?})"
+            ));
         }
-        let provider = if nodes.is_empty() { requested.to_string() } else { majority(&nodes) };
-        Ok((session, Placement { provider, nodes_per_provider: nodes }))
+        let provider = if nodes.is_empty() {
+            requested.to_string()
+        } else {
+            majority(&nodes)
+        };
+        Ok((
+            session,
+            Placement {
+                provider,
+                nodes_per_provider: nodes,
+            },
+        ))
     }
 }
 
 fn majority(nodes: &BTreeMap<String, usize>) -> String {
-    nodes.iter().max_by_key(|(_, &n)| n).map(|(p, _)| p.clone()).unwrap_or_default()
+    nodes
+        .iter()
+        .max_by_key(|(_, &n)| n)
+        .map(|(p, _)| p.clone())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

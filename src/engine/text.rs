@@ -27,7 +27,8 @@ pub fn split_sentences(text: &str) -> Vec<String> {
         if SENTENCE_END.contains(&chars[i]) {
             // Swallow runs like "?!" or "..." and closing quotes/brackets.
             let mut end = i + 1;
-            while end < chars.len() && (SENTENCE_END.contains(&chars[end]) || is_closer(chars[end])) {
+            while end < chars.len() && (SENTENCE_END.contains(&chars[end]) || is_closer(chars[end]))
+            {
                 end += 1;
             }
             let at_break = end == chars.len() || chars[end] == ' ';
@@ -76,7 +77,11 @@ fn pack_greedily<E>(
     let mut pieces = Vec::new();
     let mut current = String::new();
     for part in parts {
-        let candidate = if current.is_empty() { part.clone() } else { format!("{current} {part}") };
+        let candidate = if current.is_empty() {
+            part.clone()
+        } else {
+            format!("{current} {part}")
+        };
         if count(&candidate)? <= limit {
             current = candidate;
             continue;
@@ -124,7 +129,11 @@ fn ends_with_abbreviation(before: &[char], mark: char) -> bool {
     if mark != '.' {
         return false;
     }
-    let word: String = before.iter().rev().take_while(|c| !c.is_whitespace()).collect();
+    let word: String = before
+        .iter()
+        .rev()
+        .take_while(|c| !c.is_whitespace())
+        .collect();
     let word: String = word.chars().rev().collect::<String>().to_lowercase();
     let bare = word.trim_start_matches(['(', '"', '«', '“']);
     let single_letter = bare.chars().count() == 1 && bare.chars().all(char::is_alphabetic);
@@ -146,7 +155,16 @@ mod tests {
     #[test]
     fn splits_at_sentence_ends_only() {
         let s = split_sentences("Hello  world. Dr. Smith paid 3.5 euros!  Really?! Yes…\nEnd");
-        assert_eq!(s, vec!["Hello world.", "Dr. Smith paid 3.5 euros!", "Really?!", "Yes…", "End"]);
+        assert_eq!(
+            s,
+            vec![
+                "Hello world.",
+                "Dr. Smith paid 3.5 euros!",
+                "Really?!",
+                "Yes…",
+                "End"
+            ]
+        );
     }
 
     #[test]
@@ -162,6 +180,9 @@ mod tests {
         assert_eq!(pieces, vec!["aaaa bbbb,", "cccc dddd,", "eeee"]);
         let pieces = fit_to_limit("aaaa bbbb cccc dddd", 10, &mut by_chars).unwrap();
         assert_eq!(pieces, vec!["aaaa bbbb", "cccc dddd"]);
-        assert_eq!(fit_to_limit("short", 10, &mut by_chars).unwrap(), vec!["short"]);
+        assert_eq!(
+            fit_to_limit("short", 10, &mut by_chars).unwrap(),
+            vec!["short"]
+        );
     }
 }

@@ -3,7 +3,9 @@
 
 /// A text gauge such as `[#######.....]`, `width` cells between the brackets.
 pub fn gauge(done: usize, total: usize, width: usize) -> String {
-    let filled = if total == 0 { 0 } else { (done.min(total) * width + total / 2) / total };
+    let filled = (done.min(total) * width + total / 2)
+        .checked_div(total)
+        .unwrap_or(0);
     format!("[{}{}]", "#".repeat(filled), ".".repeat(width - filled))
 }
 
@@ -52,13 +54,32 @@ pub fn progress_line(line: &ProgressLine<'_>) -> String {
 /// A fixed-width table: header row, separator, rows; columns padded to their widest cell.
 pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
     let widths: Vec<usize> = (0..header.len())
-        .map(|c| rows.iter().map(|r| r.get(c).map_or(0, |s| s.chars().count())).max().unwrap_or(0).max(header[c].len()))
+        .map(|c| {
+            rows.iter()
+                .map(|r| r.get(c).map_or(0, |s| s.chars().count()))
+                .max()
+                .unwrap_or(0)
+                .max(header[c].len())
+        })
         .collect();
     let line = |cells: Vec<String>| {
-        cells.iter().zip(&widths).map(|(cell, w)| format!("{cell:<w$}")).collect::<Vec<_>>().join(" | ").trim_end().to_string()
+        cells
+            .iter()
+            .zip(&widths)
+            .map(|(cell, w)| format!("{cell:<w$}"))
+            .collect::<Vec<_>>()
+            .join(" | ")
+            .trim_end()
+            .to_string()
     };
     let mut out = vec![line(header.iter().map(|s| s.to_string()).collect())];
-    out.push(widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>().join("-|-"));
+    out.push(
+        widths
+            .iter()
+            .map(|w| "-".repeat(*w))
+            .collect::<Vec<_>>()
+            .join("-|-"),
+    );
     out.extend(rows.iter().map(|r| line(r.clone())));
     out.join("\n")
 }
