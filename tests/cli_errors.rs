@@ -9,16 +9,25 @@ fn run_expecting_2(job_body: &str, extra: &[&str]) -> String {
     let output = run_job(&path, &dir.path().join("out"), extra);
     let message = stderr(&output);
     assert_eq!(output.status.code(), Some(2), "stderr: {message}");
-    assert!(!message.contains("panicked"), "no panic expected: {message}");
+    assert!(
+        !message.contains("panicked"),
+        "no panic expected: {message}"
+    );
     message
 }
 
 #[test]
 fn missing_job_file() {
-    let output = voxdeck().args(["run", "/nonexistent/job.toml"]).output().unwrap();
+    let output = voxdeck()
+        .args(["run", "/nonexistent/job.toml"])
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(2));
     let message = stderr(&output);
-    assert!(message.contains("/nonexistent/job.toml") && message.contains("not found"), "{message}");
+    assert!(
+        message.contains("/nonexistent/job.toml") && message.contains("not found"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -30,14 +39,20 @@ fn malformed_toml_names_line_and_column() {
 #[test]
 fn unknown_language_lists_known_ones() {
     let message = run_expecting_2(&language("klingon", "Qapla'"), &[]);
-    assert!(message.contains("unknown language `klingon`") && message.contains("pt-br"), "{message}");
+    assert!(
+        message.contains("unknown language `klingon`") && message.contains("pt-br"),
+        "{message}"
+    );
 }
 
 #[test]
 fn unknown_voice_lists_voices_for_the_language() {
     let body = format!("{}voice = \"ff_nobody\"\n", language("fr", "Bonjour."));
     let message = run_expecting_2(&body, &[]);
-    assert!(message.contains("unknown Kokoro voice `ff_nobody`") && message.contains("ff_siwis"), "{message}");
+    assert!(
+        message.contains("unknown Kokoro voice `ff_nobody`") && message.contains("ff_siwis"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -60,13 +75,22 @@ fn missing_model_files_point_to_setup() {
         .unwrap();
     let message = stderr(&output);
     assert_eq!(output.status.code(), Some(2), "{message}");
-    assert!(message.contains("kokoro-v1.0.int8.onnx") && message.contains("scripts/setup"), "{message}");
+    assert!(
+        message.contains("kokoro-v1.0.int8.onnx") && message.contains("scripts/setup"),
+        "{message}"
+    );
 }
 
 #[test]
 fn missing_ort_library() {
-    let message = run_expecting_2(&language("fr", "Bonjour."), &["--ort-lib", "/nonexistent/libonnxruntime.so"]);
-    assert!(message.contains("ONNX Runtime library not found at /nonexistent/libonnxruntime.so"), "{message}");
+    let message = run_expecting_2(
+        &language("fr", "Bonjour."),
+        &["--ort-lib", "/nonexistent/libonnxruntime.so"],
+    );
+    assert!(
+        message.contains("ONNX Runtime library not found at /nonexistent/libonnxruntime.so"),
+        "{message}"
+    );
     assert!(message.contains("--ort-lib"), "{message}");
 }
 
@@ -75,12 +99,19 @@ fn a_library_that_is_not_onnx_runtime() {
     // Any shared library without OrtGetApiBase stands for a broken or foreign ORT.
     let not_ort = "/usr/lib/x86_64-linux-gnu/libespeak-ng.so.1";
     let message = run_expecting_2(&language("fr", "Bonjour."), &["--ort-lib", not_ort]);
-    assert!(message.contains("cannot use the ONNX Runtime library") && message.contains("1.20 or newer"), "{message}");
+    assert!(
+        message.contains("cannot use the ONNX Runtime library")
+            && message.contains("1.20 or newer"),
+        "{message}"
+    );
 }
 
 #[test]
 fn bad_mode_and_workers() {
-    let message = run_expecting_2(&format!("[run]\nmode = \"fast\"\n{}", language("fr", "Bonjour.")), &[]);
+    let message = run_expecting_2(
+        &format!("[run]\nmode = \"fast\"\n{}", language("fr", "Bonjour.")),
+        &[],
+    );
     assert!(message.contains("`pool` or `shared-lock`"), "{message}");
     let message = run_expecting_2(&language("fr", "Bonjour."), &["--workers", "0"]);
     assert!(message.contains("1 to 64"), "{message}");

@@ -22,10 +22,18 @@ fn runtime() -> Arc<Runtime> {
 
 fn engine_for(job: &JobSpec, mode: Mode, workers: usize) -> (Engine, plan::Plan) {
     let plan = plan::plan(job, &Assets::locate()).expect("plan");
-    let options =
-        EngineOptions { workers, mode, device: Device::Cpu, intra_threads: Some(1), share_prepacked: true };
+    let options = EngineOptions {
+        workers,
+        mode,
+        device: Device::Cpu,
+        intra_threads: Some(1),
+        share_prepacked: true,
+    };
     let preload: Vec<_> = plan.models.clone().into_iter().collect();
-    (Engine::start(runtime(), options, &preload).expect("engine"), plan)
+    (
+        Engine::start(runtime(), options, &preload).expect("engine"),
+        plan,
+    )
 }
 
 fn spec(body: &str) -> JobSpec {
@@ -34,11 +42,15 @@ fn spec(body: &str) -> JobSpec {
 
 #[test]
 fn pool_and_shared_lock_give_identical_audio() {
-    let job = spec(&(language("fr", "Bonjour. Au revoir.") + &language("it", "Buongiorno a tutti.")));
+    let job =
+        spec(&(language("fr", "Bonjour. Au revoir.") + &language("it", "Buongiorno a tutti.")));
     let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
     for (mode, dir) in [Mode::Pool, Mode::SharedLock].into_iter().zip(&dirs) {
         let (engine, plan) = engine_for(&job, mode, 2);
-        assert!(engine.submit(plan, dir.path().to_path_buf()).wait().all_done());
+        assert!(engine
+            .submit(plan, dir.path().to_path_buf())
+            .wait()
+            .all_done());
     }
     for code in ["fr", "it"] {
         let a = std::fs::read(dirs[0].path().join(format!("{code}.wav"))).unwrap();
@@ -63,7 +75,10 @@ fn three_languages_on_two_workers_with_one_failure() {
     assert_eq!(report["totals"]["languages_failed"], 1);
     let failed = language_report(&report, "en-us");
     assert_eq!(failed["status"], "failed");
-    assert!(failed["error"].as_str().unwrap().contains("nothing to say"), "{failed}");
+    assert!(
+        failed["error"].as_str().unwrap().contains("nothing to say"),
+        "{failed}"
+    );
     assert!(!out.join("en-us.wav").exists());
     let mut synthesis = 0.0;
     for code in ["fr", "es", "it"] {
@@ -71,14 +86,20 @@ fn three_languages_on_two_workers_with_one_failure() {
         assert_eq!(entry["status"], "done");
         assert!(out.join(format!("{code}.wav")).exists());
         let sentences = entry["sentences"].as_array().unwrap();
-        let summed: f64 = sentences.iter().map(|s| s["synthesis_seconds"].as_f64().unwrap()).sum();
+        let summed: f64 = sentences
+            .iter()
+            .map(|s| s["synthesis_seconds"].as_f64().unwrap())
+            .sum();
         assert!((summed - entry["synthesis_seconds"].as_f64().unwrap()).abs() < 1e-6);
-        assert!(sentences.iter().all(|s| !s["token_ids"].as_array().unwrap().is_empty()));
+        assert!(sentences
+            .iter()
+            .all(|s| !s["token_ids"].as_array().unwrap().is_empty()));
         synthesis += summed;
     }
     let totals = &report["totals"];
     assert!((totals["synthesis_seconds"].as_f64().unwrap() - synthesis).abs() < 1e-6);
-    let speedup = totals["synthesis_seconds"].as_f64().unwrap() / totals["wall_seconds"].as_f64().unwrap();
+    let speedup =
+        totals["synthesis_seconds"].as_f64().unwrap() / totals["wall_seconds"].as_f64().unwrap();
     assert!((totals["speedup"].as_f64().unwrap() - speedup).abs() < 1e-6);
     assert!(temp_files(&out).is_empty());
 }
@@ -93,8 +114,11 @@ fn a_missing_voice_file_fails_only_its_language() {
     }
     std::fs::create_dir_all(private.path().join("models/kokoro/voices")).unwrap();
     for file in ["kokoro-v1.0.int8.onnx", "vocab.json"] {
-        std::os::unix::fs::symlink(assets.path("models/kokoro").join(file), private.path().join("models/kokoro").join(file))
-            .unwrap();
+        std::os::unix::fs::symlink(
+            assets.path("models/kokoro").join(file),
+            private.path().join("models/kokoro").join(file),
+        )
+        .unwrap();
     }
     std::os::unix::fs::symlink(
         assets.kokoro_voice("ef_dora"),
@@ -105,13 +129,21 @@ fn a_missing_voice_file_fails_only_its_language() {
     let out = dir.path().join("out");
     let output = common::voxdeck()
         .env("VOXDECK_ASSETS", private.path())
-        .args(["run", path.to_str().unwrap(), "--out", out.to_str().unwrap()])
+        .args([
+            "run",
+            path.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     let report = report(&out);
     let failed = language_report(&report, "en-us");
-    assert!(failed["error"].as_str().unwrap().contains("af_heart.bin"), "{failed}");
+    assert!(
+        failed["error"].as_str().unwrap().contains("af_heart.bin"),
+        "{failed}"
+    );
     assert_eq!(language_report(&report, "es")["status"], "done");
 }
 
@@ -135,11 +167,24 @@ fn cancel_after_the_first_sentence_writes_no_partial_output() {
     handle.cancel();
     let outcome = handle.wait();
     assert!(outcome.cancelled);
-    let cancelled: Vec<_> = outcome.languages.iter().filter(|l| l.status == Status::Cancelled).collect();
-    assert!(!cancelled.is_empty(), "five sentences each cannot all be done after one");
+    let cancelled: Vec<_> = outcome
+        .languages
+        .iter()
+        .filter(|l| l.status == Status::Cancelled)
+        .collect();
+    assert!(
+        !cancelled.is_empty(),
+        "five sentences each cannot all be done after one"
+    );
     for language in &outcome.languages {
         let wav = dir.path().join(format!("{}.wav", language.code));
-        assert_eq!(wav.exists(), language.status == Status::Done, "{}: {:?}", language.code, language.status);
+        assert_eq!(
+            wav.exists(),
+            language.status == Status::Done,
+            "{}: {:?}",
+            language.code,
+            language.status
+        );
     }
     assert!(temp_files(dir.path()).is_empty());
 }

@@ -21,13 +21,23 @@ fn assert_plausible(code: &str, text: &str, clip: &wav::Clip, rate: u32) {
     assert_eq!(clip.sample_rate, rate, "{code}: sample rate");
     let chars = text.chars().count() as f64;
     let seconds = clip.seconds();
-    assert!(seconds > chars / 40.0 && seconds < chars / 4.0 + 1.0, "{code}: {seconds:.2} s for {chars} characters");
-    assert!(clip.rms() > 0.01, "{code}: RMS {} is near silence", clip.rms());
+    assert!(
+        seconds > chars / 40.0 && seconds < chars / 4.0 + 1.0,
+        "{code}: {seconds:.2} s for {chars} characters"
+    );
+    assert!(
+        clip.rms() > 0.01,
+        "{code}: RMS {} is near silence",
+        clip.rms()
+    );
 }
 
 #[test]
 fn kokoro_speaks_every_language() {
-    let body: String = PHRASES.iter().map(|(code, text)| language(code, text)).collect();
+    let body: String = PHRASES
+        .iter()
+        .map(|(code, text)| language(code, text))
+        .collect();
     let (dir, path) = job(&body);
     let out = dir.path().join("out");
     let output = run_job(&path, &out, &["--workers", "2"]);
@@ -52,7 +62,10 @@ fn piper_speaks_english() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let clip = wav::read(&out.join("en-us.wav")).unwrap();
     assert_plausible("en-us/piper", text, &clip, 22_050);
-    assert_eq!(language_report(&report(&out), "en-us")["model"], "piper:en_US-joe-medium");
+    assert_eq!(
+        language_report(&report(&out), "en-us")["model"],
+        "piper:en_US-joe-medium"
+    );
 }
 
 #[test]
@@ -61,7 +74,11 @@ fn german_is_accepted_on_kokoro_with_a_warning() {
     let out = dir.path().join("out");
     let output = run_job(&path, &out, &[]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    assert!(stderr(&output).contains("not trained on German"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("not trained on German"),
+        "{}",
+        stderr(&output)
+    );
     let report = report(&out);
     let warnings = &language_report(&report, "de")["warnings"];
     assert!(warnings[0].as_str().unwrap().contains("not trained"));

@@ -10,8 +10,9 @@ use ort::value::Tensor;
 use super::ModelError;
 
 pub const SAMPLE_RATE: u32 = 24_000;
-/// Kokoro's context is 512 positions; two are the pad tokens around every utterance.
-pub const MAX_PHONEME_TOKENS: usize = 510;
+/// Kokoro's context is 512 positions, two of them the pads around every utterance; its
+/// pipeline applies the limit to the phoneme string's length in code points.
+pub const MAX_PHONEMES: usize = 510;
 const STYLE_DIM: usize = 256;
 const VOICE_ROWS: usize = 510;
 
@@ -97,9 +98,10 @@ impl VoicePack {
         })
     }
 
-    /// Kokoro's pipeline indexes the pack by phoneme count minus one.
-    pub fn style_for(&self, token_count: usize) -> &[f32] {
-        let row = token_count.saturating_sub(1).min(VOICE_ROWS - 1);
+    /// Kokoro's pipeline indexes the pack by the phoneme string's length (in code points,
+    /// characters the vocab drops included) minus one.
+    pub fn style_for(&self, phoneme_count: usize) -> &[f32] {
+        let row = phoneme_count.saturating_sub(1).min(VOICE_ROWS - 1);
         &self.rows[row * STYLE_DIM..(row + 1) * STYLE_DIM]
     }
 }

@@ -23,8 +23,11 @@ pub struct Language {
     /// The code used in job files and reports (`en-us`, `fr`, ...).
     pub code: &'static str,
     pub name: &'static str,
-    /// espeak-ng voice used for G2P; the same one Kokoro's own pipeline uses.
+    /// espeak-ng voice identifier for G2P (what phonemizer resolves Kokoro's language to;
+    /// espeak-ng 1.51 rejects language codes such as `fr-fr` as voice names).
     pub espeak_voice: &'static str,
+    /// espeak-ng language code, as Piper voice configs name it.
+    pub espeak_language: &'static str,
     /// Kokoro voice used when the job names none.
     pub kokoro_default_voice: &'static str,
     /// Kokoro's voice names start with this letter for voices made for the language.
@@ -37,7 +40,8 @@ pub const LANGUAGES: &[Language] = &[
     Language {
         code: "en-us",
         name: "English (US)",
-        espeak_voice: "en-us",
+        espeak_voice: "gmw/en-US",
+        espeak_language: "en-us",
         kokoro_default_voice: "af_heart",
         kokoro_voice_prefix: 'a',
         kokoro_trained: true,
@@ -45,7 +49,8 @@ pub const LANGUAGES: &[Language] = &[
     Language {
         code: "en-gb",
         name: "English (UK)",
-        espeak_voice: "en-gb",
+        espeak_voice: "gmw/en",
+        espeak_language: "en-gb",
         kokoro_default_voice: "bf_emma",
         kokoro_voice_prefix: 'b',
         kokoro_trained: true,
@@ -53,7 +58,8 @@ pub const LANGUAGES: &[Language] = &[
     Language {
         code: "fr",
         name: "French",
-        espeak_voice: "fr-fr",
+        espeak_voice: "roa/fr",
+        espeak_language: "fr-fr",
         kokoro_default_voice: "ff_siwis",
         kokoro_voice_prefix: 'f',
         kokoro_trained: true,
@@ -61,7 +67,8 @@ pub const LANGUAGES: &[Language] = &[
     Language {
         code: "es",
         name: "Spanish",
-        espeak_voice: "es",
+        espeak_voice: "roa/es",
+        espeak_language: "es",
         kokoro_default_voice: "ef_dora",
         kokoro_voice_prefix: 'e',
         kokoro_trained: true,
@@ -69,7 +76,8 @@ pub const LANGUAGES: &[Language] = &[
     Language {
         code: "it",
         name: "Italian",
-        espeak_voice: "it",
+        espeak_voice: "roa/it",
+        espeak_language: "it",
         kokoro_default_voice: "if_sara",
         kokoro_voice_prefix: 'i',
         kokoro_trained: true,
@@ -77,7 +85,8 @@ pub const LANGUAGES: &[Language] = &[
     Language {
         code: "pt-br",
         name: "Portuguese (Brazil)",
-        espeak_voice: "pt-br",
+        espeak_voice: "roa/pt-BR",
+        espeak_language: "pt-br",
         kokoro_default_voice: "pf_dora",
         kokoro_voice_prefix: 'p',
         kokoro_trained: true,
@@ -85,7 +94,8 @@ pub const LANGUAGES: &[Language] = &[
     Language {
         code: "hi",
         name: "Hindi",
-        espeak_voice: "hi",
+        espeak_voice: "inc/hi",
+        espeak_language: "hi",
         kokoro_default_voice: "hf_alpha",
         kokoro_voice_prefix: 'h',
         kokoro_trained: true,
@@ -93,12 +103,20 @@ pub const LANGUAGES: &[Language] = &[
     Language {
         code: "de",
         name: "German",
-        espeak_voice: "de",
+        espeak_voice: "gmw/de",
+        espeak_language: "de",
         kokoro_default_voice: "af_heart",
         kokoro_voice_prefix: 'a',
         kokoro_trained: false,
     },
 ];
+
+/// The language a Piper config's espeak voice (`en-us`, `fr-fr`, ...) stands for.
+pub fn for_espeak_language(espeak: &str) -> Option<&'static Language> {
+    LANGUAGES
+        .iter()
+        .find(|l| l.espeak_language == espeak || l.code == espeak)
+}
 
 pub fn find(code: &str) -> Option<&'static Language> {
     let wanted = code.trim().to_ascii_lowercase().replace('_', "-");
@@ -121,7 +139,7 @@ mod tests {
     #[test]
     fn finds_codes_case_and_separator_insensitively() {
         assert_eq!(find("PT_BR").unwrap().code, "pt-br");
-        assert_eq!(find(" fr ").unwrap().espeak_voice, "fr-fr");
+        assert_eq!(find(" fr ").unwrap().espeak_voice, "roa/fr");
         assert!(find("xx").is_none());
     }
 }

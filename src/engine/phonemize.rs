@@ -1,8 +1,36 @@
-//! Text -> phoneme string, the way each model was trained. Placeholder signatures; the
-//! algorithm follows the reference spec.
+//! Text -> phoneme string, the way each model was trained.
+//!
+//! Kokoro was trained on the output of misaki's `EspeakG2P`, which runs espeak-ng through
+//! phonemizer with punctuation preserved, then maps espeak's IPA onto Kokoro's symbols.
+//! This module reproduces that pipeline step for step (tests/fixtures/g2p holds misaki's
+//! own output to compare against): text is cut at punctuation, each chunk goes to espeak
+//! alone, espeak's output is cleaned as phonemizer cleans it, the punctuation is put back
+//! with phonemizer's spacing, and misaki's substitutions are applied.
 
 use super::espeak::{Espeak, EspeakError};
 use super::languages::Language;
+
+/// phonemizer's punctuation marks; everything else (`-`, `'`, `/`, the danda) goes to espeak.
+const MARKS: &[char] = &[
+    ';', ':', ',', '.', '!', '?', '¡', '¿', '—', '…', '"', '«', '»', '“', '”', '(', ')', '{', '}',
+    '[', ']',
+];
+/// espeak is asked to tie multi-letter phonemes with U+0361; phonemizer rewrites it to '^'.
+const ESPEAK_TIE: char = '\u{361}';
+/// misaki's espeak -> Kokoro substitutions, in the order misaki applies them.
+const ESPEAK_TO_KOKORO: &[(&str, &str)] = &[
+    ("a^ɪ", "I"),
+    ("a^ʊ", "W"),
+    ("d^z", "ʣ"),
+    ("d^ʒ", "ʤ"),
+    ("e^ɪ", "A"),
+    ("o^ʊ", "O"),
+    ("s^s", "S"),
+    ("t^s", "ʦ"),
+    ("t^ʃ", "ʧ"),
+    ("ɔ^ɪ", "Y"),
+    ("ə^ʊ", "Q"),
+];
 
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum G2pError {
@@ -10,16 +38,181 @@ pub enum G2pError {
     Espeak(#[from] EspeakError),
 }
 
-/// Kokoro's phonemes: espeak-ng IPA mapped to Kokoro's symbol set as misaki does.
+/// Kokoro's phonemes for `text` (misaki `EspeakG2P`, version None).
 pub fn for_kokoro(language: &Language, text: &str) -> Result<String, G2pError> {
-    let mut espeak = Espeak::lock()?;
-    espeak.set_voice(language.espeak_voice)?;
-    Ok(espeak.clauses_to_ipa(text, None)?.join(" "))
+    let text = text
+        .replace('«', "“")
+        .replace('»', "”")
+        .replace('(', "«")
+        .replace(')', "»");
+    let phonemes = with_punctuation(language.espeak_voice, &text)?;
+    let mut ps = py_strip(&phonemes).to_string();
+    for (from, to) in ESPEAK_TO_KOKORO {
+        ps = ps.replace(from, to);
+    }
+    Ok(ps
+        .replace(['^', '-'], "")
+        .replace('«', "(")
+        .replace('»', ")"))
 }
 
-/// Piper's phonemes: espeak-ng IPA with stress and punctuation kept, no substitutions.
+/// Piper's phonemes: the same espeak IPA with stress and punctuation, without ties or
+/// Kokoro's substitutions (Piper voices were trained on plain espeak-ng IPA).
 pub fn for_piper(espeak_voice: &str, text: &str) -> Result<String, G2pError> {
+    let phonemes = with_punctuation(espeak_voice, text)?;
+    Ok(py_strip(&phonemes).replace(['^', '-'], ""))
+}
+
+/// phonemizer's `preserve_punctuation`: phonemise the text between marks, one chunk per
+/// espeak call, and put the marks back verbatim (with the whitespace around them).
+fn with_punctuation(voice: &str, line: &str) -> Result<String, G2pError> {
+    let pieces = split_at_marks(line);
     let mut espeak = Espeak::lock()?;
-    espeak.set_voice(espeak_voice)?;
-    Ok(espeak.clauses_to_ipa(text, None)?.join(" "))
+    espeak.set_voice(voice)?;
+    let mut acc = String::new();
+    for piece in pieces {
+        match piece {
+            Piece::Chunk(chunk) => {
+                let raw = espeak.clauses_to_ipa(chunk, Some(ESPEAK_TIE))?;
+                let raw: Vec<String> = raw.into_iter().filter(|c| !c.is_empty()).collect();
+                acc.push_str(&clean_espeak_output(&raw.join(" ")));
+            }
+            Piece::Mark(mark) => {
+                if acc.ends_with(' ') {
+                    acc.pop();
+                }
+                acc.push_str(mark);
+            }
+        }
+    }
+    Ok(acc)
+}
+
+#[derive(Debug, PartialEq)]
+enum Piece<'a> {
+    Chunk(&'a str),
+    Mark(&'a str),
+}
+
+/// A mark-run is a maximal run of whitespace and marks holding at least one mark; the text
+/// between runs forms the chunks (empty ones dropped).
+fn split_at_marks<'a>(line: &'a str) -> Vec<Piece<'a>> {
+    let mut pieces = Vec::new();
+    let mut chunk_start = 0;
+    let mut run_start = None;
+    let mut run_has_mark = false;
+    let flush = |pieces: &mut Vec<Piece<'a>>, chunk_start: usize, run: Option<(usize, usize)>| {
+        let chunk_end = run.map_or(line.len(), |r| r.0);
+        if chunk_end > chunk_start {
+            pieces.push(Piece::Chunk(&line[chunk_start..chunk_end]));
+        }
+        if let Some((a, b)) = run {
+            pieces.push(Piece::Mark(&line[a..b]));
+        }
+    };
+    for (i, c) in line.char_indices() {
+        let is_mark = MARKS.contains(&c);
+        if is_mark || is_py_space(c) {
+            run_start.get_or_insert(i);
+            run_has_mark |= is_mark;
+        } else if let Some(start) = run_start.take() {
+            if std::mem::take(&mut run_has_mark) {
+                flush(&mut pieces, chunk_start, Some((start, i)));
+                chunk_start = i;
+            }
+        }
+    }
+    match run_start {
+        Some(start) if run_has_mark => {
+            flush(&mut pieces, chunk_start, Some((start, line.len())));
+        }
+        _ => flush(&mut pieces, chunk_start, None),
+    }
+    pieces
+}
+
+/// phonemizer's per-chunk clean-up of espeak's output (stress kept, ties as '^', language
+/// switch flags such as "(en)" removed). A non-empty result ends with one space.
+fn clean_espeak_output(raw: &str) -> String {
+    let s = py_strip(raw).replace('\n', " ").replace("  ", " ");
+    let s = collapse_underscores(&s).replace("_ ", " ");
+    let s = remove_language_flags(&s);
+    if s.is_empty() {
+        return String::new();
+    }
+    let mut out = String::with_capacity(s.len() + 1);
+    for word in s.split(' ') {
+        out.push_str(&py_strip(word).replace(ESPEAK_TIE, "^"));
+        out.push(' ');
+    }
+    out
+}
+
+fn collapse_underscores(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if !(c == '_' && out.ends_with('_')) {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Deletes every non-greedy `\(.+?\)`: espeak's "(en)...(fr)" language switch markers.
+fn remove_language_flags(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i] == '(' {
+            if let Some(offset) = chars.iter().skip(i + 2).position(|&c| c == ')') {
+                i += 2 + offset + 1;
+                continue;
+            }
+        }
+        out.push(chars[i]);
+        i += 1;
+    }
+    out
+}
+
+/// Python's `str.isspace`, which (unlike `char::is_whitespace`) includes U+001C..U+001F.
+fn is_py_space(c: char) -> bool {
+    c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
+}
+
+fn py_strip(s: &str) -> &str {
+    s.trim_matches(is_py_space)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn marks_take_their_surrounding_whitespace() {
+        assert_eq!(
+            split_at_marks("Hi , there! (x)"),
+            vec![
+                Piece::Chunk("Hi"),
+                Piece::Mark(" , "),
+                Piece::Chunk("there"),
+                Piece::Mark("! ("),
+                Piece::Chunk("x"),
+                Piece::Mark(")")
+            ]
+        );
+        assert_eq!(split_at_marks("?!"), vec![Piece::Mark("?!")]);
+        assert_eq!(split_at_marks("a b"), vec![Piece::Chunk("a b")]);
+    }
+
+    #[test]
+    fn cleans_espeak_output_like_phonemizer() {
+        assert_eq!(
+            clean_espeak_output("(\u{361}e\u{361}n)fˈʊtbɔːl(\u{361}f\u{361}r) e"),
+            "fˈʊtbɔːl e "
+        );
+        assert_eq!(clean_espeak_output("ha\u{361}ɪ  x"), "ha^ɪ x ");
+        assert_eq!(clean_espeak_output("  "), "");
+    }
 }

@@ -118,7 +118,7 @@ pub fn plan(job: &JobSpec, assets: &Assets) -> Result<Plan, PlanError> {
             ModelKind::Piper => {
                 let voice = resolve_piper_voice(language, lang_job, assets)?;
                 models.insert(ModelId::Piper(voice.name.clone()), voice.model.clone());
-                plan_piper(language, lang_job, voice)
+                plan_piper(lang_job, voice)
             }
         };
         languages_out.push(prepared);
@@ -204,17 +204,7 @@ fn plan_kokoro(
         Ok(pack) => Arc::new(pack),
         Err(e) => return Ok(Err(fail(e.to_string()))),
     };
-    let g2p = |t: &str| phonemize::for_kokoro(language, t);
-    let utterances = match utterances(
-        &job.text,
-        kokoro::MAX_PHONEME_TOKENS,
-        g2p,
-        |p| vocab.tokenize(p).ids.len(),
-        |p| {
-            let t = vocab.tokenize(p);
-            (t.ids, t.skipped)
-        },
-    ) {
+    let utterances = match kokoro_utterances(language, &job.text, vocab) {
         Ok(u) => u,
         Err(e) => return Ok(Err(fail(e))),
     };
@@ -236,6 +226,27 @@ fn plan_kokoro(
         utterances,
         warnings,
     }))
+}
+
+/// A text as Kokoro utterances: sentences fitted under 510 phonemes, phonemised as misaki
+/// does, tokenised with Kokoro's vocab.
+pub fn kokoro_utterances(
+    language: &Language,
+    text: &str,
+    vocab: &Vocab,
+) -> Result<Vec<Utterance>, String> {
+    let g2p = |t: &str| phonemize::for_kokoro(language, t);
+    let tokenize = |p: &str| {
+        let t = vocab.tokenize(p);
+        (t.ids, t.skipped)
+    };
+    utterances(
+        text,
+        kokoro::MAX_PHONEMES,
+        g2p,
+        |p| p.chars().count(),
+        tokenize,
+    )
 }
 
 fn resolve_piper_voice(
@@ -274,18 +285,17 @@ fn resolve_piper_voice(
     })
 }
 
-fn plan_piper(
-    language: &Language,
-    job: &LanguageJob,
-    voice: PiperVoice,
-) -> Result<LanguagePlan, PlanFailure> {
-    let espeak_voice = voice.config.espeak.voice.clone();
+fn plan_piper(job: &LanguageJob, voice: PiperVoice) -> Result<LanguagePlan, PlanFailure> {
+    // Piper configs name espeak languages ("en-us"); espeak-ng 1.51 wants voice identifiers.
+    let espeak_voice = languages::for_espeak_language(&voice.config.espeak.voice).map_or_else(
+        || voice.config.espeak.voice.clone(),
+        |l| l.espeak_voice.to_string(),
+    );
     let voice = Arc::new(voice);
     let g2p = |t: &str| phonemize::for_piper(&espeak_voice, t);
     let ids = |p: &str| voice.phoneme_ids(p);
     // Piper has no hard context limit; long utterances only cost memory, so cap them.
     let result = utterances(&job.text, 1000, g2p, |p| ids(p).0.len(), ids);
-    let _ = language;
     match result {
         Ok(utterances) => Ok(LanguagePlan {
             code: job.code.clone(),

@@ -163,7 +163,7 @@ impl RunState {
     }
 
     fn process(&self, unit: Unit, sessions: &mut Sessions, factory: &SessionFactory) {
-        let (plan_model, tokens, voice, speed) = {
+        let (plan_model, tokens, phoneme_count, voice, speed) = {
             let mut lang = lock(&self.languages[unit.language]);
             if lang.outcome.status == Status::Failed {
                 return;
@@ -171,9 +171,11 @@ impl RunState {
             lang.outcome.status = Status::Running;
             lang.started.get_or_insert_with(Instant::now);
             let plan = lang.plan.as_ref().expect("queued languages have a plan");
+            let utterance = &plan.utterances[unit.utterance];
             (
                 plan.model.clone(),
-                plan.utterances[unit.utterance].token_ids.clone(),
+                utterance.token_ids.clone(),
+                utterance.phonemes.chars().count(),
                 plan.voice_data.clone(),
                 plan.speed,
             )
@@ -185,7 +187,7 @@ impl RunState {
                 VoiceData::Kokoro(pack) => kokoro::synthesize(
                     &mut open.session,
                     &tokens,
-                    pack.style_for(tokens.len()),
+                    pack.style_for(phoneme_count),
                     speed,
                 ),
                 VoiceData::Piper(voice) => {

@@ -42,7 +42,12 @@ pub fn report(out: &Path) -> serde_json::Value {
 }
 
 pub fn language_report<'a>(report: &'a serde_json::Value, code: &str) -> &'a serde_json::Value {
-    report["languages"].as_array().unwrap().iter().find(|l| l["code"] == code).expect("language in report")
+    report["languages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["code"] == code)
+        .expect("language in report")
 }
 
 /// Files in `dir` whose names end with `.tmp`: leftovers of an interrupted write.

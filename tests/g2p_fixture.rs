@@ -1,0 +1,93 @@
+//! voxdeck's G2P against Kokoro's own: tests/fixtures/g2p/tokens.json was made by misaki's
+//! `EspeakG2P` (see its `how_made`), not by voxdeck, on the same espeak-ng 1.51.
+
+use voxdeck::assets::{self, Assets};
+use voxdeck::engine::kokoro::Vocab;
+use voxdeck::engine::languages;
+use voxdeck::engine::phonemize;
+use voxdeck::engine::plan::kokoro_utterances;
+
+fn fixture() -> serde_json::Value {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/g2p/tokens.json"
+    ))
+    .unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+fn vocab() -> Vocab {
+    Vocab::load(&Assets::locate().path(assets::KOKORO_VOCAB)).expect("vocab from scripts/setup")
+}
+
+fn ids(value: &serde_json::Value) -> Vec<i64> {
+    value
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_i64().unwrap())
+        .collect()
+}
+
+#[test]
+fn phrases_match_misaki_in_every_language() {
+    let fixture = fixture();
+    let vocab = vocab();
+    let mut mismatches = Vec::new();
+    let phrases = fixture["phrases"].as_array().unwrap();
+    for phrase in phrases {
+        let language = languages::find(phrase["lang"].as_str().unwrap()).unwrap();
+        let text = phrase["text"].as_str().unwrap();
+        let phonemes = phonemize::for_kokoro(language, text).unwrap();
+        let tokens = vocab.tokenize(&phonemes);
+        if phonemes != phrase["phonemes"].as_str().unwrap()
+            || tokens.ids != ids(&phrase["token_ids"])
+        {
+            mismatches.push(format!(
+                "{} {text:?}\n  misaki:  {}\n  voxdeck: {phonemes}",
+                language.code, phrase["phonemes"]
+            ));
+        }
+    }
+    assert!(phrases.len() >= 42);
+    assert!(
+        mismatches.is_empty(),
+        "{} of {} differ:\n{}",
+        mismatches.len(),
+        phrases.len(),
+        mismatches.join("\n")
+    );
+}
+
+#[test]
+fn long_texts_split_where_expected_and_match_misaki() {
+    let fixture = fixture();
+    let vocab = vocab();
+    let mut problems = Vec::new();
+    for long in fixture["long"].as_array().unwrap() {
+        let language = languages::find(long["lang"].as_str().unwrap()).unwrap();
+        let utterances =
+            kokoro_utterances(language, long["text"].as_str().unwrap(), &vocab).unwrap();
+        let texts: Vec<&str> = utterances.iter().map(|u| u.text.as_str()).collect();
+        let expected: Vec<&str> = long["piece_texts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t.as_str().unwrap())
+            .collect();
+        if texts != expected {
+            problems.push(format!(
+                "{}: pieces\n  expected {expected:?}\n  got      {texts:?}",
+                language.code
+            ));
+            continue;
+        }
+        for (utterance, piece) in utterances.iter().zip(long["pieces"].as_array().unwrap()) {
+            assert!(utterance.phonemes.chars().count() <= 510);
+            if utterance.token_ids != ids(&piece["token_ids"]) {
+                problems.push(format!("{}: tokens of {:?}", language.code, utterance.text));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
