@@ -38,6 +38,24 @@ pub enum Command {
     Doctor(DoctorArgs),
     /// List the models, their languages and voices.
     Voices(VoicesArgs),
+    /// Sample GPU memory, utilisation, temperature and power through NVML (host memory without it).
+    Gpu(GpuArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct GpuArgs {
+    /// Print one sample and exit.
+    #[arg(long)]
+    pub once: bool,
+    /// JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    /// Milliseconds between samples.
+    #[arg(long, default_value_t = 500)]
+    pub interval_ms: u64,
+    /// Stop after this many samples.
+    #[arg(long)]
+    pub count: Option<usize>,
 }
 
 #[derive(Debug, Args)]

@@ -2,6 +2,8 @@
 
 pub mod assets;
 pub mod audio;
+pub mod console;
 pub mod engine;
+pub mod gpu;
 pub mod job;
 pub mod report;

@@ -18,7 +18,8 @@ fn main() -> ExitCode {
         Some(Command::Bench(args)) => commands::bench::execute(args, &cli.runtime),
         Some(Command::Doctor(args)) => commands::doctor::execute(args, &cli.runtime),
         Some(Command::Voices(args)) => commands::voices::execute(args),
-        None => commands::console_fallback(cli.job, &cli.runtime),
+        Some(Command::Gpu(args)) => commands::gpu::execute(args),
+        None => commands::console_or_headless(cli.job, &cli.runtime),
     };
     match result {
         Ok(Finished::AllDone) => ExitCode::SUCCESS,

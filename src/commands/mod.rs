@@ -3,6 +3,7 @@
 
 pub mod bench;
 pub mod doctor;
+pub mod gpu;
 pub mod progress;
 pub mod run;
 pub mod voices;
@@ -43,17 +44,26 @@ pub fn espeak_version() -> String {
         .unwrap_or_else(|e| e.to_string())
 }
 
-/// `voxdeck [JOB]` with no subcommand. The interactive console is not built yet, so this
-/// says so and runs the job headless instead of pretending.
-pub fn console_fallback(
+/// `voxdeck [JOB]` with no subcommand: the console on a terminal; without one, the job
+/// runs headless (there is nobody to press keys) and its report is printed.
+pub fn console_or_headless(
     job: Option<std::path::PathBuf>,
     runtime: &crate::cli::RuntimeArgs,
 ) -> anyhow::Result<Finished> {
-    let job = job.unwrap_or_else(|| std::path::PathBuf::from("assets/demo/job.toml"));
-    eprintln!(
-        "voxdeck: the interactive console is not available in this build yet; running {} headless",
-        job.display()
-    );
+    use std::io::IsTerminal;
+    let demo = std::path::PathBuf::from("assets/demo/job.toml");
+    let job_path = job.or_else(|| demo.exists().then_some(demo));
+    if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
+        let spec = job_path.as_deref().map(JobSpec::load).transpose()?;
+        voxdeck::console::open(spec, runtime.ort_lib.clone())?;
+        return Ok(Finished::AllDone);
+    }
+    let Some(job) = job_path else {
+        anyhow::bail!(
+            "no terminal and no job file: give one, e.g. `voxdeck run assets/demo/job.toml`"
+        );
+    };
+    eprintln!("voxdeck: no terminal, so {} runs headless", job.display());
     let args = crate::cli::RunArgs {
         job,
         workers: None,
@@ -61,7 +71,7 @@ pub fn console_fallback(
         device: None,
         intra_threads: None,
         out: None,
-        json: false,
+        json: true,
         cancel_after: None,
     };
     run::execute(args, runtime)

@@ -1,5 +1,16 @@
 //! voxdeck-ui: pure presentation helpers over plain data. No engine, no I/O: every
-//! function maps values to text, so views can be tested by comparing strings.
+//! function maps values to text, so views can be tested by comparing strings. The console
+//! draws with `view::draw` over a `snapshot::Snapshot`, styled by `theme::Theme`.
+
+pub mod keymap;
+pub mod snapshot;
+pub mod theme;
+pub mod view;
+
+pub use keymap::{footer_hints, help_entries, KeyHint};
+pub use snapshot::Snapshot;
+pub use theme::Theme;
+pub use view::{draw, draw_with, Areas};
 
 /// A text gauge such as `[#######.....]`, `width` cells between the brackets.
 pub fn gauge(done: usize, total: usize, width: usize) -> String {
@@ -16,6 +27,28 @@ pub fn seconds(value: f64) -> String {
     } else {
         let whole = value.round() as u64;
         format!("{}:{:02}", whole / 60, whole % 60)
+    }
+}
+
+const GIB: f64 = 1024.0 * 1024.0 * 1024.0;
+const MIB: f64 = 1024.0 * 1024.0;
+
+/// Bytes as `512 MiB` below a GiB, `1.5 GiB` above.
+pub fn bytes(value: u64) -> String {
+    let v = value as f64;
+    if v >= GIB {
+        format!("{:.1} GiB", v / GIB)
+    } else {
+        format!("{:.0} MiB", v / MIB)
+    }
+}
+
+/// Used and total memory in the total's unit: `12.3/80.0 GiB`, `300/900 MiB`.
+pub fn bytes_of(used: u64, total: u64) -> String {
+    if total as f64 >= GIB {
+        format!("{:.1}/{:.1} GiB", used as f64 / GIB, total as f64 / GIB)
+    } else {
+        format!("{:.0}/{:.0} MiB", used as f64 / MIB, total as f64 / MIB)
     }
 }
 
@@ -99,6 +132,14 @@ mod tests {
     fn seconds_switch_to_minutes() {
         assert_eq!(seconds(1.234), "1.23 s");
         assert_eq!(seconds(75.0), "1:15");
+    }
+
+    #[test]
+    fn bytes_pick_a_unit() {
+        assert_eq!(bytes(512 * 1024 * 1024), "512 MiB");
+        assert_eq!(bytes(3 * 1024 * 1024 * 1024 / 2), "1.5 GiB");
+        assert_eq!(bytes_of(1 << 30, 80 << 30), "1.0/80.0 GiB");
+        assert_eq!(bytes_of(300 << 20, 900 << 20), "300/900 MiB");
     }
 
     #[test]

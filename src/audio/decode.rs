@@ -1,0 +1,191 @@
+//! Source clips in the formats operators actually have (WAV, FLAC, MP3, OGG Vorbis), at any rate
+//! and channel count, decoded with symphonia and mixed down to mono for the engine and the QA.
+
+use std::fs::File;
+use std::io::ErrorKind;
+use std::path::{Path, PathBuf};
+
+use symphonia::core::audio::SampleBuffer;
+use symphonia::core::codecs::{DecoderOptions, CODEC_TYPE_NULL};
+use symphonia::core::errors::Error as SymphoniaError;
+use symphonia::core::formats::{FormatOptions, FormatReader};
+use symphonia::core::io::MediaSourceStream;
+use symphonia::core::meta::MetadataOptions;
+use symphonia::core::probe::Hint;
+
+use super::wav::Clip;
+
+#[derive(Debug, thiserror::Error)]
+pub enum DecodeError {
+    #[error("file not found: {path}; check the path")]
+    NotFound { path: PathBuf },
+    #[error("cannot read {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("unsupported format: {path} ({detail}); use WAV, FLAC, MP3 or OGG")]
+    Unsupported { path: PathBuf, detail: String },
+    #[error("no audio track in {path}; give a file that contains sound")]
+    NoAudioTrack { path: PathBuf },
+    #[error("empty: {path} decodes to no audio samples; give a clip with sound in it")]
+    Empty { path: PathBuf },
+    #[error("cannot decode {path}: {detail}; the file may be damaged, re-export it")]
+    Corrupt { path: PathBuf, detail: String },
+}
+
+/// A decoded source clip: the mono mixdown at the file's own rate, plus what the file was.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DecodedClip {
+    pub clip: Clip,
+    pub original_rate: u32,
+    pub channels: u16,
+    pub duration_seconds: f64,
+}
+
+/// Decodes a whole audio file and mixes its channels down to mono.
+pub fn decode(path: &Path) -> Result<DecodedClip, DecodeError> {
+    let file = File::open(path).map_err(|source| match source.kind() {
+        ErrorKind::NotFound => DecodeError::NotFound {
+            path: path.to_path_buf(),
+        },
+        _ => DecodeError::Io {
+            path: path.to_path_buf(),
+            source,
+        },
+    })?;
+    if path.is_dir() {
+        return Err(DecodeError::Unsupported {
+            path: path.to_path_buf(),
+            detail: "a directory, not an audio file".into(),
+        });
+    }
+    let stream = MediaSourceStream::new(Box::new(file), Default::default());
+    let mut hint = Hint::new();
+    if let Some(ext) = path.extension().and_then(|e| e.to_str()) {
+        hint.with_extension(ext);
+    }
+    let probed = symphonia::default::get_probe()
+        .format(
+            &hint,
+            stream,
+            &FormatOptions::default(),
+            &MetadataOptions::default(),
+        )
+        .map_err(|e| classify(path, e, "container not recognised"))?;
+    let mut format = probed.format;
+    decode_track(path, format.as_mut())
+}
+
+fn decode_track(path: &Path, format: &mut dyn FormatReader) -> Result<DecodedClip, DecodeError> {
+    let track = format
+        .tracks()
+        .iter()
+        .find(|t| t.codec_params.codec != CODEC_TYPE_NULL)
+        .ok_or_else(|| DecodeError::NoAudioTrack {
+            path: path.to_path_buf(),
+        })?;
+    let track_id = track.id;
+    let mut rate = track.codec_params.sample_rate.unwrap_or(0);
+    let mut channels = track.codec_params.channels.map_or(0, |c| c.count());
+    let mut decoder = symphonia::default::get_codecs()
+        .make(&track.codec_params, &DecoderOptions::default())
+        .map_err(|e| classify(path, e, "codec not supported"))?;
+
+    let mut mono: Vec<f32> = Vec::new();
+    let mut interleaved: Option<SampleBuffer<f32>> = None;
+    loop {
+        let packet = match format.next_packet() {
+            Ok(packet) => packet,
+            Err(SymphoniaError::IoError(e)) if e.kind() == ErrorKind::UnexpectedEof => break,
+            // A chained stream changing its parameters: what came before is the clip.
+            Err(SymphoniaError::ResetRequired) => break,
+            Err(e) => return Err(classify(path, e, "reading packets")),
+        };
+        if packet.track_id() != track_id {
+            continue;
+        }
+        let decoded = match decoder.decode(&packet) {
+            Ok(decoded) => decoded,
+            // One damaged frame (common at MP3 starts) is skipped, as players do.
+            Err(SymphoniaError::DecodeError(_)) => continue,
+            Err(e) => return Err(classify(path, e, "decoding")),
+        };
+        let spec = *decoded.spec();
+        rate = spec.rate;
+        channels = spec.channels.count();
+        let needed = decoded.capacity() * channels;
+        let buf = match &mut interleaved {
+            Some(buf) if buf.capacity() >= needed => buf,
+            slot => slot.insert(SampleBuffer::new(decoded.capacity() as u64, spec)),
+        };
+        buf.copy_interleaved_ref(decoded);
+        mix_down_into(buf.samples(), channels, &mut mono);
+    }
+
+    if mono.is_empty() || rate == 0 {
+        return Err(DecodeError::Empty {
+            path: path.to_path_buf(),
+        });
+    }
+    let clip = Clip {
+        sample_rate: rate,
+        samples: mono,
+    };
+    Ok(DecodedClip {
+        duration_seconds: clip.seconds(),
+        original_rate: rate,
+        channels: channels as u16,
+        clip,
+    })
+}
+
+fn mix_down_into(interleaved: &[f32], channels: usize, out: &mut Vec<f32>) {
+    let channels = channels.max(1);
+    let scale = 1.0 / channels as f32;
+    out.extend(
+        interleaved
+            .chunks_exact(channels)
+            .map(|frame| frame.iter().sum::<f32>() * scale),
+    );
+}
+
+fn classify(path: &Path, error: SymphoniaError, stage: &str) -> DecodeError {
+    let path = path.to_path_buf();
+    match error {
+        SymphoniaError::Unsupported(what) => DecodeError::Unsupported {
+            path,
+            detail: format!("{stage}: {what}"),
+        },
+        SymphoniaError::IoError(e) if e.kind() == ErrorKind::UnexpectedEof => {
+            DecodeError::Unsupported {
+                path,
+                detail: format!("{stage}: file too short to be audio"),
+            }
+        }
+        SymphoniaError::IoError(source) => DecodeError::Io { path, source },
+        other => DecodeError::Corrupt {
+            path,
+            detail: format!("{stage}: {other}"),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mixes_frames_to_their_mean() {
+        let mut out = Vec::new();
+        mix_down_into(&[1.0, 0.0, 0.5, 0.5, -1.0, 1.0], 2, &mut out);
+        assert_eq!(out, vec![0.5, 0.5, 0.0]);
+    }
+
+    #[test]
+    fn missing_file_says_not_found() {
+        let err = decode(Path::new("/nonexistent/voxdeck/clip.wav")).unwrap_err();
+        assert!(matches!(err, DecodeError::NotFound { .. }), "{err}");
+        assert!(err.to_string().contains("file not found"));
+    }
+}

@@ -1,0 +1,75 @@
+//! What the operator can ask for, independent of which key asked.
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    FocusNext,
+    FocusPrev,
+    Up,
+    Down,
+    Toggle,
+    SelectAll,
+    SelectNone,
+    /// Edit the cursor row's text in place (one line).
+    EditInline,
+    /// Edit the cursor row's text in a popup (long text).
+    EditText,
+    CycleVoice,
+    WorkersUp,
+    WorkersDown,
+    CycleMode,
+    CycleDevice,
+    Run,
+    Cancel,
+    RerunFailedOrSelected,
+    PlayResult,
+    PlaySource,
+    ToggleAb,
+    StopPlayback,
+    OpenClip,
+    LogMore,
+    LogLess,
+    Help,
+    Quit,
+    /// Ctrl-C: quit, confirming first while a run is going.
+    Interrupt,
+    // Inside popups.
+    Input(char),
+    Backspace,
+    Confirm,
+    Dismiss,
+}
+
+impl Action {
+    /// The name used in the keymap config file.
+    pub fn from_name(name: &str) -> Option<Action> {
+        Some(match name {
+            "focus_next" => Action::FocusNext,
+            "focus_prev" => Action::FocusPrev,
+            "up" => Action::Up,
+            "down" => Action::Down,
+            "toggle" => Action::Toggle,
+            "select_all" => Action::SelectAll,
+            "select_none" => Action::SelectNone,
+            "edit_inline" => Action::EditInline,
+            "edit_text" => Action::EditText,
+            "cycle_voice" => Action::CycleVoice,
+            "workers_up" => Action::WorkersUp,
+            "workers_down" => Action::WorkersDown,
+            "cycle_mode" => Action::CycleMode,
+            "cycle_device" => Action::CycleDevice,
+            "run" => Action::Run,
+            "cancel" => Action::Cancel,
+            "rerun" => Action::RerunFailedOrSelected,
+            "play_result" => Action::PlayResult,
+            "play_source" => Action::PlaySource,
+            "toggle_ab" => Action::ToggleAb,
+            "stop_playback" => Action::StopPlayback,
+            "open_clip" => Action::OpenClip,
+            "log_more" => Action::LogMore,
+            "log_less" => Action::LogLess,
+            "help" => Action::Help,
+            "quit" => Action::Quit,
+            _ => return None,
+        })
+    }
+}

@@ -1,0 +1,36 @@
+//! The interactive console: model, actions, update, keymap, event loop. It draws through
+//! the pure views of `voxdeck-ui` and drives the same engine as the headless commands.
+
+pub mod action;
+pub mod app;
+pub mod keymap;
+pub mod logging;
+pub mod model;
+pub mod runner;
+pub mod snapshot;
+pub mod terminal;
+pub mod update;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::assets::Assets;
+use crate::job::JobSpec;
+
+/// Opens the console on `job` (the demo job when it exists and none is given).
+pub fn open(job: Option<JobSpec>, ort_lib: Option<PathBuf>) -> anyhow::Result<()> {
+    logging::init();
+    let voices = Assets::locate().kokoro_voice_names();
+    let model = model::Model::new(job.as_ref(), voices);
+    let gpu_interval = std::env::var("VOXDECK_GPU_INTERVAL_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .map_or(Duration::from_millis(500), Duration::from_millis);
+    app::run(
+        model,
+        app::Options {
+            ort_lib,
+            gpu_interval,
+        },
+    )
+}

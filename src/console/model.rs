@@ -1,0 +1,168 @@
+//! The console's state. Changed only by `update` (operator actions) and `apply_*`
+//! (engine events, GPU samples, playback status); drawn only through `snapshot`.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use voxdeck_ui::snapshot::{Focus, GpuPane, LanguageState, Playback, Popup, RunState};
+
+use crate::engine::languages::{Language, ModelKind, LANGUAGES};
+use crate::job::{Device, JobSpec, LanguageJob, Mode};
+
+pub const MAX_WORKERS: usize = 16;
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LanguageProgress {
+    pub state: LanguageState,
+    pub done: usize,
+    pub total: usize,
+    pub audio_seconds: f64,
+    pub elapsed_seconds: f64,
+    pub rtf: Option<f64>,
+    pub provider: Option<String>,
+    pub error: Option<String>,
+    pub output: Option<PathBuf>,
+    pub warning: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct LanguageEntry {
+    pub language: &'static Language,
+    pub checked: bool,
+    pub text: String,
+    pub voice: String,
+    pub model: ModelKind,
+    pub speed: f32,
+    pub progress: LanguageProgress,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct SourceInfo {
+    pub path: Option<PathBuf>,
+    pub duration_seconds: f64,
+    pub sample_rate: u32,
+    pub channels: u16,
+    pub envelope: Vec<f32>,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct RunInfo {
+    pub state: RunState,
+    pub started: Option<Instant>,
+    pub wall_seconds: f64,
+    pub synthesis_seconds: f64,
+    pub provider: Option<String>,
+    pub out_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Model {
+    pub job_name: String,
+    pub languages: Vec<LanguageEntry>,
+    pub cursor: usize,
+    pub focus: Focus,
+    pub workers: usize,
+    pub mode: Mode,
+    pub device: Device,
+    pub intra_threads: Option<usize>,
+    pub source: SourceInfo,
+    pub run: RunInfo,
+    pub gpu: GpuPane,
+    pub playback: Playback,
+    /// Which side of an A/B comparison is audible: false = result, true = source.
+    pub ab_on_source: bool,
+    pub popup: Option<Popup>,
+    /// The cursor row's text is being edited in place; `inline_backup` restores it on Esc.
+    pub editing_inline: bool,
+    pub inline_backup: String,
+    pub status: Option<String>,
+    /// Kokoro voices installed, for cycling.
+    pub kokoro_voices: Vec<String>,
+    pub similarity_threshold: f32,
+    pub quit: bool,
+}
+
+impl Model {
+    /// Every supported language as a row; those in the job are ticked with its texts.
+    pub fn new(job: Option<&JobSpec>, kokoro_voices: Vec<String>) -> Model {
+        let languages = LANGUAGES
+            .iter()
+            .map(|language| {
+                let from_job: Option<&LanguageJob> =
+                    job.and_then(|j| j.languages.iter().find(|l| l.code == language.code));
+                LanguageEntry {
+                    language,
+                    checked: from_job.is_some(),
+                    text: from_job.map(|l| l.text.clone()).unwrap_or_default(),
+                    voice: from_job
+                        .and_then(|l| l.voice.clone())
+                        .unwrap_or_else(|| language.kokoro_default_voice.to_string()),
+                    model: from_job.map_or(ModelKind::Kokoro, |l| l.model),
+                    speed: from_job.map_or(1.0, |l| l.speed),
+                    progress: LanguageProgress::default(),
+                }
+            })
+            .collect();
+        let workers = job.map_or(2, |j| j.workers.unwrap_or_else(|| j.default_workers()));
+        Model {
+            job_name: job.map_or_else(|| "untitled".to_string(), |j| j.name.clone()),
+            languages,
+            cursor: 0,
+            focus: Focus::Languages,
+            workers: workers.clamp(1, MAX_WORKERS),
+            mode: job.map_or(Mode::Pool, |j| j.mode),
+            device: job.map_or(Device::Auto, |j| j.device),
+            intra_threads: job.and_then(|j| j.intra_threads),
+            source: SourceInfo {
+                path: job.and_then(|j| j.source_clip.clone()),
+                ..SourceInfo::default()
+            },
+            run: RunInfo::default(),
+            gpu: GpuPane::Waiting,
+            playback: Playback::Stopped,
+            ab_on_source: false,
+            popup: None,
+            editing_inline: false,
+            inline_backup: String::new(),
+            status: None,
+            kokoro_voices,
+            similarity_threshold: 0.75,
+            quit: false,
+        }
+    }
+
+    pub fn running(&self) -> bool {
+        matches!(self.run.state, RunState::Running | RunState::Cancelling)
+    }
+
+    pub fn selected(&self) -> &LanguageEntry {
+        &self.languages[self.cursor]
+    }
+
+    /// A job for the given rows, with the console's run settings.
+    pub fn job_for(&self, rows: &[usize]) -> JobSpec {
+        JobSpec {
+            name: self.job_name.clone(),
+            source_clip: self.source.path.clone(),
+            workers: Some(self.workers),
+            mode: self.mode,
+            device: self.device,
+            output_dir: None,
+            intra_threads: self.intra_threads,
+            languages: rows
+                .iter()
+                .map(|&i| {
+                    let entry = &self.languages[i];
+                    LanguageJob {
+                        code: entry.language.code.to_string(),
+                        text: entry.text.clone(),
+                        voice: (entry.model == ModelKind::Kokoro).then(|| entry.voice.clone()),
+                        model: entry.model,
+                        speed: entry.speed,
+                    }
+                })
+                .collect(),
+        }
+    }
+}

@@ -1,0 +1,403 @@
+//! `update`: the only place operator actions change the model. It returns effects for the
+//! event loop to carry out (start a run, play a file...), so it stays pure and testable.
+
+use std::path::PathBuf;
+
+use voxdeck_ui::snapshot::{Focus, LanguageState, Playback, Popup, RunState};
+
+use super::action::Action;
+use super::model::{LanguageProgress, Model, MAX_WORKERS};
+use crate::engine::events::EngineEvent;
+use crate::engine::languages::ModelKind;
+use crate::job::{Device, JobSpec, Mode};
+
+#[derive(Debug, Clone)]
+pub enum Effect {
+    StartRun(Box<JobSpec>),
+    CancelRun,
+    Play {
+        label: String,
+        path: PathBuf,
+    },
+    /// Play a result and the source together, hearing one at a time (A/B).
+    PlayAb {
+        label: String,
+        result: PathBuf,
+        source: PathBuf,
+    },
+    ToggleAb,
+    StopPlayback,
+    LoadClip(PathBuf),
+    /// More (true) or less (false) detail in the log pane.
+    LogLevel(bool),
+}
+
+const FOCUS_ORDER: [Focus; 5] = [
+    Focus::Source,
+    Focus::Languages,
+    Focus::Controls,
+    Focus::Progress,
+    Focus::Log,
+];
+
+pub fn update(model: &mut Model, action: Action) -> Vec<Effect> {
+    if model.popup.is_some() {
+        return update_popup(model, action);
+    }
+    if model.editing_inline {
+        update_inline(model, action);
+        return Vec::new();
+    }
+    let mut effects = Vec::new();
+    match action {
+        Action::FocusNext | Action::FocusPrev => {
+            let at = FOCUS_ORDER
+                .iter()
+                .position(|f| *f == model.focus)
+                .unwrap_or(0);
+            let step = if action == Action::FocusNext {
+                1
+            } else {
+                FOCUS_ORDER.len() - 1
+            };
+            model.focus = FOCUS_ORDER[(at + step) % FOCUS_ORDER.len()];
+        }
+        Action::Up => model.cursor = model.cursor.saturating_sub(1),
+        Action::Down => model.cursor = (model.cursor + 1).min(model.languages.len() - 1),
+        Action::Toggle => {
+            let entry = &mut model.languages[model.cursor];
+            entry.checked = !entry.checked;
+        }
+        Action::SelectAll => model.languages.iter_mut().for_each(|l| l.checked = true),
+        Action::SelectNone => model.languages.iter_mut().for_each(|l| l.checked = false),
+        Action::EditInline => {
+            model.inline_backup = model.selected().text.clone();
+            model.editing_inline = true;
+        }
+        Action::EditText => {
+            let entry = model.selected();
+            model.popup = Some(Popup::EditText {
+                code: entry.language.code.to_string(),
+                text: entry.text.clone(),
+            });
+        }
+        Action::CycleVoice => cycle_voice(model),
+        Action::WorkersUp => model.workers = (model.workers + 1).min(MAX_WORKERS),
+        Action::WorkersDown => model.workers = model.workers.saturating_sub(1).max(1),
+        Action::CycleMode => {
+            model.mode = match model.mode {
+                Mode::Pool => Mode::SharedLock,
+                Mode::SharedLock => Mode::Pool,
+            }
+        }
+        Action::CycleDevice => {
+            model.device = match model.device {
+                Device::Auto => Device::Cpu,
+                Device::Cpu => Device::Cuda(0),
+                Device::Cuda(_) => Device::Auto,
+            }
+        }
+        Action::Run => {
+            let rows: Vec<usize> = (0..model.languages.len())
+                .filter(|&i| model.languages[i].checked)
+                .collect();
+            effects.extend(start_run(model, rows));
+        }
+        Action::RerunFailedOrSelected => {
+            let failed: Vec<usize> = (0..model.languages.len())
+                .filter(|&i| model.languages[i].progress.state == LanguageState::Failed)
+                .collect();
+            let rows = if failed.is_empty() {
+                vec![model.cursor]
+            } else {
+                failed
+            };
+            effects.extend(start_run(model, rows));
+        }
+        Action::Cancel => {
+            if model.running() {
+                model.popup = Some(Popup::ConfirmCancel);
+            } else {
+                model.status = Some("nothing is running".into());
+            }
+        }
+        Action::PlayResult => match result_of_selected(model) {
+            Some((label, path)) => effects.push(Effect::Play { label, path }),
+            None => model.status = Some(no_result_message(model)),
+        },
+        Action::PlaySource => match &model.source.path {
+            Some(path) => effects.push(Effect::Play {
+                label: "source".into(),
+                path: path.clone(),
+            }),
+            None => model.status = Some("no source clip: press o to open one".into()),
+        },
+        Action::ToggleAb => {
+            if matches!(&model.playback, Playback::Playing { what, .. } if what.starts_with("A/B"))
+            {
+                model.ab_on_source = !model.ab_on_source;
+                effects.push(Effect::ToggleAb);
+            } else {
+                match (result_of_selected(model), &model.source.path) {
+                    (Some((label, result)), Some(source)) => {
+                        model.ab_on_source = false;
+                        effects.push(Effect::PlayAb {
+                            label,
+                            result,
+                            source: source.clone(),
+                        });
+                    }
+                    (None, _) => model.status = Some(no_result_message(model)),
+                    (_, None) => {
+                        model.status =
+                            Some("no source clip to compare with: press o to open one".into())
+                    }
+                }
+            }
+        }
+        Action::StopPlayback => effects.push(Effect::StopPlayback),
+        Action::OpenClip => {
+            let input = model
+                .source
+                .path
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default();
+            model.popup = Some(Popup::OpenClip { input });
+        }
+        Action::LogMore => effects.push(Effect::LogLevel(true)),
+        Action::LogLess => effects.push(Effect::LogLevel(false)),
+        Action::Help => model.popup = Some(Popup::Help),
+        Action::Quit | Action::Interrupt => {
+            if model.running() {
+                model.popup = Some(Popup::ConfirmQuit);
+            } else {
+                model.quit = true;
+            }
+        }
+        Action::Input(_) | Action::Backspace | Action::Confirm | Action::Dismiss => {}
+    }
+    effects
+}
+
+fn update_inline(model: &mut Model, action: Action) {
+    let cursor = model.cursor;
+    let entry = &mut model.languages[cursor];
+    match action {
+        Action::Confirm => {
+            entry.text = entry.text.trim().to_string();
+            entry.checked |= !entry.text.is_empty();
+            model.editing_inline = false;
+        }
+        Action::Dismiss | Action::Interrupt => {
+            entry.text = std::mem::take(&mut model.inline_backup);
+            model.editing_inline = false;
+        }
+        other => edit(&mut entry.text, other),
+    }
+}
+
+fn update_popup(model: &mut Model, action: Action) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    let popup = model.popup.take().expect("called with a popup open");
+    model.popup = match (popup, action) {
+        (Popup::Help, _) => None,
+        (Popup::ConfirmCancel, Action::Confirm | Action::Input('y')) => {
+            effects.push(Effect::CancelRun);
+            model.run.state = RunState::Cancelling;
+            None
+        }
+        (Popup::ConfirmQuit, Action::Confirm | Action::Input('y') | Action::Interrupt) => {
+            effects.push(Effect::CancelRun);
+            model.quit = true;
+            None
+        }
+        (Popup::ConfirmCancel | Popup::ConfirmQuit, _) => None,
+        (Popup::EditText { code, text }, Action::Confirm) => {
+            if let Some(entry) = model.languages.iter_mut().find(|l| l.language.code == code) {
+                entry.text = text.trim().to_string();
+                entry.checked |= !entry.text.is_empty();
+            }
+            None
+        }
+        (Popup::OpenClip { input }, Action::Confirm) => {
+            let path = PathBuf::from(input.trim());
+            effects.push(Effect::LoadClip(path));
+            None
+        }
+        (Popup::EditText { .. } | Popup::OpenClip { .. }, Action::Dismiss | Action::Interrupt) => {
+            None
+        }
+        (Popup::EditText { code, mut text }, action) => {
+            edit(&mut text, action);
+            Some(Popup::EditText { code, text })
+        }
+        (Popup::OpenClip { mut input }, action) => {
+            edit(&mut input, action);
+            Some(Popup::OpenClip { input })
+        }
+    };
+    effects
+}
+
+fn edit(text: &mut String, action: Action) {
+    match action {
+        Action::Input(c) => text.push(c),
+        Action::Backspace => {
+            text.pop();
+        }
+        _ => {}
+    }
+}
+
+fn start_run(model: &mut Model, rows: Vec<usize>) -> Vec<Effect> {
+    if model.running() {
+        model.status = Some("a run is going: wait for it, or cancel it with c".into());
+        return Vec::new();
+    }
+    let rows: Vec<usize> = rows
+        .into_iter()
+        .filter(|&i| !model.languages[i].text.trim().is_empty())
+        .collect();
+    if rows.is_empty() {
+        model.status = Some("nothing to run: tick a language (Space) and give it text (e)".into());
+        return Vec::new();
+    }
+    for &i in &rows {
+        model.languages[i].progress = LanguageProgress {
+            state: LanguageState::Queued,
+            ..LanguageProgress::default()
+        };
+    }
+    model.run.state = RunState::Running;
+    model.run.started = Some(std::time::Instant::now());
+    model.run.wall_seconds = 0.0;
+    model.run.synthesis_seconds = 0.0;
+    model.status = Some(format!(
+        "starting {} language(s) on {} worker(s), {}",
+        rows.len(),
+        model.workers,
+        model.mode.name()
+    ));
+    vec![Effect::StartRun(Box::new(model.job_for(&rows)))]
+}
+
+fn cycle_voice(model: &mut Model) {
+    let entry = &mut model.languages[model.cursor];
+    if entry.model != ModelKind::Kokoro {
+        model.status = Some(format!(
+            "{} uses the Piper voice {}",
+            entry.language.code, entry.voice
+        ));
+        return;
+    }
+    let prefix = entry.language.kokoro_voice_prefix;
+    let own: Vec<&String> = model
+        .kokoro_voices
+        .iter()
+        .filter(|v| v.starts_with(prefix))
+        .collect();
+    let choices = if own.is_empty() || !entry.language.kokoro_trained {
+        model.kokoro_voices.iter().collect()
+    } else {
+        own
+    };
+    if let Some(at) = choices.iter().position(|v| **v == entry.voice) {
+        entry.voice = choices[(at + 1) % choices.len()].clone();
+    } else if let Some(first) = choices.first() {
+        entry.voice = (*first).clone();
+    }
+}
+
+fn result_of_selected(model: &Model) -> Option<(String, PathBuf)> {
+    let entry = model.selected();
+    let path = entry.progress.output.clone().filter(|p| p.exists())?;
+    Some((format!("{} result", entry.language.code), path))
+}
+
+fn no_result_message(model: &Model) -> String {
+    format!(
+        "no result for {} yet: run it first (r)",
+        model.selected().language.code
+    )
+}
+
+/// Engine progress into the model. Returns true when the run finished.
+pub fn apply_engine_event(model: &mut Model, event: &EngineEvent) -> bool {
+    fn row<'m>(model: &'m mut Model, code: &str) -> Option<&'m mut LanguageProgress> {
+        model
+            .languages
+            .iter_mut()
+            .find(|l| l.language.code == code)
+            .map(|l| &mut l.progress)
+    }
+    match event {
+        EngineEvent::Started {
+            language,
+            sentences_total,
+            ..
+        } => {
+            if let Some(p) = row(model, language) {
+                p.state = LanguageState::Queued;
+                p.total = *sentences_total;
+            }
+        }
+        EngineEvent::Progress(progress) => {
+            if let Some(p) = row(model, &progress.language) {
+                p.state = LanguageState::Running;
+                p.done = progress.sentences_done;
+                p.total = progress.sentences_total;
+                p.audio_seconds = progress.audio_seconds;
+                p.elapsed_seconds = progress.elapsed_seconds;
+                p.rtf = Some(progress.rtf);
+            }
+            model.run.synthesis_seconds = model
+                .languages
+                .iter()
+                .map(|l| l.progress.rtf.unwrap_or(0.0) * l.progress.audio_seconds)
+                .sum();
+        }
+        EngineEvent::LanguageDone {
+            language, output, ..
+        } => {
+            if let Some(p) = row(model, language) {
+                p.state = LanguageState::Done;
+                p.output = Some(output.clone());
+            }
+        }
+        EngineEvent::LanguageFailed { language, error } => {
+            if let Some(p) = row(model, language) {
+                p.state = LanguageState::Failed;
+                p.error = Some(error.clone());
+            }
+        }
+        EngineEvent::LanguageCancelled { language } => {
+            if let Some(p) = row(model, language) {
+                p.state = LanguageState::Cancelled;
+            }
+        }
+        EngineEvent::RunDone {
+            wall_seconds,
+            cancelled,
+        } => {
+            model.run.wall_seconds = *wall_seconds;
+            model.run.started = None;
+            let failed = model
+                .languages
+                .iter()
+                .any(|l| l.progress.state == LanguageState::Failed);
+            model.run.state = match (cancelled, failed) {
+                (true, _) => RunState::Cancelled,
+                (false, true) => RunState::DoneWithFailures,
+                (false, false) => RunState::Done,
+            };
+            model.status = Some(format!(
+                "run {} after {:.1} s",
+                if *cancelled { "cancelled" } else { "finished" },
+                wall_seconds
+            ));
+            return true;
+        }
+    }
+    false
+}

@@ -1,0 +1,182 @@
+//! The plain data every view draws from. The console builds a `Snapshot` from its model
+//! after each change; views never see the engine, the GPU sampler or the audio thread.
+
+/// Which pane has the keyboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Focus {
+    Source,
+    #[default]
+    Languages,
+    Controls,
+    Progress,
+    Log,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RunState {
+    #[default]
+    Idle,
+    Running,
+    Cancelling,
+    Done,
+    /// Finished with at least one failed language.
+    DoneWithFailures,
+    Cancelled,
+}
+
+impl RunState {
+    /// A run holds the workers (cancel, not run, is what the keys offer).
+    pub fn is_active(self) -> bool {
+        matches!(self, RunState::Running | RunState::Cancelling)
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Header {
+    pub job_name: String,
+    /// What the operator asked for: `auto`, `cpu`, `cuda:0`.
+    pub device: String,
+    /// The execution provider that really ran the last run, once known.
+    pub provider: Option<String>,
+    pub workers: usize,
+    pub mode: String,
+    pub state: RunState,
+    pub wall_seconds: f64,
+    /// Summed synthesis time / wall time of the current or last run.
+    pub speedup: Option<f64>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SourcePane {
+    pub path: Option<String>,
+    pub duration_seconds: f64,
+    pub sample_rate: u32,
+    pub channels: u16,
+    /// Peak level per column bucket, 0.0..=1.0, for the waveform envelope.
+    pub envelope: Vec<f32>,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LanguageState {
+    #[default]
+    Idle,
+    Queued,
+    Running,
+    Done,
+    Failed,
+    Cancelled,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LanguageRow {
+    pub code: String,
+    pub name: String,
+    pub voice: String,
+    /// Ticked for the next run.
+    pub checked: bool,
+    pub text: String,
+    pub state: LanguageState,
+    pub sentences_done: usize,
+    pub sentences_total: usize,
+    pub audio_seconds: f64,
+    pub elapsed_seconds: f64,
+    pub rtf: Option<f64>,
+    pub provider: Option<String>,
+    pub error: Option<String>,
+    /// Speaker similarity to the source clip (voice QA), when computed.
+    pub similarity: Option<f32>,
+    /// A warning shown next to the row (e.g. model not trained for the language).
+    pub warning: Option<String>,
+}
+
+impl LanguageRow {
+    /// Rows the progress table shows: ticked for the next run, or touched by a run.
+    pub fn in_progress_table(&self) -> bool {
+        self.checked || self.state != LanguageState::Idle
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Controls {
+    pub workers: usize,
+    pub mode: String,
+    pub device: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GpuDevice {
+    pub index: u32,
+    pub name: String,
+    pub memory_used_bytes: u64,
+    pub memory_total_bytes: u64,
+    pub utilization_percent: Option<u32>,
+    pub temperature_celsius: Option<u32>,
+    pub power_watts: Option<f64>,
+    /// GPU memory held by this process on the device, from the running-process list.
+    pub own_process_bytes: Option<u64>,
+    /// (seconds relative to now, negative into the past; memory used fraction 0..=1).
+    pub history: Vec<(f64, f64)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum GpuPane {
+    /// NVML answered.
+    Devices(Vec<GpuDevice>),
+    /// No NVML: why, and host memory in its place.
+    Unavailable {
+        reason: String,
+        process_rss_bytes: u64,
+        system_used_bytes: u64,
+        system_total_bytes: u64,
+        /// (seconds relative to now, system memory used fraction 0..=1).
+        history: Vec<(f64, f64)>,
+    },
+    /// The sampler has not reported yet.
+    #[default]
+    Waiting,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum Playback {
+    #[default]
+    Stopped,
+    Playing {
+        /// What is playing: `fr result`, `source`, `A/B fr: source`.
+        what: String,
+        position_seconds: f64,
+        duration_seconds: f64,
+    },
+    /// No output device: the reason, shown once in the status bar.
+    Unavailable(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Popup {
+    Help,
+    ConfirmCancel,
+    ConfirmQuit,
+    EditText { code: String, text: String },
+    OpenClip { input: String },
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Snapshot {
+    pub header: Header,
+    pub source: SourcePane,
+    pub languages: Vec<LanguageRow>,
+    /// Index of the highlighted language row.
+    pub cursor: usize,
+    pub focus: Focus,
+    pub controls: Controls,
+    pub gpu: GpuPane,
+    pub playback: Playback,
+    /// One line for the status bar (last notable event or error).
+    pub status: Option<String>,
+    pub popup: Option<Popup>,
+    /// Similarity at or above this is shown as a good match.
+    pub similarity_threshold: f32,
+    /// The cursor row's text is being edited inline (`e`): its `text` is the edit buffer,
+    /// drawn with a cursor marker at the end.
+    pub editing_inline: bool,
+}

@@ -1,0 +1,229 @@
+//! The progress table: one row per language in the current or next run.
+
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Row, Table, TableState};
+use ratatui::Frame;
+
+use super::text::{bar, fit_head, fraction_of, provider_short};
+use crate::seconds;
+use crate::snapshot::{Focus, LanguageRow, LanguageState, Snapshot};
+use crate::theme::Theme;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Col {
+    Lang,
+    State,
+    Progress,
+    Audio,
+    Elapsed,
+    Rtf,
+    Provider,
+    Voice,
+    Similarity,
+}
+
+/// Display order with header and width; the gauge column is the narrowest it may be and
+/// takes the slack.
+const COLUMNS: [(Col, &str, u16); 9] = [
+    (Col::Lang, "lang", 5),
+    (Col::State, "state", 9),
+    (Col::Progress, "sentences", 10),
+    (Col::Audio, "audio", 7),
+    (Col::Elapsed, "elapsed", 7),
+    (Col::Rtf, "RTF", 4),
+    (Col::Provider, "EP", 5),
+    (Col::Voice, "voice", 10),
+    (Col::Similarity, "sim", 4),
+];
+
+/// The gauge column squeezed to its label.
+const GAUGE_NARROWEST: u16 = 4;
+
+/// Which columns survive a narrow pane, most important first.
+const PRIORITY: [Col; 9] = [
+    Col::Lang,
+    Col::State,
+    Col::Progress,
+    Col::Audio,
+    Col::Rtf,
+    Col::Similarity,
+    Col::Elapsed,
+    Col::Provider,
+    Col::Voice,
+];
+
+pub(crate) fn title(snap: &Snapshot) -> Line<'static> {
+    let (mut total, mut done, mut failed) = (0, 0, 0);
+    for lang in snap.languages.iter().filter(|l| l.in_progress_table()) {
+        total += 1;
+        match lang.state {
+            LanguageState::Done => done += 1,
+            LanguageState::Failed => failed += 1,
+            _ => {}
+        }
+    }
+    let mut title = format!("progress {done}/{total} done");
+    if failed > 0 {
+        title.push_str(&format!(", {failed} failed"));
+    }
+    Line::raw(title)
+}
+
+/// Picks the columns that fit `width` (lang and state always) and their widths, the
+/// gauge column widened to use the rest.
+fn layout(width: u16) -> ([Option<u16>; 9], usize) {
+    let mut chosen = [None; 9];
+    let mut used: u16 = 0;
+    for col in PRIORITY {
+        let i = COLUMNS.iter().position(|(c, _, _)| *c == col).unwrap_or(0);
+        let w = COLUMNS[i].2;
+        let cost = if used == 0 { w } else { w + 1 };
+        if used + cost <= width || matches!(col, Col::Lang | Col::State) {
+            chosen[i] = Some(w);
+            used = used.saturating_add(cost);
+        } else if col == Col::Progress && used + 1 + GAUGE_NARROWEST <= width {
+            // A short gauge (or just `2/5`) beats none.
+            chosen[i] = Some(width - used - 1);
+            used = width;
+        }
+    }
+    if let Some(w) = chosen[2].as_mut() {
+        *w += width.saturating_sub(used);
+    }
+    let count = chosen.iter().flatten().count();
+    (chosen, count)
+}
+
+pub(crate) fn table(frame: &mut Frame, area: Rect, snap: &Snapshot, theme: &Theme) {
+    if area.is_empty() {
+        return;
+    }
+    let shown: Vec<(usize, &LanguageRow)> = snap
+        .languages
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.in_progress_table())
+        .collect();
+    if shown.is_empty() {
+        let hint = "no languages ticked (Space, a)";
+        frame.render_widget(Line::styled(hint, theme.dim), area);
+        return;
+    }
+    let (chosen, count) = layout(area.width);
+    let rows = shown
+        .iter()
+        .map(|(_, lang)| row(lang, &chosen, count, snap.similarity_threshold, theme));
+    let widths = chosen.iter().flatten().map(|w| Constraint::Length(*w));
+    let mut table = Table::new(rows, widths);
+    if area.height >= 2 {
+        let header = COLUMNS
+            .iter()
+            .zip(&chosen)
+            .filter(|(_, w)| w.is_some())
+            .map(|((_, name, _), _)| Cell::from(*name));
+        table = table.header(Row::new(header).style(theme.dim));
+    }
+    let focused = snap.focus == Focus::Progress;
+    let selected = shown.iter().position(|(i, _)| *i == snap.cursor);
+    let highlight = if focused {
+        theme.highlight
+    } else {
+        Style::default()
+    };
+    let mut state = TableState::new().with_selected(selected);
+    frame.render_stateful_widget(table.row_highlight_style(highlight), area, &mut state);
+}
+
+fn row<'a>(
+    lang: &'a LanguageRow,
+    chosen: &[Option<u16>; 9],
+    count: usize,
+    threshold: f32,
+    theme: &Theme,
+) -> Row<'a> {
+    let (state, state_style) = state_text(lang.state, theme);
+    let mut cells = Vec::with_capacity(count);
+    for ((col, _, _), w) in COLUMNS.iter().zip(chosen) {
+        let Some(w) = *w else { continue };
+        let cell = match col {
+            Col::Lang => Cell::from(lang.code.as_str()),
+            Col::State => Cell::from(Span::styled(state, state_style)),
+            Col::Progress if lang.state == LanguageState::Failed => {
+                // The error replaces the numbers, which mean little for a failed row.
+                let error = lang.error.as_deref().unwrap_or("failed");
+                let span = (count - cells.len()) as u16;
+                cells.push(Cell::from(Span::styled(error, theme.fail)).column_span(span));
+                break;
+            }
+            _ if lang.state == LanguageState::Idle && col != &Col::Voice => Cell::from(""),
+            Col::Progress => Cell::from(gauge(lang, w as usize, theme)),
+            Col::Audio | Col::Elapsed if lang.state == LanguageState::Queued => Cell::from(""),
+            Col::Audio => Cell::from(seconds(lang.audio_seconds)),
+            Col::Elapsed => Cell::from(seconds(lang.elapsed_seconds)),
+            Col::Rtf => Cell::from(lang.rtf.map(|r| format!("{r:.2}")).unwrap_or_default()),
+            Col::Provider => Cell::from(lang.provider.as_deref().map(provider_short).unwrap_or("")),
+            Col::Voice => Cell::from(fit_head(&lang.voice, w as usize)),
+            Col::Similarity => similarity(lang.similarity, threshold, theme),
+        };
+        cells.push(cell);
+    }
+    Row::new(cells)
+}
+
+fn gauge(lang: &LanguageRow, width: usize, theme: &Theme) -> Line<'static> {
+    let label = format!(" {}/{}", lang.sentences_done, lang.sentences_total);
+    let cells = width.saturating_sub(label.len());
+    if cells < 3 {
+        return Line::raw(label.trim_start().to_string());
+    }
+    let done = fraction_of(lang.sentences_done as f64, lang.sentences_total as f64);
+    let style = match lang.state {
+        LanguageState::Done => theme.ok,
+        LanguageState::Cancelled => theme.warn,
+        _ => theme.gauge_filled,
+    };
+    Line::from(vec![
+        Span::styled(bar(done, cells), style),
+        Span::raw(label),
+    ])
+}
+
+fn similarity(value: Option<f32>, threshold: f32, theme: &Theme) -> Cell<'static> {
+    match value {
+        Some(v) => {
+            let style = if v >= threshold { theme.ok } else { theme.fail };
+            Cell::from(Span::styled(format!("{v:.2}"), style))
+        }
+        None => Cell::from(""),
+    }
+}
+
+fn state_text(state: LanguageState, theme: &Theme) -> (&'static str, Style) {
+    match state {
+        LanguageState::Idle => ("idle", theme.dim),
+        LanguageState::Queued => ("queued", theme.dim),
+        LanguageState::Running => ("running", theme.active),
+        LanguageState::Done => ("done", theme.ok),
+        LanguageState::Failed => ("failed", theme.fail),
+        LanguageState::Cancelled => ("cancelled", theme.warn),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn narrow_tables_keep_lang_state_and_gauge_first() {
+        let (chosen, count) = layout(26);
+        assert_eq!(count, 3);
+        assert_eq!(chosen[2], Some(10));
+        let (chosen, count) = layout(80);
+        assert_eq!(count, 9);
+        assert_eq!(chosen.iter().flatten().sum::<u16>() + 8, 80);
+        let (_, count) = layout(3);
+        assert_eq!(count, 2);
+    }
+}

@@ -1,0 +1,281 @@
+//! Plain sample snapshots for the view tests: no clock, no randomness, so every draw is
+//! the same on every machine.
+#![allow(dead_code)]
+
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+use voxdeck_ui::snapshot::*;
+use voxdeck_ui::{draw, Areas, Theme};
+
+pub const GIB: u64 = 1 << 30;
+
+/// The supported languages with their default voices; nothing ticked.
+pub fn languages() -> Vec<LanguageRow> {
+    [
+        (
+            "en-us",
+            "English (US)",
+            "af_heart",
+            "The quick brown fox jumps over the lazy dog.",
+        ),
+        (
+            "en-gb",
+            "English (UK)",
+            "bf_emma",
+            "A cup of tea would restore my normality.",
+        ),
+        (
+            "fr",
+            "French",
+            "ff_siwis",
+            "Bonjour à tous, bienvenue dans notre émission.",
+        ),
+        (
+            "es",
+            "Spanish",
+            "ef_dora",
+            "Hola a todos y bienvenidos al programa.",
+        ),
+        (
+            "it",
+            "Italian",
+            "if_sara",
+            "Ciao a tutti e benvenuti alla trasmissione.",
+        ),
+        (
+            "pt-br",
+            "Portuguese",
+            "pf_dora",
+            "Olá a todos e bem-vindos ao programa.",
+        ),
+        (
+            "ja",
+            "Japanese",
+            "jf_alpha",
+            "皆さん、こんにちは。番組へようこそ。",
+        ),
+        (
+            "zh",
+            "Chinese",
+            "zf_xiaobei",
+            "大家好，欢迎收看我们的节目。",
+        ),
+        (
+            "hi",
+            "Hindi",
+            "hf_alpha",
+            "सभी को नमस्कार, हमारे कार्यक्रम में आपका स्वागत है।",
+        ),
+    ]
+    .into_iter()
+    .map(|(code, name, voice, text)| LanguageRow {
+        code: code.into(),
+        name: name.into(),
+        voice: voice.into(),
+        text: text.into(),
+        ..Default::default()
+    })
+    .collect()
+}
+
+fn source() -> SourcePane {
+    SourcePane {
+        path: Some("assets/demo/source.wav".into()),
+        duration_seconds: 6.42,
+        sample_rate: 22050,
+        channels: 1,
+        // A speech-like envelope: two phrases with a pause between them.
+        envelope: (0..64)
+            .map(|i| match i {
+                0..=2 | 30..=33 | 62.. => 0.02,
+                _ => 0.25 + ((i * 37) % 11) as f32 / 15.0,
+            })
+            .collect(),
+        error: None,
+    }
+}
+
+/// Two minutes at 500 ms: a steady climb for device 0, a sawtooth for device 1.
+pub fn history(shape: usize) -> Vec<(f64, f64)> {
+    (0..=240)
+        .map(|t| {
+            let x = -120.0 + t as f64 * 0.5;
+            let y = match shape {
+                0 => 0.15 + 0.6 * t as f64 / 240.0,
+                _ => 0.2 + 0.05 * (t % 40) as f64 / 4.0,
+            };
+            (x, y)
+        })
+        .collect()
+}
+
+pub fn two_gpus() -> GpuPane {
+    GpuPane::Devices(vec![
+        GpuDevice {
+            index: 0,
+            name: "NVIDIA H100 80GB HBM3".into(),
+            memory_used_bytes: 61 * GIB + GIB / 2,
+            memory_total_bytes: 80 * GIB,
+            utilization_percent: Some(87),
+            temperature_celsius: Some(64),
+            power_watts: Some(412.4),
+            own_process_bytes: Some(3 * GIB + GIB / 4),
+            history: history(0),
+        },
+        GpuDevice {
+            index: 1,
+            name: "NVIDIA H100 80GB HBM3".into(),
+            memory_used_bytes: 18 * GIB,
+            memory_total_bytes: 80 * GIB,
+            utilization_percent: Some(12),
+            temperature_celsius: Some(41),
+            power_watts: Some(96.0),
+            own_process_bytes: None,
+            history: history(1),
+        },
+    ])
+}
+
+pub fn no_nvml() -> GpuPane {
+    GpuPane::Unavailable {
+        reason: "libnvidia-ml.so.1 not found: no NVIDIA driver".into(),
+        process_rss_bytes: 412 << 20,
+        system_used_bytes: 9 * GIB + GIB / 5,
+        system_total_bytes: 16 * GIB,
+        history: history(0),
+    }
+}
+
+fn header(state: RunState) -> Header {
+    Header {
+        job_name: "demo".into(),
+        device: "auto".into(),
+        provider: Some("CUDAExecutionProvider".into()),
+        workers: 4,
+        mode: "pool".into(),
+        state,
+        wall_seconds: 0.0,
+        speedup: None,
+    }
+}
+
+fn controls() -> Controls {
+    Controls {
+        workers: 4,
+        mode: "pool".into(),
+        device: "auto".into(),
+    }
+}
+
+/// A new job: no clip, nothing ticked, the sampler not yet heard from.
+pub fn empty_job() -> Snapshot {
+    Snapshot {
+        header: Header {
+            job_name: "untitled".into(),
+            provider: None,
+            ..header(RunState::Idle)
+        },
+        languages: languages(),
+        controls: controls(),
+        similarity_threshold: 0.75,
+        ..Default::default()
+    }
+}
+
+/// The demo job, four languages ticked, idle, one GPU.
+pub fn demo_idle() -> Snapshot {
+    let mut snap = empty_job();
+    snap.header = Header {
+        provider: None,
+        ..header(RunState::Idle)
+    };
+    snap.source = source();
+    for code in ["en-us", "fr", "es", "it"] {
+        lang(&mut snap, code).checked = true;
+    }
+    lang(&mut snap, "ja").warning = Some("voice not trained for ja".into());
+    snap.cursor = 2;
+    if let GpuPane::Devices(mut devices) = two_gpus() {
+        devices.truncate(1);
+        snap.gpu = GpuPane::Devices(devices);
+    }
+    snap
+}
+
+pub fn lang<'a>(snap: &'a mut Snapshot, code: &str) -> &'a mut LanguageRow {
+    snap.languages
+        .iter_mut()
+        .find(|l| l.code == code)
+        .expect("fixture language")
+}
+
+/// Mid-run: fr done, es at 2/5, it queued, en-us failed.
+pub fn running() -> Snapshot {
+    let mut snap = demo_idle();
+    snap.header = Header {
+        wall_seconds: 4.25,
+        speedup: Some(2.61),
+        ..header(RunState::Running)
+    };
+    snap.gpu = two_gpus();
+    snap.focus = Focus::Progress;
+    let fr = lang(&mut snap, "fr");
+    fr.state = LanguageState::Done;
+    (fr.sentences_done, fr.sentences_total) = (4, 4);
+    (fr.audio_seconds, fr.elapsed_seconds, fr.rtf) = (7.84, 1.97, Some(0.25));
+    fr.provider = Some("CUDAExecutionProvider".into());
+    let es = lang(&mut snap, "es");
+    es.state = LanguageState::Running;
+    (es.sentences_done, es.sentences_total) = (2, 5);
+    (es.audio_seconds, es.elapsed_seconds, es.rtf) = (3.10, 1.02, Some(0.33));
+    es.provider = Some("CUDAExecutionProvider".into());
+    let it = lang(&mut snap, "it");
+    it.state = LanguageState::Queued;
+    it.sentences_total = 3;
+    let en = lang(&mut snap, "en-us");
+    en.state = LanguageState::Failed;
+    en.sentences_total = 4;
+    en.elapsed_seconds = 0.31;
+    en.error = Some("phonemize: espeak-ng voice 'en-us' missing".into());
+    snap
+}
+
+/// The run is over with en-us failed; similarity scored; a result playing.
+pub fn done_with_failure() -> Snapshot {
+    let mut snap = running();
+    snap.header.state = RunState::DoneWithFailures;
+    snap.header.wall_seconds = 9.5;
+    snap.header.speedup = Some(2.87);
+    let es = lang(&mut snap, "es");
+    es.state = LanguageState::Done;
+    (es.sentences_done, es.audio_seconds, es.elapsed_seconds) = (5, 8.02, 2.61);
+    let it = lang(&mut snap, "it");
+    it.state = LanguageState::Done;
+    (
+        it.sentences_done,
+        it.audio_seconds,
+        it.elapsed_seconds,
+        it.rtf,
+    ) = (3, 6.5, 2.2, Some(0.34));
+    it.provider = Some("CUDAExecutionProvider".into());
+    lang(&mut snap, "fr").similarity = Some(0.81);
+    lang(&mut snap, "es").similarity = Some(0.62);
+    lang(&mut snap, "it").similarity = Some(0.77);
+    snap.playback = Playback::Playing {
+        what: "fr result".into(),
+        position_seconds: 2.5,
+        duration_seconds: 7.84,
+    };
+    snap.status = Some("run done: 3 done, 1 failed".into());
+    snap
+}
+
+pub fn render(snap: &Snapshot, width: u16, height: u16) -> (Terminal<TestBackend>, Areas) {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test backend");
+    let theme = Theme::default();
+    let mut areas = Areas::default();
+    terminal
+        .draw(|frame| areas = draw(frame, snap, &theme))
+        .expect("draw");
+    (terminal, areas)
+}

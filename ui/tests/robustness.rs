@@ -1,0 +1,173 @@
+//! Every screen size and state draws without panicking, styles carry meaning, and the
+//! log callback runs under the popups.
+
+mod common;
+
+use common::*;
+use ratatui::backend::TestBackend;
+use ratatui::layout::Rect;
+use ratatui::style::Color;
+use ratatui::Terminal;
+use voxdeck_ui::snapshot::*;
+use voxdeck_ui::{draw, draw_with, Theme};
+
+fn fixtures() -> Vec<Snapshot> {
+    let mut all = vec![empty_job(), demo_idle(), running(), done_with_failure()];
+    let mut nvml = running();
+    nvml.gpu = no_nvml();
+    all.push(nvml);
+    let popups = [
+        Popup::Help,
+        Popup::ConfirmCancel,
+        Popup::ConfirmQuit,
+        Popup::EditText {
+            code: "ja".into(),
+            text: "皆さん、こんにちは。".repeat(20),
+        },
+        Popup::OpenClip {
+            input: "/a/very/long/path/".repeat(10),
+        },
+    ];
+    for popup in popups {
+        let mut snap = running();
+        snap.popup = Some(popup);
+        all.push(snap);
+    }
+    // Odd data: cursor out of range, NaN and negative numbers, zero totals, no devices.
+    let mut odd = running();
+    odd.cursor = 99;
+    odd.editing_inline = true;
+    odd.source.envelope = vec![f32::NAN, -1.0, 7.0];
+    odd.source.error = Some("unsupported codec".into());
+    odd.header.speedup = Some(f64::NAN);
+    odd.playback = Playback::Playing {
+        what: "A/B fr: source".into(),
+        position_seconds: -3.0,
+        duration_seconds: 0.0,
+    };
+    odd.gpu = GpuPane::Devices(vec![GpuDevice {
+        memory_used_bytes: 5,
+        memory_total_bytes: 0,
+        history: vec![(f64::NAN, f64::INFINITY), (-500.0, -2.0)],
+        ..Default::default()
+    }]);
+    lang(&mut odd, "es").sentences_done = 9;
+    all.push(odd);
+    let mut none = empty_job();
+    none.languages.clear();
+    none.gpu = GpuPane::Devices(Vec::new());
+    all.push(none);
+    all
+}
+
+const FOCUSES: [Focus; 5] = [
+    Focus::Source,
+    Focus::Languages,
+    Focus::Controls,
+    Focus::Progress,
+    Focus::Log,
+];
+
+#[test]
+fn every_size_from_zero_to_wide_draws() {
+    let theme = Theme::default();
+    let mut terminal = Terminal::new(TestBackend::new(0, 0)).unwrap();
+    for (i, mut snap) in fixtures().into_iter().enumerate() {
+        snap.focus = FOCUSES[i % FOCUSES.len()];
+        for width in (0..=130u16).step_by(3).chain([1, 2, 59, 60, 61]) {
+            for height in 0..=42u16 {
+                terminal.backend_mut().resize(width, height);
+                terminal.resize(Rect::new(0, 0, width, height)).unwrap();
+                let mut areas = None;
+                terminal
+                    .draw(|frame| areas = Some(draw(frame, &snap, &theme)))
+                    .unwrap_or_else(|e| panic!("{width}x{height} fixture {i}: {e}"));
+                let log = areas.unwrap().log;
+                let screen = Rect::new(0, 0, width, height);
+                assert!(log.is_empty() || screen.contains(log.as_position()));
+                assert!(log.right() <= width && log.bottom() <= height);
+            }
+        }
+    }
+}
+
+#[test]
+fn every_focus_draws_narrow_and_wide() {
+    for focus in FOCUSES {
+        let mut snap = running();
+        snap.focus = focus;
+        for (w, h) in [(40, 12), (59, 30), (80, 24), (20, 5), (8, 3)] {
+            render(&snap, w, h);
+        }
+    }
+}
+
+#[test]
+fn similarity_is_coloured_against_the_threshold() {
+    let (terminal, _) = render(&done_with_failure(), 100, 28);
+    let buffer = terminal.backend().buffer();
+    let find = |text: &str| {
+        (0..buffer.area.height)
+            .flat_map(|y| (0..buffer.area.width).map(move |x| (x, y)))
+            .find(|&(x, y)| {
+                (0..text.len() as u16)
+                    .all(|i| buffer[(x + i, y)].symbol() == &text[i as usize..=i as usize])
+            })
+            .unwrap_or_else(|| panic!("{text} on screen"))
+    };
+    let theme = Theme::default();
+    let good = find("0.81");
+    let poor = find("0.62");
+    assert_eq!(buffer[good].fg, theme.ok.fg.unwrap());
+    assert_eq!(buffer[poor].fg, theme.fail.fg.unwrap());
+    assert_ne!(theme.ok.fg, Some(Color::Reset));
+}
+
+#[test]
+fn the_log_renders_between_panes_and_popup() {
+    let mut snap = demo_idle();
+    snap.popup = Some(Popup::Help);
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    let mut seen = Rect::default();
+    let mut areas = None;
+    terminal
+        .draw(|frame| {
+            areas = Some(draw_with(frame, &snap, &Theme::default(), |frame, rect| {
+                seen = rect;
+                for pos in rect.positions() {
+                    frame.buffer_mut()[pos].set_symbol("X");
+                }
+            }))
+        })
+        .unwrap();
+    let log = areas.unwrap().log;
+    assert_eq!(seen, log);
+    assert!(log.width > 40 && log.height >= 2, "{log:?}");
+    let buffer = terminal.backend().buffer();
+    let covered = log
+        .positions()
+        .filter(|&p| buffer[p].symbol() != "X")
+        .count();
+    let uncovered = log
+        .positions()
+        .filter(|&p| buffer[p].symbol() == "X")
+        .count();
+    assert!(
+        covered > 0,
+        "the help popup overlaps the log and stays on top"
+    );
+    assert!(uncovered > 0, "the rest of the log is the caller's");
+}
+
+#[test]
+fn log_area_lies_inside_its_frame() {
+    let (terminal, areas) = render(&running(), 100, 30);
+    let buffer = terminal.backend().buffer();
+    let log = areas.log;
+    let corner = buffer[(log.x - 1, log.y - 1)].symbol();
+    assert_eq!(corner, "┌");
+    let title: String = (0..3)
+        .map(|i| buffer[(log.x + i, log.y - 1)].symbol())
+        .collect();
+    assert_eq!(title, "log");
+}
