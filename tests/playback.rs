@@ -1,9 +1,10 @@
 //! Audio in and out: decoding and resampling real files, and playback through the real rodio
 //! output into a PulseAudio null sink, recorded from the sink's monitor with parecord.
 
+mod common;
+
 use std::f32::consts::TAU;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
 use std::sync::mpsc::{self, Receiver};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -12,6 +13,8 @@ use voxdeck::audio::decode::{decode, DecodeError};
 use voxdeck::audio::playback::{LabelledClip, PlaybackStatus, Player};
 use voxdeck::audio::resample::resample;
 use voxdeck::audio::wav::{self, Clip};
+
+use common::sink::{NullSink, Recording};
 
 fn sine(rate: u32, hz: f32, seconds: f32, amplitude: f32) -> Vec<f32> {
     let n = (rate as f32 * seconds).round() as usize;
@@ -140,86 +143,6 @@ fn resampling_44k_to_16k_keeps_length_ratio_and_pitch() {
 }
 
 // ---- playback through a PulseAudio null sink ----
-
-const SINK_SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/null-sink");
-
-/// The null sink, started for this test and stopped when dropped.
-struct NullSink;
-
-impl NullSink {
-    /// None only where pulseaudio is not installed at all; any other failure fails the test.
-    fn start() -> Option<NullSink> {
-        if Command::new("pulseaudio")
-            .arg("--version")
-            .output()
-            .is_err()
-        {
-            eprintln!(
-                "SKIPPED: pulseaudio is not installed (apt-get install pulseaudio \
-                 pulseaudio-utils libasound2-plugins, or run scripts/setup)"
-            );
-            return None;
-        }
-        let out = Command::new(SINK_SCRIPT).arg("start").output().unwrap();
-        assert!(
-            out.status.success(),
-            "scripts/null-sink start failed:\n{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        Some(NullSink)
-    }
-}
-
-impl Drop for NullSink {
-    fn drop(&mut self) {
-        let _ = Command::new(SINK_SCRIPT).arg("stop").status();
-    }
-}
-
-/// parecord on the sink's monitor; stopped with SIGINT so it finishes the WAV header.
-struct Recording {
-    child: Child,
-    path: PathBuf,
-}
-
-impl Recording {
-    fn start(path: PathBuf) -> Recording {
-        let child = Command::new("parecord")
-            .args(["--device=voxdeck_null.monitor", "--file-format=wav"])
-            .arg(&path)
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("parecord (pulseaudio-utils)");
-        let recording = Recording { child, path };
-        // Recording has begun once audio (silence at first) flows into the file.
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while std::fs::metadata(&recording.path).map_or(0, |m| m.len()) < 8_192 {
-            assert!(Instant::now() < deadline, "parecord wrote nothing in 10 s");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        recording
-    }
-
-    fn finish(mut self) -> Clip {
-        unsafe { libc::kill(self.child.id() as libc::pid_t, libc::SIGINT) };
-        let status = self.child.wait().unwrap();
-        assert!(
-            status.success() || status.code().is_none(),
-            "parecord: {status}"
-        );
-        wav::read(&self.path).expect("parecord's WAV")
-    }
-}
-
-impl Drop for Recording {
-    fn drop(&mut self) {
-        if let Ok(None) = self.child.try_wait() {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-    }
-}
 
 fn player() -> (Player, Receiver<PlaybackStatus>) {
     let (tx, rx) = mpsc::channel();

@@ -2,6 +2,8 @@
 //! library against the real models fetched by scripts/setup.
 #![allow(dead_code)]
 
+pub mod sink;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

@@ -1,0 +1,164 @@
+//! The real console in a real terminal (tmux): run two languages on the real models, wait
+//! for the screen to show both done, play one result into a PulseAudio null sink and check
+//! that sound reached it, quit, and check the exit code and that the alternate screen was
+//! left. Waits poll the screen with deadlines; nothing sleeps for a fixed time.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use common::sink::{NullSink, Recording};
+
+struct Tmux {
+    session: String,
+}
+
+impl Tmux {
+    fn start(dir: &Path, command: &str) -> Tmux {
+        let session = format!("voxdeck-e2e-{}", std::process::id());
+        let status = Command::new("tmux")
+            .args([
+                "new-session",
+                "-d",
+                "-s",
+                &session,
+                "-x",
+                "120",
+                "-y",
+                "40",
+                "-c",
+            ])
+            .arg(dir)
+            .arg(command)
+            .status()
+            .expect("tmux (scripts/setup installs it)");
+        assert!(status.success());
+        Tmux { session }
+    }
+
+    fn screen(&self) -> String {
+        let out = Command::new("tmux")
+            .args(["capture-pane", "-p", "-t", &self.session])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let status = Command::new("tmux")
+            .args(["send-keys", "-t", &self.session])
+            .args(keys)
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+
+    fn alternate_screen_on(&self) -> bool {
+        let out = Command::new("tmux")
+            .args([
+                "display-message",
+                "-p",
+                "-t",
+                &self.session,
+                "#{alternate_on}",
+            ])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).trim() == "1"
+    }
+
+    /// Polls until `done(screen)` holds; panics with the last screen after `limit`.
+    fn wait_for(&self, what: &str, limit: Duration, done: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + limit;
+        loop {
+            let screen = self.screen();
+            if done(&screen) {
+                return screen;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}; screen:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["kill-session", "-t", &self.session])
+            .status();
+    }
+}
+
+#[test]
+fn run_play_and_quit_in_a_real_terminal() {
+    let Some(_sink) = NullSink::start() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let job = "name = \"e2e\"\n[run]\nworkers = 2\n\
+               [[language]]\ncode = \"fr\"\ntext = \"Bonjour à tous.\"\n\
+               [[language]]\ncode = \"it\"\ntext = \"Ciao a tutti.\"\n";
+    std::fs::write(dir.path().join("job.toml"), job).unwrap();
+    let exit_file = dir.path().join("exit-code");
+    let command = format!(
+        "XDG_STATE_HOME={state} {bin} job.toml; echo $? > {exit}; sleep 600",
+        state = dir.path().join("state").display(),
+        bin = env!("CARGO_BIN_EXE_voxdeck"),
+        exit = exit_file.display()
+    );
+    let tmux = Tmux::start(dir.path(), &command);
+    tmux.wait_for("the console", Duration::from_secs(30), |s| {
+        s.contains("languages") && s.contains("progress")
+    });
+    assert!(tmux.alternate_screen_on());
+
+    tmux.keys(&["r"]);
+    tmux.wait_for("both languages done", Duration::from_secs(180), |s| {
+        s.contains("2/2 done")
+    });
+    assert!(
+        dir.path().join("out/e2e/fr.wav").exists()
+            && dir.path().join("out/e2e/report.json").exists()
+    );
+
+    // The cursor starts on en-us; fr is two rows down.
+    let recording = Recording::start(dir.path().join("sink.wav"));
+    tmux.keys(&["j", "j", "p"]);
+    tmux.wait_for("playback to start", Duration::from_secs(30), |s| {
+        s.contains("fr result")
+    });
+    tmux.wait_for("playback to end", Duration::from_secs(30), |s| {
+        !s.contains("fr result")
+    });
+    let heard = recording.finish();
+    let loudest = heard
+        .samples
+        .chunks(1024)
+        .map(|c| (c.iter().map(|s| s * s).sum::<f32>() / c.len() as f32).sqrt())
+        .fold(0.0, f32::max);
+    assert!(
+        loudest > 0.02,
+        "the sink heard near silence (loudest block RMS {loudest})"
+    );
+
+    tmux.keys(&["q"]);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !exit_file.exists() {
+        assert!(
+            Instant::now() < deadline,
+            "the console did not quit; screen:\n{}",
+            tmux.screen()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(std::fs::read_to_string(&exit_file).unwrap().trim(), "0");
+    assert!(
+        !tmux.alternate_screen_on(),
+        "the alternate screen was not left"
+    );
+}
