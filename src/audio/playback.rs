@@ -271,6 +271,12 @@ impl<F: FnMut(PlaybackStatus)> PlaybackThread<F> {
     }
 }
 
+/// Opens and closes the default output device: `Ok` when playback would work (for doctor).
+pub fn probe_output() -> Result<(), String> {
+    let (tx, _rx) = mpsc::channel();
+    open_output(tx).map(drop)
+}
+
 fn open_output(device_errors: mpsc::Sender<Command>) -> Result<MixerDeviceSink, String> {
     let describe = |e: rodio::DeviceSinkError| format!("no audio output device: {}", chain(&e));
     let on_error = move |e: rodio::cpal::Error| {

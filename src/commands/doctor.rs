@@ -110,58 +110,39 @@ fn check_runtime(runtime_args: &RuntimeArgs, assets: &Assets) -> Vec<Check> {
     out
 }
 
-/// Looks for the NVIDIA management library the GPU pane samples from.
+/// NVML as the GPU sampler sees it, so doctor and the console give the same reason.
 fn check_nvml() -> Check {
-    // SAFETY: loading a system library by name; nvmlInit_v2 has no preconditions.
-    let probe = unsafe {
-        libloading::Library::new("libnvidia-ml.so.1")
-            .map_err(|e| format!("libnvidia-ml.so.1 not loadable ({e})"))
-            .and_then(|lib| {
-                let init: libloading::Symbol<unsafe extern "C" fn() -> i32> =
-                    lib.get(b"nvmlInit_v2").map_err(|e| e.to_string())?;
-                let count: libloading::Symbol<unsafe extern "C" fn(*mut u32) -> i32> = lib
-                    .get(b"nvmlDeviceGetCount_v2")
-                    .map_err(|e| e.to_string())?;
-                let status = init();
-                if status != 0 {
-                    return Err(format!("nvmlInit failed with code {status}"));
-                }
-                let mut n = 0u32;
-                count(&mut n);
-                Ok(n)
-            })
-    };
-    match probe {
-        Ok(n) => check("nvml", true, format!("{n} NVIDIA device(s)")),
-        Err(e) if e.starts_with("libnvidia-ml.so.1 not loadable") => {
-            check("nvml", false, "libnvidia-ml.so.1 not found: no NVIDIA driver on this box, so GPU memory cannot be sampled")
+    let sample = voxdeck::gpu::sample_once();
+    match &sample.status {
+        voxdeck::gpu::GpuStatus::Unavailable { reason } => check(
+            "nvml",
+            false,
+            format!("{reason}; GPU memory cannot be sampled (host memory is shown instead)"),
+        ),
+        _ => {
+            let names: Vec<String> = sample
+                .devices
+                .iter()
+                .map(|d| format!("{}: {}", d.index, d.name))
+                .collect();
+            check(
+                "nvml",
+                true,
+                format!("{} device(s): {}", names.len(), names.join(", ")),
+            )
         }
-        Err(e) => check("nvml", false, format!("{e}: check the NVIDIA driver (nvidia-smi)")),
     }
 }
 
 fn check_audio() -> Check {
-    let cards = std::fs::read_to_string("/proc/asound/cards").unwrap_or_default();
-    let alsa = cards
-        .lines()
-        .filter(|l| {
-            l.trim_start()
-                .chars()
-                .next()
-                .is_some_and(|c| c.is_ascii_digit())
-        })
-        .count();
-    let pulse = std::env::var_os("PULSE_SERVER").is_some()
-        || std::env::var_os("XDG_RUNTIME_DIR")
-            .is_some_and(|d| std::path::Path::new(&d).join("pulse/native").exists());
-    check(
-        "audio output",
-        false,
-        format!(
-            "playback is not built yet (console issue); {alsa} ALSA card(s), PulseAudio {}",
-            if pulse { "reachable" } else { "not reachable" }
+    match voxdeck::audio::playback::probe_output() {
+        Ok(()) => check("audio output", true, "the default output device opens (rodio over ALSA)"),
+        Err(reason) => check(
+            "audio output",
+            false,
+            format!("{reason} -- playback will be unavailable, everything else works; on a headless box `scripts/null-sink start` gives a PulseAudio null sink"),
         ),
-    )
+    }
 }
 
 fn check_espeak() -> Vec<Check> {
