@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 pub const MANIFEST: &str = include_str!("../assets/manifest.tsv");
 
 pub const ORT_LIBRARY: &str = "runtime/libonnxruntime.so.1.32.0";
+/// Written by `VOXDECK_GPU=1 scripts/setup`: onnxruntime-gpu with the CUDA libraries beside it.
+pub const ORT_LIBRARY_GPU: &str = "runtime-gpu/libonnxruntime.so";
 pub const KOKORO_MODEL: &str = "models/kokoro/kokoro-v1.0.int8.onnx";
 /// Written by `VOXDECK_GPU=1 scripts/setup`: the int8 model dequantised for the CUDA provider.
 pub const KOKORO_MODEL_FLOAT: &str = "models/kokoro/kokoro-v1.0.fp32.onnx";

@@ -116,3 +116,18 @@ fn bad_mode_and_workers() {
     let message = run_expecting_2(&language("fr", "Bonjour."), &["--workers", "0"]);
     assert!(message.contains("1 to 64"), "{message}");
 }
+
+#[test]
+fn cuda_asked_for_on_a_cpu_only_runtime() {
+    // The fetched ORT is the CPU build: `--device cuda` must fail loudly, never fall back.
+    if std::path::Path::new("/dev/nvidia0").exists() {
+        eprintln!("skipped: this box has an NVIDIA device");
+        return;
+    }
+    let message = run_expecting_2(&language("fr", "Bonjour."), &["--device", "cuda"]);
+    assert!(
+        message.contains("CUDA was asked for (cuda:0) but cannot be used"),
+        "{message}"
+    );
+    assert!(message.contains("--device cpu"), "{message}");
+}

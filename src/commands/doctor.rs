@@ -72,7 +72,9 @@ fn check_runtime(runtime_args: &RuntimeArgs, assets: &Assets) -> Vec<Check> {
             runtime::MIN_ORT_MINOR
         ),
     )];
-    out.push(if info.cuda_provider_available {
+    out.push(if let (true, Some(problem)) = (info.cuda_provider_available, &info.cuda_preload_error) {
+        check("execution provider cuda", false, format!("{problem}: rerun `VOXDECK_GPU=1 scripts/setup`"))
+    } else if info.cuda_provider_available {
         check("execution provider cuda", true, "CUDAExecutionProvider is compiled into this library")
     } else {
         check(

@@ -32,7 +32,7 @@ pub enum RuntimeError {
         "ONNX Runtime was already loaded from {loaded} in this process; cannot switch to {wanted}"
     )]
     AlreadyLoaded { loaded: PathBuf, wanted: PathBuf },
-    #[error("CUDA was asked for ({device}) but cannot be used: {reason}. Use --device cpu, or run `VOXDECK_GPU=1 scripts/setup` on a box with an NVIDIA driver")]
+    #[error("CUDA was asked for ({device}) but cannot be used ({reason}); use --device cpu, or run `VOXDECK_GPU=1 scripts/setup` on a box with an NVIDIA driver")]
     CudaUnavailable { device: Device, reason: String },
     #[error("cannot open model {path}: {detail}")]
     Session { path: PathBuf, detail: String },
@@ -45,6 +45,8 @@ pub struct RuntimeInfo {
     pub origin: &'static str,
     pub version: String,
     pub cuda_provider_available: bool,
+    /// Why the CUDA libraries beside the ORT library could not be loaded, if they could not.
+    pub cuda_preload_error: Option<String>,
 }
 
 pub struct Runtime {
@@ -64,7 +66,51 @@ pub fn choose_library(explicit: Option<&Path>, assets: &Assets) -> (PathBuf, &'s
     if let Some(path) = std::env::var_os("ORT_DYLIB_PATH").filter(|p| !p.is_empty()) {
         return (PathBuf::from(path), "ORT_DYLIB_PATH");
     }
+    let gpu = assets.path(assets::ORT_LIBRARY_GPU);
+    if gpu.exists() {
+        return (gpu, "VOXDECK_GPU=1 scripts/setup");
+    }
     (assets.path(assets::ORT_LIBRARY), "scripts/setup")
+}
+
+/// CUDA and cuDNN libraries that the CUDA provider loads by name. When they sit next to
+/// the ORT library (as `VOXDECK_GPU=1 scripts/setup` lays them out), they are loaded first
+/// from there, so the provider finds them without LD_LIBRARY_PATH.
+const CUDA_LIBRARIES: &[&str] = &[
+    "libcudart.so.13",
+    "libcublasLt.so.13",
+    "libcublas.so.13",
+    "libnvrtc.so.13",
+    "libcurand.so.10",
+    "libcufft.so.12",
+    "libcudnn.so.9",
+    "libcudnn_graph.so.9",
+    "libcudnn_ops.so.9",
+    "libcudnn_heuristic.so.9",
+    "libcudnn_adv.so.9",
+    "libcudnn_cnn.so.9",
+    "libcudnn_engines_precompiled.so.9",
+    "libcudnn_engines_runtime_compiled.so.9",
+];
+
+fn preload_cuda_libraries(ort_library: &Path) -> Option<String> {
+    let dir = ort_library.parent()?;
+    if !dir.join(CUDA_LIBRARIES[0]).exists() {
+        return None;
+    }
+    for name in CUDA_LIBRARIES {
+        let path = dir.join(name);
+        if !path.exists() {
+            continue;
+        }
+        // SAFETY: loading vendor libraries whose initialisers only register CUDA state; kept
+        // loaded for the life of the process on purpose (the provider uses them).
+        match unsafe { libloading::Library::new(&path) } {
+            Ok(lib) => std::mem::forget(lib),
+            Err(e) => return Some(format!("cannot load {}: {e}", path.display())),
+        }
+    }
+    None
 }
 
 /// Loads ONNX Runtime once per process. `ort::init_from` is used rather than `ort::init`,
@@ -88,6 +134,7 @@ pub fn load(explicit: Option<&Path>, assets: &Assets) -> Result<Arc<Runtime>, Ru
         origin,
         detail,
     };
+    let cuda_preload_error = preload_cuda_libraries(&path);
     let builder = ort::init_from(&path).map_err(|e| unusable(e.to_string()))?;
     let env = builder
         .with_name("voxdeck")
@@ -99,6 +146,7 @@ pub fn load(explicit: Option<&Path>, assets: &Assets) -> Result<Arc<Runtime>, Ru
         origin,
         version: library_version(&path),
         cuda_provider_available: ep::CUDA::is_available().unwrap_or(false),
+        cuda_preload_error,
     };
     let runtime = Arc::new(Runtime { env, info });
     Ok(RUNTIME.get_or_init(|| runtime).clone())
@@ -193,7 +241,8 @@ impl Runtime {
             }
         };
         if let Some(index) = want_cuda {
-            match self.open_with(model, options, Some(index)) {
+            let cuda_model = float_copy_for_cuda(model);
+            match self.open_with(&cuda_model, options, Some(index)) {
                 Ok((session, placement)) => return Ok((session, placement, None)),
                 Err(reason) if options.device == Device::Auto => fallback_reason = Some(reason),
                 Err(reason) => {
@@ -283,6 +332,24 @@ impl Runtime {
                 nodes_per_provider: nodes,
             },
         ))
+    }
+}
+
+/// The int8 Kokoro's integer ops (ConvInteger, DynamicQuantizeLSTM, ...) have no CUDA
+/// kernels, so on CUDA the float copy made by `VOXDECK_GPU=1 scripts/setup` is used when present.
+fn float_copy_for_cuda(model: &Path) -> PathBuf {
+    let int8 = Path::new(assets::KOKORO_MODEL);
+    let float = Path::new(assets::KOKORO_MODEL_FLOAT);
+    match (model.file_name(), model.parent()) {
+        (Some(name), Some(dir)) if Some(name) == int8.file_name() => {
+            let candidate = dir.join(float.file_name().expect("constant has a file name"));
+            if candidate.exists() {
+                candidate
+            } else {
+                model.to_path_buf()
+            }
+        }
+        _ => model.to_path_buf(),
     }
 }
 
