@@ -6,4 +6,5 @@ pub mod console;
 pub mod engine;
 pub mod gpu;
 pub mod job;
+pub mod qa;
 pub mod report;

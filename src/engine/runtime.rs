@@ -116,6 +116,9 @@ fn preload_cuda_libraries(ort_library: &Path) -> Option<String> {
 /// Loads ONNX Runtime once per process. `ort::init_from` is used rather than `ort::init`,
 /// which panics on a bad `ORT_DYLIB_PATH` instead of returning an error.
 pub fn load(explicit: Option<&Path>, assets: &Assets) -> Result<Arc<Runtime>, RuntimeError> {
+    // One thread at a time: ORT may be loaded and its Environment built only once.
+    static LOADING: Mutex<()> = Mutex::new(());
+    let _loading = LOADING.lock().unwrap_or_else(|p| p.into_inner());
     let (path, origin) = choose_library(explicit, assets);
     if let Some(existing) = RUNTIME.get() {
         if existing.info.library != path {
