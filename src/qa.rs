@@ -12,6 +12,7 @@ mod fft;
 pub mod frontend;
 pub mod matching;
 pub mod mel;
+pub mod scoring;
 
 use std::path::{Path, PathBuf};
 

@@ -61,7 +61,25 @@ pub struct LanguageReport {
     pub rtf: Option<f64>,
     pub elapsed_seconds: f64,
     pub warnings: Vec<String>,
+    /// Speaker similarity (cosine of GE2E embeddings) of the result to the source clip.
+    pub similarity: Option<f32>,
+    /// Why there is no similarity (no source clip, encoder missing, clip too short...).
+    pub similarity_error: Option<String>,
+    /// The voice ranking, when the job asked for `voice = "match"`.
+    pub voice_match: Option<crate::qa::matching::MatchResult>,
+    /// Every take of this language in the session that wrote the report (headless: one).
+    pub takes: Vec<Take>,
     pub sentences: Vec<SentenceReport>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Take {
+    pub take: usize,
+    pub voice: String,
+    pub speed: f32,
+    pub text: String,
+    pub output: Option<PathBuf>,
+    pub similarity: Option<f32>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -143,6 +161,10 @@ pub fn build(settings: RunSettings, plan: &Plan, outcome: &RunOutcome) -> Report
                     .then(|| result.synthesis_seconds / result.audio_seconds),
                 elapsed_seconds: result.elapsed_seconds,
                 warnings,
+                similarity: None,
+                similarity_error: None,
+                voice_match: None,
+                takes: Vec::new(),
                 sentences,
             }
         })

@@ -22,20 +22,87 @@ pub enum Finished {
     SomeFailed,
 }
 
-/// A job ready to run: parsed, planned against the assets, with ORT loaded.
+/// A job ready to run: parsed, voices matched, planned against the assets, with ORT loaded.
 pub struct Prepared {
     pub job: JobSpec,
     pub plan: Plan,
     pub runtime: Arc<Runtime>,
+    /// Voice rankings for languages that asked for `voice = "match"`.
+    pub matches: Vec<voxdeck::qa::matching::MatchResult>,
 }
 
 pub fn prepare(job_path: &Path, ort_lib: Option<&Path>) -> anyhow::Result<Prepared> {
-    let job = JobSpec::load(job_path)?;
+    let mut job = JobSpec::load(job_path)?;
     let assets = Assets::locate();
+    let runtime = runtime::load(ort_lib, &assets)?;
+    let matches = match_voices(&mut job, &runtime, &assets)?;
     let plan = plan::plan(&job, &assets)
         .with_context(|| format!("cannot prepare job {}", job_path.display()))?;
-    let runtime = runtime::load(ort_lib, &assets)?;
-    Ok(Prepared { job, plan, runtime })
+    Ok(Prepared {
+        job,
+        plan,
+        runtime,
+        matches,
+    })
+}
+
+/// Replaces `voice = "match"` with the stock voice closest to the source clip.
+fn match_voices(
+    job: &mut JobSpec,
+    runtime: &Runtime,
+    assets: &Assets,
+) -> anyhow::Result<Vec<voxdeck::qa::matching::MatchResult>> {
+    use voxdeck::qa::matching::{rank_voices, MATCH};
+    let wanted: Vec<usize> = (0..job.languages.len())
+        .filter(|&i| job.languages[i].voice.as_deref() == Some(MATCH))
+        .collect();
+    if wanted.is_empty() {
+        return Ok(Vec::new());
+    }
+    let Some(source) = job.source_clip.clone() else {
+        anyhow::bail!("voice = \"match\" needs a source clip to match against: add [source] clip = \"...\" to the job");
+    };
+    let mut scorer = voxdeck::qa::scoring::SourceScorer::new(runtime, assets, &source)
+        .map_err(|e| anyhow::anyhow!("cannot match voices: {e}"))?;
+    let cache = voxdeck::qa::cache::EmbeddingCache::open(assets.path("cache/probes"))?;
+    let mut results = Vec::new();
+    for i in wanted {
+        let language = voxdeck::engine::languages::find(&job.languages[i].code).expect("validated");
+        eprintln!(
+            "matching a {} voice to {} ...",
+            language.code,
+            source.display()
+        );
+        let started = std::time::Instant::now();
+        let result = rank_voices(
+            runtime,
+            assets,
+            &mut scorer.encoder,
+            &cache,
+            language,
+            &scorer.source,
+            job.device,
+        )?;
+        let best = result.best().expect("at least one voice").clone();
+        let top: Vec<String> = result
+            .ranking
+            .iter()
+            .take(3)
+            .map(|v| format!("{} {:.3}", v.voice, v.similarity))
+            .collect();
+        eprintln!(
+            "{}: closest stock voice {} ({}); {} of {} probe(s) from cache; {} ms",
+            language.code,
+            best.voice,
+            top.join(", "),
+            result.cached,
+            result.ranking.len(),
+            started.elapsed().as_millis()
+        );
+        job.languages[i].voice = Some(best.voice);
+        results.push(result);
+    }
+    Ok(results)
 }
 
 pub fn espeak_version() -> String {

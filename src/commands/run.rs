@@ -83,7 +83,8 @@ pub fn execute(args: RunArgs, runtime_args: &RuntimeArgs) -> anyhow::Result<Fini
         ort_version: runtime.info.version.clone(),
         espeak_version: super::espeak_version(),
     };
-    let report = report::build(settings, &prepared.plan, &outcome);
+    let mut report = report::build(settings, &prepared.plan, &outcome);
+    score_against_source(&mut report, &prepared);
     let report_path = out_dir.join("report.json");
     report::write(&report, &report_path)
         .with_context(|| format!("cannot write {}", report_path.display()))?;
@@ -106,6 +107,46 @@ pub fn execute(args: RunArgs, runtime_args: &RuntimeArgs) -> anyhow::Result<Fini
     } else {
         Finished::SomeFailed
     })
+}
+
+/// Similarity of each result to the source clip, the voice rankings, and the one take.
+fn score_against_source(report: &mut report::Report, prepared: &super::Prepared) {
+    let assets = voxdeck::assets::Assets::locate();
+    let mut scorer = match &prepared.job.source_clip {
+        Some(source) => voxdeck::qa::scoring::SourceScorer::new(&prepared.runtime, &assets, source),
+        None => Err("no source clip in the job".to_string()),
+    };
+    for language in &mut report.languages {
+        language.voice_match = prepared
+            .matches
+            .iter()
+            .find(|m| m.language == language.code)
+            .cloned();
+        match (&mut scorer, &language.output) {
+            (Ok(scorer), Some(output)) => match scorer.score(output) {
+                Ok(similarity) => language.similarity = Some(similarity),
+                Err(e) => language.similarity_error = Some(e),
+            },
+            (Err(e), _) => language.similarity_error = Some(e.clone()),
+            (Ok(_), None) => {}
+        }
+        if language.output.is_some() {
+            let speed = prepared
+                .job
+                .languages
+                .iter()
+                .find(|l| l.code == language.code)
+                .map_or(1.0, |l| l.speed);
+            language.takes = vec![report::Take {
+                take: 1,
+                voice: language.voice.clone(),
+                speed,
+                text: language.text.clone(),
+                output: language.output.clone(),
+                similarity: language.similarity,
+            }];
+        }
+    }
 }
 
 fn install_signal_handlers() {

@@ -19,6 +19,9 @@ use crate::job::Device;
 use super::cache::{EmbeddingCache, ProbeKey};
 use super::{Embedding, QaError, SpeakerEncoder};
 
+/// The voice name that asks for matching (job file `voice = "match"`).
+pub const MATCH: &str = "match";
+
 /// The model name used in cache keys and reports.
 pub const KOKORO_MODEL_NAME: &str = "kokoro-82m-v1.0-int8";
 
