@@ -13,7 +13,7 @@ use voxdeck::job::{JobSpec, Mode};
 use voxdeck_ui::snapshot::{LanguageState, Popup, RunState};
 
 fn demo_like() -> JobSpec {
-    let text = "[[language]]\ncode = \"fr\"\ntext = \"Bonjour.\"\n[[language]]\ncode = \"it\"\ntext = \"Ciao a tutti. Buona sera.\"\n";
+    let text = "[source]\nclip = \"assets/demo/source.wav\"\n[[language]]\ncode = \"fr\"\ntext = \"Bonjour.\"\n[[language]]\ncode = \"it\"\ntext = \"Ciao a tutti. Buona sera.\"\n";
     JobSpec::parse(
         text,
         Path::new("t.toml"),
@@ -129,6 +129,7 @@ fn a_real_run_reaches_the_model() {
     let out = tempfile::tempdir().unwrap();
     runner.run(job, out.path().to_path_buf());
     let mut finished = false;
+    let (mut takes, mut scores) = (Vec::new(), Vec::new());
     while !finished {
         match rx
             .recv_timeout(Duration::from_secs(120))
@@ -137,17 +138,103 @@ fn a_real_run_reaches_the_model() {
             RunnerEvent::Engine(event) => {
                 apply_engine_event(&mut m, &event);
             }
+            RunnerEvent::TakeSaved {
+                language,
+                take,
+                path,
+            } => {
+                assert!(path.exists());
+                takes.push((language, take));
+            }
+            RunnerEvent::Scored {
+                language,
+                similarity,
+                ..
+            } => {
+                let value = similarity.expect("the demo source clip scores");
+                assert!((-1.0..=1.0).contains(&value));
+                scores.push(language);
+            }
             RunnerEvent::Finished { provider, .. } => {
                 assert_eq!(provider.as_deref(), Some("CPUExecutionProvider"));
                 finished = true;
             }
             RunnerEvent::SetupFailed(message) => panic!("{message}"),
-            RunnerEvent::Loading { .. } => {}
+            RunnerEvent::Loading { .. } | RunnerEvent::Matched { .. } => {}
         }
     }
+    takes.sort();
+    scores.sort();
+    assert_eq!(takes, [("fr".to_string(), 1), ("it".to_string(), 1)]);
+    assert_eq!(scores, ["fr", "it"]);
     assert_eq!(m.run.state, RunState::Done);
     let it = &m.languages[row(&m, "it")].progress;
     assert_eq!((it.state, it.done, it.total), (LanguageState::Done, 2, 2));
     assert!(it.output.as_ref().unwrap().exists());
     assert!(out.path().join("report.json").exists());
+}
+
+#[test]
+fn takes_and_voice_ranking_popups_drive_playback_and_voice_choice() {
+    use voxdeck::console::model::Take;
+    use voxdeck_ui::snapshot::{RankedVoice, TakeRow};
+    let mut m = model();
+    m.cursor = row(&m, "fr");
+    update(&mut m, Action::Takes);
+    assert!(m.popup.is_none() && m.status.as_deref().unwrap().contains("no takes of fr"));
+    let dir = tempfile::tempdir().unwrap();
+    for take in 1..=2 {
+        let path = dir.path().join(format!("fr-take{take}.wav"));
+        std::fs::write(&path, b"").unwrap();
+        let row = TakeRow {
+            take,
+            voice: "ff_siwis".into(),
+            speed: 1.0,
+            text: "Bonjour.".into(),
+            similarity: Some(0.5),
+        };
+        m.languages[m.cursor].takes.push(Take { row, path });
+    }
+    update(&mut m, Action::Takes);
+    assert!(
+        matches!(&m.popup, Some(Popup::Takes { selected: 1, .. })),
+        "opens on the newest take"
+    );
+    update(&mut m, Action::Input('m'));
+    update(&mut m, Action::Up);
+    match &update(&mut m, Action::Input('b'))[..] {
+        [Effect::PlayAb {
+            a_label, b_label, ..
+        }] => assert_eq!(
+            (a_label.as_str(), b_label.as_str()),
+            ("fr take 2", "fr take 1")
+        ),
+        other => panic!("{other:?}"),
+    }
+    assert!(
+        matches!(&update(&mut m, Action::Input('a'))[..], [Effect::PlayAb { b_label, .. }] if b_label == "source")
+    );
+    update(&mut m, Action::Dismiss);
+
+    let ranking = vec![
+        RankedVoice {
+            voice: "ff_siwis".into(),
+            similarity: 0.8,
+        },
+        RankedVoice {
+            voice: "ff_other".into(),
+            similarity: 0.7,
+        },
+    ];
+    m.popup = Some(Popup::VoiceRanking {
+        code: "fr".into(),
+        probe_text: "x".into(),
+        ranking,
+        selected: 0,
+        cached: 2,
+    });
+    update(&mut m, Action::Down);
+    update(&mut m, Action::Confirm);
+    assert_eq!(m.languages[m.cursor].voice, "ff_other");
+    assert!(m.popup.is_none());
 }

@@ -34,10 +34,26 @@ pub struct Prepared {
 pub fn prepare(job_path: &Path, ort_lib: Option<&Path>) -> anyhow::Result<Prepared> {
     let mut job = JobSpec::load(job_path)?;
     let assets = Assets::locate();
+    let context = || format!("cannot prepare job {}", job_path.display());
+    let wants_match = job
+        .languages
+        .iter()
+        .any(|l| l.voice.as_deref() == Some(voxdeck::qa::matching::MATCH));
+    if !wants_match {
+        // Model files are checked before ORT is loaded, so a fresh box hears about both in
+        // the order it must fix them.
+        let plan = plan::plan(&job, &assets).with_context(context)?;
+        let runtime = runtime::load(ort_lib, &assets)?;
+        return Ok(Prepared {
+            job,
+            plan,
+            runtime,
+            matches: Vec::new(),
+        });
+    }
     let runtime = runtime::load(ort_lib, &assets)?;
     let matches = match_voices(&mut job, &runtime, &assets)?;
-    let plan = plan::plan(&job, &assets)
-        .with_context(|| format!("cannot prepare job {}", job_path.display()))?;
+    let plan = plan::plan(&job, &assets).with_context(context)?;
     Ok(Prepared {
         job,
         plan,

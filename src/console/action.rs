@@ -14,6 +14,10 @@ pub enum Action {
     /// Edit the cursor row's text in a popup (long text).
     EditText,
     CycleVoice,
+    /// Rank the stock voices against the source clip (nearest-voice matching).
+    MatchVoice,
+    /// Show the selected language's takes.
+    Takes,
     WorkersUp,
     WorkersDown,
     CycleMode,
@@ -53,6 +57,8 @@ impl Action {
             "edit_inline" => Action::EditInline,
             "edit_text" => Action::EditText,
             "cycle_voice" => Action::CycleVoice,
+            "match_voice" => Action::MatchVoice,
+            "takes" => Action::Takes,
             "workers_up" => Action::WorkersUp,
             "workers_down" => Action::WorkersDown,
             "cycle_mode" => Action::CycleMode,

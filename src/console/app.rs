@@ -13,21 +13,20 @@ use futures_util::StreamExt;
 use ratatui::backend::CrosstermBackend;
 use ratatui::Terminal;
 use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};
-use voxdeck_ui::snapshot::{GpuDevice, GpuPane, Playback};
+use voxdeck_ui::snapshot::Playback;
 
+use super::apply::apply;
 use super::keymap::Keymap;
 use super::model::Model;
 use super::runner::{Runner, RunnerEvent};
-use super::update::{apply_engine_event, update, Effect};
+use super::update::{update, Effect};
 use super::{logging, snapshot, terminal};
 use crate::audio::decode;
-use crate::audio::envelope::envelope;
 use crate::audio::playback::{LabelledClip, PlaybackStatus, Player};
 use crate::audio::resample::resample;
 use crate::gpu::{GpuSample, GpuSampler, SamplerOptions};
 
 const FRAME: Duration = Duration::from_millis(16);
-const ENVELOPE_BUCKETS: usize = 120;
 
 /// Everything that can wake the loop besides a key.
 pub enum Wake {
@@ -212,19 +211,26 @@ fn carry_out(
             Ok(PlayRequest::One(LabelledClip::new(label, Arc::new(clip))))
         }),
         Effect::PlayAb {
-            label,
-            result,
-            source,
+            a_label,
+            a,
+            b_label,
+            b,
         } => prepare_playback(tx.clone(), move || {
-            let result = decode::decode(&result).map_err(|e| e.to_string())?.clip;
-            let source = decode::decode(&source).map_err(|e| e.to_string())?.clip;
+            let a = decode::decode(&a).map_err(|e| e.to_string())?.clip;
+            let b = decode::decode(&b).map_err(|e| e.to_string())?.clip;
             // Both sides at one rate so the playhead means the same moment in each.
-            let source = resample(&source, result.sample_rate).map_err(|e| e.to_string())?;
+            let b = resample(&b, a.sample_rate).map_err(|e| e.to_string())?;
             Ok(PlayRequest::Ab(
-                LabelledClip::new(format!("A/B {label}"), Arc::new(result)),
-                LabelledClip::new("A/B source", Arc::new(source)),
+                LabelledClip::new(format!("A/B {a_label}"), Arc::new(a)),
+                LabelledClip::new(format!("A/B {b_label}"), Arc::new(b)),
             ))
         }),
+        Effect::MatchVoice { code, source } => {
+            if let Some(language) = crate::engine::languages::find(&code) {
+                log::info!("matching {code} voices to {}", source.display());
+                runner.match_voice(language, source, model.device);
+            }
+        }
         Effect::ToggleAb => {
             if let Some(player) = player {
                 player.toggle_ab();
@@ -255,160 +261,4 @@ fn load_clip(path: PathBuf, tx: UnboundedSender<Wake>) {
         let decoded = decode::decode(&path).map_err(|e| e.to_string());
         let _ = tx.send(Wake::ClipLoaded(path, decoded));
     });
-}
-
-fn apply(model: &mut Model, wake: Wake, player: Option<&Player>) {
-    match wake {
-        Wake::Runner(RunnerEvent::Loading { workers }) => {
-            model.status = Some(format!("loading models into {workers} worker(s)..."));
-            log::info!("loading models into {workers} worker(s)");
-        }
-        Wake::Runner(RunnerEvent::Engine(event)) => {
-            log_engine_event(&event);
-            apply_engine_event(model, &event);
-        }
-        Wake::Runner(RunnerEvent::Finished {
-            provider,
-            report,
-            synthesis_seconds,
-        }) => {
-            model.run.provider = provider.clone();
-            model.run.synthesis_seconds = synthesis_seconds;
-            for entry in model
-                .languages
-                .iter_mut()
-                .filter(|l| l.progress.state == voxdeck_ui::snapshot::LanguageState::Done)
-            {
-                entry.progress.provider = provider.clone();
-            }
-            if let Some(report) = report {
-                log::info!("report written to {}", report.display());
-            }
-        }
-        Wake::Runner(RunnerEvent::SetupFailed(message)) => {
-            log::error!("{message}");
-            model.status = Some(message);
-            model.run.state = voxdeck_ui::snapshot::RunState::Idle;
-            model.run.started = None;
-            for entry in &mut model.languages {
-                if entry.progress.state == voxdeck_ui::snapshot::LanguageState::Queued {
-                    entry.progress.state = voxdeck_ui::snapshot::LanguageState::Idle;
-                }
-            }
-        }
-        Wake::Gpu(sample) => model.gpu = gpu_pane(&sample),
-        Wake::Playback(status) => {
-            model.playback = match status {
-                PlaybackStatus::Playing {
-                    label,
-                    position_seconds,
-                    duration_seconds,
-                } => Playback::Playing {
-                    what: label,
-                    position_seconds,
-                    duration_seconds,
-                },
-                PlaybackStatus::Stopped => Playback::Stopped,
-                PlaybackStatus::Unavailable(reason) => {
-                    // The playback thread logs the reason itself.
-                    model.status = Some(format!("playback unavailable: {reason}"));
-                    Playback::Unavailable(reason)
-                }
-            }
-        }
-        Wake::PlayReady(Ok(request)) => match (player, request) {
-            (Some(player), PlayRequest::One(clip)) => player.play(clip),
-            (Some(player), PlayRequest::Ab(a, b)) => player.play_ab(a, b),
-            (None, _) => {
-                model.status =
-                    Some("playback is unavailable: the audio thread could not start".into())
-            }
-        },
-        Wake::PlayReady(Err(message)) => {
-            log::error!("cannot play: {message}");
-            model.status = Some(format!("cannot play: {message}"));
-        }
-        Wake::ClipLoaded(path, Ok(decoded)) => {
-            log::info!(
-                "source clip {}: {:.2} s, {} Hz, {} channel(s)",
-                path.display(),
-                decoded.duration_seconds,
-                decoded.original_rate,
-                decoded.channels
-            );
-            model.source.path = Some(path);
-            model.source.duration_seconds = decoded.duration_seconds;
-            model.source.sample_rate = decoded.original_rate;
-            model.source.channels = decoded.channels;
-            model.source.envelope = envelope(&decoded.clip.samples, ENVELOPE_BUCKETS);
-            model.source.error = None;
-        }
-        Wake::ClipLoaded(path, Err(message)) => {
-            log::error!("cannot open {}: {message}", path.display());
-            model.source.error = Some(message.clone());
-            model.status = Some(message);
-        }
-    }
-}
-
-fn log_engine_event(event: &crate::engine::events::EngineEvent) {
-    use crate::engine::events::EngineEvent as E;
-    match event {
-        E::LanguageDone {
-            language,
-            output,
-            audio_seconds,
-        } => {
-            log::info!(
-                "{language}: done, {audio_seconds:.2} s of audio -> {}",
-                output.display()
-            )
-        }
-        E::LanguageFailed { language, error } => log::error!("{language}: failed: {error}"),
-        E::LanguageCancelled { language } => log::warn!("{language}: cancelled"),
-        E::RunDone {
-            wall_seconds,
-            cancelled,
-        } => {
-            log::info!(
-                "run {} after {wall_seconds:.2} s",
-                if *cancelled { "cancelled" } else { "finished" }
-            )
-        }
-        E::Started { .. } | E::Progress(_) => {}
-    }
-}
-
-fn gpu_pane(sample: &GpuSample) -> GpuPane {
-    if sample.status.is_available() {
-        GpuPane::Devices(
-            sample
-                .devices
-                .iter()
-                .map(|d| GpuDevice {
-                    index: d.index,
-                    name: d.name.clone(),
-                    memory_used_bytes: d.memory_used_bytes,
-                    memory_total_bytes: d.memory_total_bytes,
-                    utilization_percent: d.utilization_percent,
-                    temperature_celsius: d.temperature_celsius,
-                    power_watts: d.power_watts,
-                    own_process_bytes: d.own_process_bytes,
-                    history: d.history_fractions(),
-                })
-                .collect(),
-        )
-    } else {
-        let reason = match &sample.status {
-            crate::gpu::GpuStatus::Unavailable { reason } => reason.clone(),
-            _ => String::new(),
-        };
-        GpuPane::Unavailable {
-            reason,
-            process_rss_bytes: sample.host.process_rss_bytes,
-            system_used_bytes: sample.host.system_used_bytes,
-            system_total_bytes: sample.host.system_total_bytes,
-            history: sample.host.history_fractions(),
-        }
-    }
 }

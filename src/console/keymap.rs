@@ -23,6 +23,8 @@ const DEFAULTS: &[(&str, &str)] = &[
     ("e", "edit_inline"),
     ("E", "edit_text"),
     ("v", "cycle_voice"),
+    ("V", "match_voice"),
+    ("t", "takes"),
     ("+", "workers_up"),
     ("=", "workers_up"),
     ("-", "workers_down"),
@@ -134,6 +136,16 @@ impl Keymap {
                 };
             }
             Some(Popup::Help) => return Some(Action::Dismiss),
+            Some(Popup::VoiceRanking { .. } | Popup::Takes { .. }) => {
+                return match key.code {
+                    KeyCode::Up | KeyCode::Char('k') => Some(Action::Up),
+                    KeyCode::Down | KeyCode::Char('j') => Some(Action::Down),
+                    KeyCode::Enter => Some(Action::Confirm),
+                    KeyCode::Esc | KeyCode::Char('q') => Some(Action::Dismiss),
+                    KeyCode::Char(c) => Some(Action::Input(c)),
+                    _ => None,
+                };
+            }
             None => {}
         }
         self.bindings.get(&key_name(key)?).cloned()

@@ -3,9 +3,11 @@
 
 pub mod action;
 pub mod app;
+pub mod apply;
 pub mod keymap;
 pub mod logging;
 pub mod model;
+pub mod popups;
 pub mod runner;
 pub mod snapshot;
 pub mod terminal;

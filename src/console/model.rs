@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use voxdeck_ui::snapshot::{Focus, GpuPane, LanguageState, Playback, Popup, RunState};
+use voxdeck_ui::snapshot::{Focus, GpuPane, LanguageState, Playback, Popup, RunState, TakeRow};
 
 use crate::engine::languages::{Language, ModelKind, LANGUAGES};
 use crate::job::{Device, JobSpec, LanguageJob, Mode};
@@ -25,6 +25,13 @@ pub struct LanguageProgress {
     pub warning: Option<String>,
 }
 
+/// A kept take: what the table shows, and where its audio is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Take {
+    pub row: TakeRow,
+    pub path: PathBuf,
+}
+
 #[derive(Debug, Clone)]
 pub struct LanguageEntry {
     pub language: &'static Language,
@@ -34,6 +41,10 @@ pub struct LanguageEntry {
     pub model: ModelKind,
     pub speed: f32,
     pub progress: LanguageProgress,
+    /// Every take made this session, oldest first.
+    pub takes: Vec<Take>,
+    /// Similarity of the latest take to the source clip.
+    pub similarity: Option<f32>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -101,6 +112,8 @@ impl Model {
                     model: from_job.map_or(ModelKind::Kokoro, |l| l.model),
                     speed: from_job.map_or(1.0, |l| l.speed),
                     progress: LanguageProgress::default(),
+                    takes: Vec::new(),
+                    similarity: None,
                 }
             })
             .collect();

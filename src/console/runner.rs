@@ -1,19 +1,25 @@
 //! The console's engine controller: a std thread that plans jobs, keeps an `Engine` warm
-//! between runs with the same settings, forwards engine events and writes each run's
-//! report. The event loop only sends it commands and never waits on it.
+//! between runs with the same settings, forwards engine events, keeps every take of every
+//! language, scores takes against the source clip, matches voices, and writes a report
+//! (with all takes) after each run. The event loop only sends it commands.
 
-use std::path::PathBuf;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc};
 use std::time::Duration;
 
 use crate::assets::Assets;
 use crate::engine::events::EngineEvent;
+use crate::engine::languages::Language;
 use crate::engine::plan;
 use crate::engine::pool::{Engine, EngineOptions};
 use crate::engine::runtime::{self, Runtime};
-use crate::job::JobSpec;
-use crate::report::{self, RunSettings};
+use crate::job::{Device, JobSpec};
+use crate::qa::cache::EmbeddingCache;
+use crate::qa::matching::{rank_voices, MatchResult};
+use crate::qa::scoring::SourceScorer;
+use crate::report::{self, RunSettings, Take};
 
 #[derive(Debug, Clone)]
 pub enum RunnerEvent {
@@ -22,6 +28,18 @@ pub enum RunnerEvent {
         workers: usize,
     },
     Engine(EngineEvent),
+    /// A finished language was kept as take `take` at `path`.
+    TakeSaved {
+        language: String,
+        take: usize,
+        path: PathBuf,
+    },
+    /// Similarity of a take to the source clip, or why it could not be scored.
+    Scored {
+        language: String,
+        take: usize,
+        similarity: Result<f32, String>,
+    },
     /// The run ended and its report was written.
     Finished {
         provider: Option<String>,
@@ -30,33 +48,70 @@ pub enum RunnerEvent {
     },
     /// The job could not start (set-up or planning error); nothing ran.
     SetupFailed(String),
+    /// Voice matching finished for a language.
+    Matched {
+        language: String,
+        result: Result<MatchResult, String>,
+    },
 }
 
-struct RunCommand {
-    job: JobSpec,
-    out_dir: PathBuf,
+enum Command {
+    Run {
+        job: JobSpec,
+        out_dir: PathBuf,
+    },
+    Match {
+        language: &'static Language,
+        source: PathBuf,
+        device: Device,
+    },
 }
 
 pub struct Runner {
-    commands: Option<mpsc::Sender<RunCommand>>,
+    commands: Option<mpsc::Sender<Command>>,
     cancel: Arc<AtomicBool>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
+/// What the runner thread keeps between commands.
+struct State {
+    ort_lib: Option<PathBuf>,
+    warm: Option<(EngineOptions, Engine)>,
+    /// Every take of every language this session, by language code.
+    takes: HashMap<String, Vec<Take>>,
+}
+
 impl Runner {
     pub fn start(ort_lib: Option<PathBuf>, sink: impl Fn(RunnerEvent) + Send + 'static) -> Runner {
-        let (tx, rx) = mpsc::channel::<RunCommand>();
+        let (tx, rx) = mpsc::channel::<Command>();
         let cancel = Arc::new(AtomicBool::new(false));
         let flag = cancel.clone();
         let thread = std::thread::Builder::new()
             .name("voxdeck-runner".into())
             .spawn(move || {
-                let mut warm: Option<(EngineOptions, Engine)> = None;
+                let mut state = State {
+                    ort_lib,
+                    warm: None,
+                    takes: HashMap::new(),
+                };
                 while let Ok(command) = rx.recv() {
-                    if let Err(message) =
-                        execute(command, ort_lib.as_deref(), &mut warm, &flag, &sink)
-                    {
-                        sink(RunnerEvent::SetupFailed(message));
+                    match command {
+                        Command::Run { job, out_dir } => {
+                            if let Err(message) = run(&mut state, job, out_dir, &flag, &sink) {
+                                sink(RunnerEvent::SetupFailed(message));
+                            }
+                        }
+                        Command::Match {
+                            language,
+                            source,
+                            device,
+                        } => {
+                            let result = match_voice(&state, language, &source, device);
+                            sink(RunnerEvent::Matched {
+                                language: language.code.to_string(),
+                                result,
+                            });
+                        }
                     }
                 }
             })
@@ -70,14 +125,27 @@ impl Runner {
 
     pub fn run(&self, job: JobSpec, out_dir: PathBuf) {
         self.cancel.store(false, Ordering::SeqCst);
-        if let Some(tx) = &self.commands {
-            let _ = tx.send(RunCommand { job, out_dir });
-        }
+        self.send(Command::Run { job, out_dir });
+    }
+
+    /// Ranks the language's stock voices against the source clip.
+    pub fn match_voice(&self, language: &'static Language, source: PathBuf, device: Device) {
+        self.send(Command::Match {
+            language,
+            source,
+            device,
+        });
     }
 
     /// Cancels the current run (in-flight sentences finish), or the one being set up.
     pub fn cancel(&self) {
         self.cancel.store(true, Ordering::SeqCst);
+    }
+
+    fn send(&self, command: Command) {
+        if let Some(tx) = &self.commands {
+            let _ = tx.send(command);
+        }
     }
 }
 
@@ -98,16 +166,16 @@ fn same_engine(a: &EngineOptions, b: &EngineOptions) -> bool {
         && a.intra_threads == b.intra_threads
 }
 
-fn execute(
-    command: RunCommand,
-    ort_lib: Option<&std::path::Path>,
-    warm: &mut Option<(EngineOptions, Engine)>,
+fn run(
+    state: &mut State,
+    job: JobSpec,
+    out_dir: PathBuf,
     cancel: &AtomicBool,
     sink: &impl Fn(RunnerEvent),
 ) -> Result<(), String> {
     let assets = Assets::locate();
-    let job = command.job;
-    let runtime: Arc<Runtime> = runtime::load(ort_lib, &assets).map_err(|e| e.to_string())?;
+    let runtime: Arc<Runtime> =
+        runtime::load(state.ort_lib.as_deref(), &assets).map_err(|e| e.to_string())?;
     let plan = plan::plan(&job, &assets).map_err(|e| e.to_string())?;
     let options = EngineOptions {
         workers: job.workers.unwrap_or_else(|| job.default_workers()),
@@ -116,31 +184,61 @@ fn execute(
         intra_threads: job.intra_threads,
         share_prepacked: true,
     };
-    if !warm.as_ref().is_some_and(|(o, _)| same_engine(o, &options)) {
-        *warm = None;
+    if !state
+        .warm
+        .as_ref()
+        .is_some_and(|(o, _)| same_engine(o, &options))
+    {
+        state.warm = None;
         sink(RunnerEvent::Loading {
             workers: options.workers,
         });
         let preload: Vec<_> = plan.models.clone().into_iter().collect();
         let engine =
             Engine::start(runtime.clone(), options.clone(), &preload).map_err(|e| e.to_string())?;
-        *warm = Some((options.clone(), engine));
+        state.warm = Some((options.clone(), engine));
     }
-    let (_, engine) = warm.as_ref().expect("engine started above");
-    std::fs::create_dir_all(&command.out_dir)
-        .map_err(|e| format!("cannot create {}: {e}", command.out_dir.display()))?;
-    let handle = engine.submit(plan.clone(), command.out_dir.clone());
+    let (_, engine) = state.warm.as_ref().expect("engine started above");
+    std::fs::create_dir_all(&out_dir)
+        .map_err(|e| format!("cannot create {}: {e}", out_dir.display()))?;
+    let handle = engine.submit(plan.clone(), out_dir.clone());
+    let mut new_takes = Vec::new();
     loop {
         if cancel.load(Ordering::SeqCst) {
             handle.cancel();
         }
         match handle.events.recv_timeout(Duration::from_millis(50)) {
-            Ok(Some(event)) => sink(RunnerEvent::Engine(event)),
+            Ok(Some(event)) => {
+                let saved = match &event {
+                    EngineEvent::LanguageDone {
+                        language, output, ..
+                    } => keep_take(&mut state.takes, &job, &out_dir, language, output),
+                    _ => None,
+                };
+                sink(RunnerEvent::Engine(event));
+                if let Some((language, take, path)) = saved {
+                    sink(RunnerEvent::TakeSaved {
+                        language: language.clone(),
+                        take,
+                        path,
+                    });
+                    new_takes.push((language, take));
+                }
+            }
             Ok(None) => break,
             Err(_) => {}
         }
     }
     let outcome = handle.wait();
+    score_takes(
+        &mut state.takes,
+        &runtime,
+        &assets,
+        job.source_clip.as_deref(),
+        &new_takes,
+        sink,
+    );
+
     let settings = RunSettings {
         job: job.name.clone(),
         mode: options.mode.name().to_string(),
@@ -153,8 +251,15 @@ fn execute(
             .map(|e| e.version().to_string())
             .unwrap_or_default(),
     };
-    let report = report::build(settings, &plan, &outcome);
-    let path = command.out_dir.join("report.json");
+    let mut report = report::build(settings, &plan, &outcome);
+    for language in &mut report.languages {
+        let takes = state.takes.get(&language.code).cloned().unwrap_or_default();
+        if language.output.is_some() {
+            language.similarity = takes.last().and_then(|t| t.similarity);
+        }
+        language.takes = takes;
+    }
+    let path = out_dir.join("report.json");
     let written = report::write(&report, &path).is_ok().then_some(path);
     let provider = outcome
         .languages
@@ -166,4 +271,93 @@ fn execute(
         synthesis_seconds: outcome.synthesis_seconds(),
     });
     Ok(())
+}
+
+/// Copies a finished language's WAV to `<out>/takes/<code>-take<N>.wav` and records it.
+fn keep_take(
+    all_takes: &mut HashMap<String, Vec<Take>>,
+    job: &JobSpec,
+    out_dir: &Path,
+    language: &str,
+    output: &Path,
+) -> Option<(String, usize, PathBuf)> {
+    let takes = all_takes.entry(language.to_string()).or_default();
+    let take = takes.len() + 1;
+    let dir = out_dir.join("takes");
+    let path = dir.join(format!("{language}-take{take}.wav"));
+    if let Err(e) = std::fs::create_dir_all(&dir).and_then(|_| std::fs::copy(output, &path)) {
+        log::error!(
+            "cannot keep take {take} of {language} at {}: {e}",
+            path.display()
+        );
+        return None;
+    }
+    let spec = job.languages.iter().find(|l| l.code == language)?;
+    takes.push(Take {
+        take,
+        voice: spec.voice.clone().unwrap_or_default(),
+        speed: spec.speed,
+        text: spec.text.clone(),
+        output: Some(path.clone()),
+        similarity: None,
+    });
+    Some((language.to_string(), take, path))
+}
+
+fn score_takes(
+    all_takes: &mut HashMap<String, Vec<Take>>,
+    runtime: &Runtime,
+    assets: &Assets,
+    source: Option<&Path>,
+    new_takes: &[(String, usize)],
+    sink: &impl Fn(RunnerEvent),
+) {
+    if new_takes.is_empty() {
+        return;
+    }
+    let mut scorer = match source {
+        Some(source) => SourceScorer::new(runtime, assets, source),
+        None => Err("no source clip to compare with (press o to open one)".to_string()),
+    };
+    for (language, take) in new_takes {
+        let Some(entry) = all_takes
+            .get_mut(language)
+            .and_then(|t| t.get_mut(take - 1))
+        else {
+            continue;
+        };
+        let similarity = match (&mut scorer, &entry.output) {
+            (Ok(scorer), Some(path)) => scorer.score(path),
+            (Err(e), _) => Err(e.clone()),
+            (Ok(_), None) => continue,
+        };
+        entry.similarity = similarity.as_ref().ok().copied();
+        sink(RunnerEvent::Scored {
+            language: language.clone(),
+            take: *take,
+            similarity,
+        });
+    }
+}
+
+fn match_voice(
+    state: &State,
+    language: &'static Language,
+    source: &Path,
+    device: Device,
+) -> Result<MatchResult, String> {
+    let assets = Assets::locate();
+    let runtime = runtime::load(state.ort_lib.as_deref(), &assets).map_err(|e| e.to_string())?;
+    let mut scorer = SourceScorer::new(&runtime, &assets, source)?;
+    let cache = EmbeddingCache::open(assets.path("cache/probes")).map_err(|e| e.to_string())?;
+    rank_voices(
+        &runtime,
+        &assets,
+        &mut scorer.encoder,
+        &cache,
+        language,
+        &scorer.source,
+        device,
+    )
+    .map_err(|e| e.to_string())
 }

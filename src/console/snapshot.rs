@@ -49,7 +49,8 @@ pub fn snapshot(model: &Model, now: Instant) -> Snapshot {
                 rtf: entry.progress.rtf,
                 provider: entry.progress.provider.clone(),
                 error: entry.progress.error.clone(),
-                similarity: None,
+                similarity: entry.similarity,
+                takes: entry.takes.len(),
                 warning: (!entry.language.kokoro_trained
                     && entry.model == crate::engine::languages::ModelKind::Kokoro)
                     .then(|| "Kokoro not trained for this language".to_string()),

@@ -19,10 +19,17 @@ pub enum Effect {
         label: String,
         path: PathBuf,
     },
-    /// Play a result and the source together, hearing one at a time (A/B).
+    /// Play two clips in lockstep, hearing one at a time (A/B): a result and the source,
+    /// or two takes.
     PlayAb {
-        label: String,
-        result: PathBuf,
+        a_label: String,
+        a: PathBuf,
+        b_label: String,
+        b: PathBuf,
+    },
+    /// Rank the stock voices for a language against the source clip.
+    MatchVoice {
+        code: String,
         source: PathBuf,
     },
     ToggleAb,
@@ -42,10 +49,10 @@ const FOCUS_ORDER: [Focus; 5] = [
 
 pub fn update(model: &mut Model, action: Action) -> Vec<Effect> {
     if model.popup.is_some() {
-        return update_popup(model, action);
+        return super::popups::update_popup(model, action);
     }
     if model.editing_inline {
-        update_inline(model, action);
+        super::popups::update_inline(model, action);
         return Vec::new();
     }
     let mut effects = Vec::new();
@@ -82,6 +89,45 @@ pub fn update(model: &mut Model, action: Action) -> Vec<Effect> {
             });
         }
         Action::CycleVoice => cycle_voice(model),
+        Action::MatchVoice => {
+            let (code, kind) = (model.selected().language.code, model.selected().model);
+            match (model.source.path.clone(), kind) {
+                (None, _) => {
+                    model.status =
+                        Some("no source clip to match against: press o to open one".into())
+                }
+                (_, ModelKind::Piper) => {
+                    model.status = Some(format!(
+                        "{code} uses a Piper voice; matching ranks Kokoro voices"
+                    ))
+                }
+                (Some(source), ModelKind::Kokoro) => {
+                    model.status = Some(format!(
+                        "matching {code} voices to the source (the first time, each voice speaks a probe)..."
+                    ));
+                    effects.push(Effect::MatchVoice {
+                        code: code.to_string(),
+                        source,
+                    });
+                }
+            }
+        }
+        Action::Takes => {
+            let entry = model.selected();
+            if entry.takes.is_empty() {
+                model.status = Some(format!(
+                    "no takes of {} yet: run it (r, or R for this language)",
+                    entry.language.code
+                ));
+            } else {
+                model.popup = Some(Popup::Takes {
+                    code: entry.language.code.to_string(),
+                    takes: entry.takes.iter().map(|t| t.row.clone()).collect(),
+                    selected: entry.takes.len() - 1,
+                    marked: None,
+                });
+            }
+        }
         Action::WorkersUp => model.workers = (model.workers + 1).min(MAX_WORKERS),
         Action::WorkersDown => model.workers = model.workers.saturating_sub(1).max(1),
         Action::CycleMode => {
@@ -142,9 +188,10 @@ pub fn update(model: &mut Model, action: Action) -> Vec<Effect> {
                     (Some((label, result)), Some(source)) => {
                         model.ab_on_source = false;
                         effects.push(Effect::PlayAb {
-                            label,
-                            result,
-                            source: source.clone(),
+                            a_label: label,
+                            a: result,
+                            b_label: "source".into(),
+                            b: source.clone(),
                         });
                     }
                     (None, _) => model.status = Some(no_result_message(model)),
@@ -178,76 +225,6 @@ pub fn update(model: &mut Model, action: Action) -> Vec<Effect> {
         Action::Input(_) | Action::Backspace | Action::Confirm | Action::Dismiss => {}
     }
     effects
-}
-
-fn update_inline(model: &mut Model, action: Action) {
-    let cursor = model.cursor;
-    let entry = &mut model.languages[cursor];
-    match action {
-        Action::Confirm => {
-            entry.text = entry.text.trim().to_string();
-            entry.checked |= !entry.text.is_empty();
-            model.editing_inline = false;
-        }
-        Action::Dismiss | Action::Interrupt => {
-            entry.text = std::mem::take(&mut model.inline_backup);
-            model.editing_inline = false;
-        }
-        other => edit(&mut entry.text, other),
-    }
-}
-
-fn update_popup(model: &mut Model, action: Action) -> Vec<Effect> {
-    let mut effects = Vec::new();
-    let popup = model.popup.take().expect("called with a popup open");
-    model.popup = match (popup, action) {
-        (Popup::Help, _) => None,
-        (Popup::ConfirmCancel, Action::Confirm | Action::Input('y')) => {
-            effects.push(Effect::CancelRun);
-            model.run.state = RunState::Cancelling;
-            None
-        }
-        (Popup::ConfirmQuit, Action::Confirm | Action::Input('y') | Action::Interrupt) => {
-            effects.push(Effect::CancelRun);
-            model.quit = true;
-            None
-        }
-        (Popup::ConfirmCancel | Popup::ConfirmQuit, _) => None,
-        (Popup::EditText { code, text }, Action::Confirm) => {
-            if let Some(entry) = model.languages.iter_mut().find(|l| l.language.code == code) {
-                entry.text = text.trim().to_string();
-                entry.checked |= !entry.text.is_empty();
-            }
-            None
-        }
-        (Popup::OpenClip { input }, Action::Confirm) => {
-            let path = PathBuf::from(input.trim());
-            effects.push(Effect::LoadClip(path));
-            None
-        }
-        (Popup::EditText { .. } | Popup::OpenClip { .. }, Action::Dismiss | Action::Interrupt) => {
-            None
-        }
-        (Popup::EditText { code, mut text }, action) => {
-            edit(&mut text, action);
-            Some(Popup::EditText { code, text })
-        }
-        (Popup::OpenClip { mut input }, action) => {
-            edit(&mut input, action);
-            Some(Popup::OpenClip { input })
-        }
-    };
-    effects
-}
-
-fn edit(text: &mut String, action: Action) {
-    match action {
-        Action::Input(c) => text.push(c),
-        Action::Backspace => {
-            text.pop();
-        }
-        _ => {}
-    }
 }
 
 fn start_run(model: &mut Model, rows: Vec<usize>) -> Vec<Effect> {

@@ -4,6 +4,7 @@ pub mod espeak;
 pub mod events;
 pub mod kokoro;
 pub mod languages;
+pub mod outcome;
 pub mod phonemize;
 pub mod piper;
 pub mod plan;

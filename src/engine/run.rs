@@ -18,59 +18,7 @@ use crate::audio::wav::{self, Clip};
 /// Silence put between sentences when a language's utterances are joined.
 const SENTENCE_PAUSE_SECONDS: f64 = 0.2;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Status {
-    Queued,
-    Running,
-    Done,
-    Failed,
-    Cancelled,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct UtteranceTiming {
-    pub audio_seconds: f64,
-    /// Time inside the ORT `run()` call.
-    pub synthesis_seconds: f64,
-}
-
-/// How one language ended.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct LanguageOutcome {
-    pub code: String,
-    pub status: Status,
-    pub error: Option<String>,
-    pub output: Option<PathBuf>,
-    pub execution_provider: Option<String>,
-    pub nodes_per_provider: std::collections::BTreeMap<String, usize>,
-    pub cuda_fallback: Option<String>,
-    pub utterances: Vec<UtteranceTiming>,
-    pub audio_seconds: f64,
-    pub synthesis_seconds: f64,
-    pub elapsed_seconds: f64,
-}
-
-#[derive(Debug, Clone)]
-pub struct RunOutcome {
-    pub languages: Vec<LanguageOutcome>,
-    pub wall_seconds: f64,
-    pub cancelled: bool,
-}
-
-impl RunOutcome {
-    pub fn synthesis_seconds(&self) -> f64 {
-        self.languages.iter().map(|l| l.synthesis_seconds).sum()
-    }
-
-    pub fn audio_seconds(&self) -> f64 {
-        self.languages.iter().map(|l| l.audio_seconds).sum()
-    }
-
-    pub fn all_done(&self) -> bool {
-        self.languages.iter().all(|l| l.status == Status::Done)
-    }
-}
+pub use super::outcome::{LanguageOutcome, RunOutcome, Status, UtteranceTiming};
 
 struct Unit {
     language: usize,

@@ -31,6 +31,7 @@ fn busy_snapshot() -> Snapshot {
             error: (i % 4 == 3).then(|| "ONNX Runtime failed on sentence 2".into()),
             similarity: Some(0.6 + i as f32 * 0.03),
             warning: None,
+            takes: 1 + i % 3,
         })
         .collect();
     // 2 minutes at the default 500 ms interval.

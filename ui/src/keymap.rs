@@ -29,6 +29,8 @@ const HELP: &[(&str, &str)] = &[
     ("e", "edit text inline"),
     ("E", "edit text in popup"),
     ("v", "cycle voice"),
+    ("V", "match voice to source"),
+    ("t", "takes"),
     ("+", "more workers"),
     ("-", "fewer workers"),
     ("m", "cycle mode"),
@@ -54,7 +56,8 @@ pub fn help_entries() -> Vec<KeyHint> {
 }
 
 /// The keys that matter in `focus`, most useful first; the footer drops from the end
-/// of the focus-specific part when the line is short, never `? help`.
+/// when the line is short, never `? help`. The voice QA keys (`V` match, `t` takes) come
+/// after the run and navigation keys, so a narrow footer keeps those and loses these.
 pub fn footer_hints(focus: Focus, running: bool) -> Vec<KeyHint> {
     let specific: &[(&str, &str)] = match focus {
         Focus::Source => &[("o", "open clip"), ("s", "play source"), ("x", "stop")],
@@ -76,6 +79,11 @@ pub fn footer_hints(focus: Focus, running: bool) -> Vec<KeyHint> {
         ],
         Focus::Log => &[("[", "less"), ("]", "more")],
     };
+    let voice_qa: &[(&str, &str)] = match focus {
+        Focus::Languages => &[("V", "match voice"), ("t", "takes")],
+        Focus::Progress => &[("t", "takes"), ("V", "match voice")],
+        _ => &[],
+    };
     let run = if running {
         ("c", "cancel")
     } else {
@@ -83,7 +91,9 @@ pub fn footer_hints(focus: Focus, running: bool) -> Vec<KeyHint> {
     };
     specific
         .iter()
-        .chain([run, ("Tab", "focus"), ("q", "quit"), ("?", "help")].iter())
+        .chain([run, ("Tab", "focus"), ("q", "quit")].iter())
+        .chain(voice_qa)
+        .chain([("?", "help")].iter())
         .map(|(k, w)| KeyHint::new(k, w))
         .collect()
 }
@@ -100,6 +110,16 @@ mod tests {
         let running = footer_hints(Focus::Progress, true);
         assert!(running.iter().any(|h| h.key == "c"));
         assert!(!running.iter().any(|h| h.key == "r"));
+        for focus in [Focus::Languages, Focus::Progress] {
+            let keys: Vec<String> = footer_hints(focus, false)
+                .into_iter()
+                .map(|h| h.key)
+                .collect();
+            let quit = keys.iter().position(|k| k == "q").unwrap();
+            for key in ["V", "t"] {
+                assert!(keys.iter().position(|k| k == key).unwrap() > quit, "{key}");
+            }
+        }
     }
 
     #[test]
@@ -110,7 +130,7 @@ mod tests {
         ] {
             assert_eq!(keys.iter().filter(|k| *k == key).count(), 1, "{key}");
         }
-        for key in ["R", "p", "s", "b", "x", "o", "[", "]", "?", "q"] {
+        for key in ["R", "p", "s", "b", "x", "o", "[", "]", "?", "q", "V", "t"] {
             assert_eq!(keys.iter().filter(|k| *k == key).count(), 1, "{key}");
         }
     }

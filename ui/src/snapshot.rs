@@ -88,6 +88,8 @@ pub struct LanguageRow {
     pub similarity: Option<f32>,
     /// A warning shown next to the row (e.g. model not trained for the language).
     pub warning: Option<String>,
+    /// How many takes of this language were made in this session.
+    pub takes: usize,
 }
 
 impl LanguageRow {
@@ -151,13 +153,54 @@ pub enum Playback {
     Unavailable(String),
 }
 
+/// One voice in a matching ranking.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RankedVoice {
+    pub voice: String,
+    pub similarity: f32,
+}
+
+/// One take (a synthesis of a language) kept for comparison.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TakeRow {
+    /// 1-based take number.
+    pub take: usize,
+    pub voice: String,
+    pub speed: f32,
+    pub text: String,
+    pub similarity: Option<f32>,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Popup {
     Help,
     ConfirmCancel,
     ConfirmQuit,
-    EditText { code: String, text: String },
-    OpenClip { input: String },
+    EditText {
+        code: String,
+        text: String,
+    },
+    OpenClip {
+        input: String,
+    },
+    /// Nearest-voice matching result for a language: stock voices ranked by similarity of a
+    /// probe to the source clip (not cloning). Enter uses the selected voice.
+    VoiceRanking {
+        code: String,
+        probe_text: String,
+        ranking: Vec<RankedVoice>,
+        selected: usize,
+        /// Probes that came from the cache.
+        cached: usize,
+    },
+    /// Every take of a language: play one, A/B one against the source, or A/B two takes.
+    Takes {
+        code: String,
+        takes: Vec<TakeRow>,
+        selected: usize,
+        /// The take marked as the "A" side for an A/B between two takes.
+        marked: Option<usize>,
+    },
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -6,7 +6,7 @@ mod common;
 use common::*;
 use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
-use ratatui::style::Color;
+use ratatui::style::{Color, Modifier};
 use ratatui::Terminal;
 use voxdeck_ui::snapshot::*;
 use voxdeck_ui::{draw, draw_with, Theme};
@@ -26,6 +26,51 @@ fn fixtures() -> Vec<Snapshot> {
         },
         Popup::OpenClip {
             input: "/a/very/long/path/".repeat(10),
+        },
+        voice_ranking(),
+        takes(),
+        // Odd voice QA data: nothing ranked or taken, indices out of range, NaN and
+        // negative scores, wide text, huge take numbers.
+        Popup::VoiceRanking {
+            code: String::new(),
+            probe_text: "番組へようこそ\n".repeat(30),
+            ranking: Vec::new(),
+            selected: 7,
+            cached: 99,
+        },
+        Popup::VoiceRanking {
+            code: "ja".into(),
+            probe_text: String::new(),
+            ranking: [f32::NAN, -0.4, 1.7, f32::NEG_INFINITY]
+                .into_iter()
+                .enumerate()
+                .map(|(i, similarity)| RankedVoice {
+                    voice: format!("{}_{i}", "very_long_voice_name".repeat(i + 1)),
+                    similarity,
+                })
+                .collect(),
+            selected: 40,
+            cached: 0,
+        },
+        Popup::Takes {
+            code: "zh".into(),
+            takes: Vec::new(),
+            selected: 3,
+            marked: Some(5),
+        },
+        Popup::Takes {
+            code: "zh".into(),
+            takes: (0..40)
+                .map(|i| TakeRow {
+                    take: usize::MAX - i,
+                    voice: "zf_xiaobei".repeat(i % 4),
+                    speed: [f32::NAN, -1.0, 1234.5, 0.0][i % 4],
+                    text: "大家好，欢迎收看我们的节目。\t".repeat(i % 5),
+                    similarity: [None, Some(f32::NAN), Some(-1.0), Some(0.99)][i % 4],
+                })
+                .collect(),
+            selected: 39,
+            marked: Some(39),
         },
     ];
     for popup in popups {
@@ -121,6 +166,47 @@ fn similarity_is_coloured_against_the_threshold() {
     assert_eq!(buffer[good].fg, theme.ok.fg.unwrap());
     assert_eq!(buffer[poor].fg, theme.fail.fg.unwrap());
     assert_ne!(theme.ok.fg, Some(Color::Reset));
+}
+
+/// The first cell of `text` on screen.
+fn find(buffer: &ratatui::buffer::Buffer, text: &str) -> (u16, u16) {
+    let cells: Vec<String> = text.chars().map(String::from).collect();
+    (0..buffer.area.height)
+        .flat_map(|y| (0..buffer.area.width).map(move |x| (x, y)))
+        .find(|&(x, y)| {
+            cells.iter().enumerate().all(|(i, c)| {
+                x + (i as u16) < buffer.area.width && buffer[(x + i as u16, y)].symbol() == c
+            })
+        })
+        .unwrap_or_else(|| panic!("{text} on screen"))
+}
+
+#[test]
+fn voice_qa_popups_colour_scores_and_highlight_the_selection() {
+    let theme = Theme::default();
+    let mut snap = done_with_failure();
+    snap.popup = Some(voice_ranking());
+    let (terminal, _) = render(&snap, 100, 30);
+    let buffer = terminal.backend().buffer();
+    assert_eq!(buffer[find(buffer, "0.86")].fg, theme.ok.fg.unwrap());
+    assert_eq!(buffer[find(buffer, "0.74")].fg, theme.warn.fg.unwrap());
+    // Row 2 (af_bella) is selected; row 1 is not.
+    let selected = buffer[find(buffer, "af_bella")].modifier;
+    assert!(selected.contains(Modifier::REVERSED));
+    assert!(!buffer[find(buffer, "ff_siwis")]
+        .modifier
+        .contains(Modifier::REVERSED));
+
+    snap.popup = Some(takes());
+    let (terminal, _) = render(&snap, 100, 30);
+    let buffer = terminal.backend().buffer();
+    assert_eq!(buffer[find(buffer, "0.72")].fg, theme.warn.fg.unwrap());
+    let unscored = find(buffer, "1.15×    –");
+    let dash = (unscored.0 + 9, unscored.1);
+    assert_eq!(buffer[dash].fg, theme.dim.fg.unwrap());
+    assert!(buffer[dash].modifier.contains(Modifier::REVERSED));
+    let marker = find(buffer, "A 1 ff_siwis");
+    assert_eq!(buffer[marker].fg, theme.active.fg.unwrap());
 }
 
 #[test]

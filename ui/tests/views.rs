@@ -94,6 +94,33 @@ fn open_clip_popup() {
 }
 
 #[test]
+fn voice_ranking_popup() {
+    let mut snap = done_with_failure();
+    snap.popup = Some(common::voice_ranking());
+    let (terminal, _) = render(&snap, 100, 30);
+    assert_snapshot!(terminal.backend());
+}
+
+#[test]
+fn takes_popup() {
+    let mut snap = done_with_failure();
+    snap.popup = Some(common::takes());
+    let (terminal, _) = render(&snap, 100, 30);
+    assert_snapshot!(terminal.backend());
+}
+
+#[test]
+fn voice_qa_popups_narrow() {
+    let mut snap = done_with_failure();
+    snap.popup = Some(common::takes());
+    let (terminal, _) = render(&snap, 44, 12);
+    assert_snapshot!("takes_popup_44x12", terminal.backend());
+    snap.popup = Some(common::voice_ranking());
+    let (terminal, _) = render(&snap, 44, 12);
+    assert_snapshot!("voice_ranking_popup_44x12", terminal.backend());
+}
+
+#[test]
 fn inline_edit_narrow() {
     let mut snap = demo_idle();
     snap.editing_inline = true;

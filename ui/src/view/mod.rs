@@ -12,6 +12,7 @@ mod left;
 mod popup;
 mod progress;
 mod text;
+mod voice_qa;
 
 use ratatui::layout::Rect;
 use ratatui::Frame;

@@ -1,4 +1,5 @@
-//! Centered popups over the screen: help, confirmations, text and path input.
+//! Centered popups over the screen: help, confirmations, text and path input; the voice
+//! QA popups (ranking, takes) live in `voice_qa`.
 
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
@@ -7,6 +8,7 @@ use ratatui::Frame;
 
 use super::left::CURSOR;
 use super::text::{fit_tail, width};
+use super::voice_qa;
 use crate::keymap::{help_entries, KeyHint};
 use crate::snapshot::{Popup, Snapshot};
 use crate::theme::Theme;
@@ -24,12 +26,54 @@ pub(crate) fn draw(frame: &mut Frame, screen: Rect, snap: &Snapshot, popup: &Pop
         Popup::ConfirmQuit => confirm(frame, screen, "quit voxdeck? y/n", theme),
         Popup::EditText { code, text } => edit_text(frame, screen, code, text, theme),
         Popup::OpenClip { input } => open_clip(frame, screen, input, theme),
+        Popup::VoiceRanking {
+            code,
+            probe_text,
+            ranking,
+            selected,
+            cached,
+        } => voice_qa::voice_ranking(
+            frame,
+            screen,
+            &voice_qa::Ranking {
+                code,
+                probe_text,
+                ranking,
+                selected: *selected,
+                cached: *cached,
+            },
+            snap.similarity_threshold,
+            theme,
+        ),
+        Popup::Takes {
+            code,
+            takes,
+            selected,
+            marked,
+        } => voice_qa::takes(
+            frame,
+            screen,
+            &voice_qa::Takes {
+                code,
+                takes,
+                selected: *selected,
+                marked: *marked,
+            },
+            snap.similarity_threshold,
+            theme,
+        ),
     }
 }
 
 /// Clears a centered `width` x `height` box (clamped to the screen) and frames it; returns
 /// the inside, which is the whole box when the screen is too small for a frame.
-fn boxed(frame: &mut Frame, screen: Rect, width: u16, height: u16, block: Block<'_>) -> Rect {
+pub(super) fn boxed(
+    frame: &mut Frame,
+    screen: Rect,
+    width: u16,
+    height: u16,
+    block: Block<'_>,
+) -> Rect {
     let area = screen.centered(
         Constraint::Length(width.min(screen.width)),
         Constraint::Length(height.min(screen.height)),
@@ -43,7 +87,7 @@ fn boxed(frame: &mut Frame, screen: Rect, width: u16, height: u16, block: Block<
     inner
 }
 
-fn frame_block<'a>(title: &'a str, hint: &'a str, theme: &Theme) -> Block<'a> {
+pub(super) fn frame_block<'a>(title: &'a str, hint: &'a str, theme: &Theme) -> Block<'a> {
     let mut block = Block::bordered()
         .border_style(theme.border_focused)
         .title(Span::styled(title, theme.title));

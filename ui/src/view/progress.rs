@@ -149,7 +149,7 @@ fn row<'a>(
         let Some(w) = *w else { continue };
         let cell = match col {
             Col::Lang => Cell::from(lang.code.as_str()),
-            Col::State => Cell::from(Span::styled(state, state_style)),
+            Col::State => Cell::from(state_line(state, state_style, lang.takes, w, theme)),
             Col::Progress if lang.state == LanguageState::Failed => {
                 // The error replaces the numbers, which mean little for a failed row.
                 let error = lang.error.as_deref().unwrap_or("failed");
@@ -170,6 +170,25 @@ fn row<'a>(
         cells.push(cell);
     }
     Row::new(cells)
+}
+
+/// The state, followed by a dim `t3` when the language has more than one take and the
+/// column has room for it.
+fn state_line(
+    state: &'static str,
+    style: Style,
+    takes: usize,
+    width: u16,
+    theme: &Theme,
+) -> Line<'static> {
+    let mut spans = vec![Span::styled(state, style)];
+    if takes > 1 {
+        let marker = format!(" t{takes}");
+        if state.len() + marker.len() <= width as usize {
+            spans.push(Span::styled(marker, theme.dim));
+        }
+    }
+    Line::from(spans)
 }
 
 fn gauge(lang: &LanguageRow, width: usize, theme: &Theme) -> Line<'static> {
@@ -225,5 +244,22 @@ mod tests {
         assert_eq!(chosen.iter().flatten().sum::<u16>() + 8, 80);
         let (_, count) = layout(3);
         assert_eq!(count, 2);
+    }
+
+    #[test]
+    fn take_count_follows_the_state_when_it_fits() {
+        let theme = Theme::default();
+        let text = |state, takes| -> String {
+            state_line(state, theme.ok, takes, 9, &theme)
+                .spans
+                .iter()
+                .map(|s| s.content.as_ref())
+                .collect()
+        };
+        assert_eq!(text("done", 0), "done");
+        assert_eq!(text("done", 1), "done");
+        assert_eq!(text("done", 3), "done t3");
+        assert_eq!(text("failed", 12), "failed");
+        assert_eq!(text("running", 2), "running");
     }
 }

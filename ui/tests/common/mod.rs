@@ -258,6 +258,11 @@ pub fn done_with_failure() -> Snapshot {
         it.rtf,
     ) = (3, 6.5, 2.2, Some(0.34));
     it.provider = Some("CUDAExecutionProvider".into());
+    for code in ["fr", "es", "it"] {
+        lang(&mut snap, code).takes = 1;
+    }
+    // fr was redone twice with other voices and speeds.
+    lang(&mut snap, "fr").takes = 3;
     lang(&mut snap, "fr").similarity = Some(0.81);
     lang(&mut snap, "es").similarity = Some(0.62);
     lang(&mut snap, "it").similarity = Some(0.77);
@@ -268,6 +273,72 @@ pub fn done_with_failure() -> Snapshot {
     };
     snap.status = Some("run done: 3 done, 1 failed".into());
     snap
+}
+
+/// Nearest-voice matching for fr: eight stock voices ranked, six probes from the cache.
+pub fn voice_ranking() -> Popup {
+    let ranking = [
+        ("ff_siwis", 0.86),
+        ("af_bella", 0.79),
+        ("bf_emma", 0.77),
+        ("af_heart", 0.74),
+        ("ef_dora", 0.69),
+        ("if_sara", 0.66),
+        ("am_michael", 0.52),
+        ("jm_kumo", 0.41),
+    ]
+    .into_iter()
+    .map(|(voice, similarity)| RankedVoice {
+        voice: voice.into(),
+        similarity,
+    })
+    .collect();
+    Popup::VoiceRanking {
+        code: "fr".into(),
+        probe_text: "Bonjour à tous, bienvenue dans notre émission.".into(),
+        ranking,
+        selected: 1,
+        cached: 6,
+    }
+}
+
+/// Three takes of fr: the first marked as A, the third (not yet scored) selected.
+pub fn takes() -> Popup {
+    let take = |take, voice: &str, speed, text: &str, similarity| TakeRow {
+        take,
+        voice: voice.into(),
+        speed,
+        text: text.into(),
+        similarity,
+    };
+    Popup::Takes {
+        code: "fr".into(),
+        takes: vec![
+            take(
+                1,
+                "ff_siwis",
+                1.0,
+                "Bonjour à tous, bienvenue dans notre émission.",
+                Some(0.81),
+            ),
+            take(
+                2,
+                "af_bella",
+                0.9,
+                "Bonjour à tous, bienvenue dans notre émission.",
+                Some(0.72),
+            ),
+            take(
+                3,
+                "ff_siwis",
+                1.15,
+                "Bonjour à toutes et à tous, et bienvenue dans notre émission de ce soir consacrée à la synthèse vocale.",
+                None,
+            ),
+        ],
+        selected: 2,
+        marked: Some(0),
+    }
 }
 
 pub fn render(snap: &Snapshot, width: u16, height: u16) -> (Terminal<TestBackend>, Areas) {

@@ -1,0 +1,231 @@
+//! Keys while something takes the keyboard: inline text editing and the popups (help,
+//! confirmations, text entry, the voice ranking, the takes table).
+
+use std::path::PathBuf;
+
+use voxdeck_ui::snapshot::{Popup, RunState};
+
+use super::action::Action;
+use super::model::Model;
+use super::update::Effect;
+
+pub fn update_inline(model: &mut Model, action: Action) {
+    let cursor = model.cursor;
+    let entry = &mut model.languages[cursor];
+    match action {
+        Action::Confirm => {
+            entry.text = entry.text.trim().to_string();
+            entry.checked |= !entry.text.is_empty();
+            model.editing_inline = false;
+        }
+        Action::Dismiss | Action::Interrupt => {
+            entry.text = std::mem::take(&mut model.inline_backup);
+            model.editing_inline = false;
+        }
+        other => edit(&mut entry.text, other),
+    }
+}
+
+pub fn update_popup(model: &mut Model, action: Action) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    let popup = model.popup.take().expect("called with a popup open");
+    model.popup = match (popup, action) {
+        (Popup::Help, _) => None,
+        (Popup::ConfirmCancel, Action::Confirm | Action::Input('y')) => {
+            effects.push(Effect::CancelRun);
+            model.run.state = RunState::Cancelling;
+            None
+        }
+        (Popup::ConfirmQuit, Action::Confirm | Action::Input('y') | Action::Interrupt) => {
+            effects.push(Effect::CancelRun);
+            model.quit = true;
+            None
+        }
+        (Popup::ConfirmCancel | Popup::ConfirmQuit, _) => None,
+        (
+            Popup::VoiceRanking {
+                code,
+                probe_text,
+                ranking,
+                selected,
+                cached,
+            },
+            action,
+        ) => match action {
+            Action::Up | Action::Down => {
+                let selected = step(selected, ranking.len(), action == Action::Down);
+                Some(Popup::VoiceRanking {
+                    code,
+                    probe_text,
+                    ranking,
+                    selected,
+                    cached,
+                })
+            }
+            Action::Confirm => {
+                if let (Some(entry), Some(choice)) = (
+                    model.languages.iter_mut().find(|l| l.language.code == code),
+                    ranking.get(selected),
+                ) {
+                    entry.voice = choice.voice.clone();
+                    model.status = Some(format!(
+                        "{code} now uses {} (similarity {:.3}); r or R to synthesise",
+                        choice.voice, choice.similarity
+                    ));
+                }
+                None
+            }
+            Action::Dismiss | Action::Interrupt => None,
+            _ => Some(Popup::VoiceRanking {
+                code,
+                probe_text,
+                ranking,
+                selected,
+                cached,
+            }),
+        },
+        (
+            Popup::Takes {
+                code,
+                takes,
+                selected,
+                marked,
+            },
+            action,
+        ) => {
+            let path_of = |model: &Model, index: usize| {
+                model
+                    .languages
+                    .iter()
+                    .find(|l| l.language.code == code)
+                    .and_then(|l| l.takes.get(index))
+                    .map(|t| t.path.clone())
+            };
+            let label = |index: usize| format!("{code} take {}", index + 1);
+            match action {
+                Action::Up | Action::Down => {
+                    let selected = step(selected, takes.len(), action == Action::Down);
+                    Some(Popup::Takes {
+                        code,
+                        takes,
+                        selected,
+                        marked,
+                    })
+                }
+                Action::Confirm => {
+                    if let Some(path) = path_of(model, selected) {
+                        effects.push(Effect::Play {
+                            label: label(selected),
+                            path,
+                        });
+                    }
+                    Some(Popup::Takes {
+                        code,
+                        takes,
+                        selected,
+                        marked,
+                    })
+                }
+                Action::Input('a') => {
+                    match (path_of(model, selected), model.source.path.clone()) {
+                        (Some(a), Some(b)) => effects.push(Effect::PlayAb {
+                            a_label: label(selected),
+                            a,
+                            b_label: "source".into(),
+                            b,
+                        }),
+                        (_, None) => {
+                            model.status =
+                                Some("no source clip to compare with: press o to open one".into())
+                        }
+                        _ => {}
+                    }
+                    Some(Popup::Takes {
+                        code,
+                        takes,
+                        selected,
+                        marked,
+                    })
+                }
+                Action::Input('m') => Some(Popup::Takes {
+                    code,
+                    takes,
+                    selected,
+                    marked: Some(selected),
+                }),
+                Action::Input('b') => {
+                    match marked.and_then(|m| path_of(model, m).map(|p| (m, p))) {
+                        Some((m, a)) if m != selected => {
+                            if let Some(b) = path_of(model, selected) {
+                                effects.push(Effect::PlayAb {
+                                    a_label: label(m),
+                                    a,
+                                    b_label: label(selected),
+                                    b,
+                                });
+                            }
+                        }
+                        _ => {
+                            model.status = Some("mark a take with m, choose another, then b".into())
+                        }
+                    }
+                    Some(Popup::Takes {
+                        code,
+                        takes,
+                        selected,
+                        marked,
+                    })
+                }
+                Action::Dismiss | Action::Interrupt => None,
+                _ => Some(Popup::Takes {
+                    code,
+                    takes,
+                    selected,
+                    marked,
+                }),
+            }
+        }
+        (Popup::EditText { code, text }, Action::Confirm) => {
+            if let Some(entry) = model.languages.iter_mut().find(|l| l.language.code == code) {
+                entry.text = text.trim().to_string();
+                entry.checked |= !entry.text.is_empty();
+            }
+            None
+        }
+        (Popup::OpenClip { input }, Action::Confirm) => {
+            let path = PathBuf::from(input.trim());
+            effects.push(Effect::LoadClip(path));
+            None
+        }
+        (Popup::EditText { .. } | Popup::OpenClip { .. }, Action::Dismiss | Action::Interrupt) => {
+            None
+        }
+        (Popup::EditText { code, mut text }, action) => {
+            edit(&mut text, action);
+            Some(Popup::EditText { code, text })
+        }
+        (Popup::OpenClip { mut input }, action) => {
+            edit(&mut input, action);
+            Some(Popup::OpenClip { input })
+        }
+    };
+    effects
+}
+
+fn step(at: usize, len: usize, down: bool) -> usize {
+    if down {
+        (at + 1).min(len.saturating_sub(1))
+    } else {
+        at.saturating_sub(1)
+    }
+}
+
+fn edit(text: &mut String, action: Action) {
+    match action {
+        Action::Input(c) => text.push(c),
+        Action::Backspace => {
+            text.pop();
+        }
+        _ => {}
+    }
+}
