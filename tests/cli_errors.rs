@@ -131,3 +131,22 @@ fn cuda_asked_for_on_a_cpu_only_runtime() {
     );
     assert!(message.contains("--device cpu"), "{message}");
 }
+
+#[test]
+fn too_old_ort_library() {
+    // A real ONNX Runtime 1.19 (fetched by scripts/setup for this test): below API level 20.
+    let old = voxdeck::assets::Assets::locate().path("test/libonnxruntime.so.1.19.2");
+    assert!(
+        old.exists(),
+        "run scripts/setup first: it fetches {}",
+        old.display()
+    );
+    let message = run_expecting_2(
+        &language("fr", "Bonjour."),
+        &["--ort-lib", old.to_str().unwrap()],
+    );
+    assert!(
+        message.contains("1.19.2") && message.contains("1.20 or newer"),
+        "{message}"
+    );
+}
