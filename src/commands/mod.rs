@@ -78,6 +78,7 @@ fn match_voices(
     let Some(source) = job.source_clip.clone() else {
         anyhow::bail!("voice = \"match\" needs a source clip to match against: add [source] clip = \"...\" to the job");
     };
+    let started = std::time::Instant::now();
     let mut scorer = voxdeck::qa::scoring::SourceScorer::new(runtime, assets, &source)
         .map_err(|e| anyhow::anyhow!("cannot match voices: {e}"))?;
     let cache = voxdeck::qa::cache::EmbeddingCache::open(assets.path("cache/probes"))?;
@@ -89,7 +90,6 @@ fn match_voices(
             language.code,
             source.display()
         );
-        let started = std::time::Instant::now();
         let result = rank_voices(
             runtime,
             assets,
@@ -107,7 +107,7 @@ fn match_voices(
             .map(|v| format!("{} {:.3}", v.voice, v.similarity))
             .collect();
         eprintln!(
-            "{}: closest stock voice {} ({}); {} of {} probe(s) from cache; {} ms",
+            "{}: closest stock voice {} ({}); {} of {} probe(s) from cache; {} ms since matching began (encoder load and source embedding included)",
             language.code,
             best.voice,
             top.join(", "),
