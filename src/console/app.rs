@@ -16,7 +16,7 @@ use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};
 use voxdeck_ui::snapshot::Playback;
 
 use super::apply::apply;
-use super::keymap::Keymap;
+use super::config::{config_path, ConsoleConfig};
 use super::model::Model;
 use super::runner::{Runner, RunnerEvent};
 use super::update::{update, Effect};
@@ -45,31 +45,34 @@ pub enum PlayRequest {
 
 pub struct Options {
     pub ort_lib: Option<PathBuf>,
-    pub gpu_interval: Duration,
+    /// `VOXDECK_GPU_INTERVAL_MS`, over the config file's `[gpu] interval_ms`.
+    pub gpu_interval: Option<Duration>,
 }
 
-pub fn run(mut model: Model, options: Options) -> anyhow::Result<()> {
-    let keymap = match Keymap::config_path().map(|p| Keymap::load(&p)) {
-        Some(Ok(keymap)) => keymap,
+pub fn run(mut model: Model, mut options: Options) -> anyhow::Result<()> {
+    let config = match config_path().map(|p| ConsoleConfig::load(&p)) {
+        Some(Ok(config)) => config,
         Some(Err(e)) => {
             log::error!("{e}");
             model.status = Some(e.to_string());
-            Keymap::default()
+            ConsoleConfig::default()
         }
-        None => Keymap::default(),
+        None => ConsoleConfig::default(),
     };
+    model.similarity_threshold = config.similarity_threshold;
+    options.gpu_interval.get_or_insert(config.gpu_interval);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_time()
         .build()?;
     let mut guard = terminal::TerminalGuard::enter()?;
-    let result = runtime.block_on(event_loop(&mut model, &keymap, options, guard.terminal()));
+    let result = runtime.block_on(event_loop(&mut model, &config, options, guard.terminal()));
     drop(guard);
     result
 }
 
 async fn event_loop(
     model: &mut Model,
-    keymap: &Keymap,
+    config: &ConsoleConfig,
     options: Options,
     terminal: &mut Terminal<CrosstermBackend<std::io::Stdout>>,
 ) -> anyhow::Result<()> {
@@ -83,7 +86,7 @@ async fn event_loop(
     let sampler = {
         let tx = tx.clone();
         let options = SamplerOptions {
-            interval: options.gpu_interval,
+            interval: options.gpu_interval.unwrap_or(Duration::from_millis(500)),
             ..SamplerOptions::default()
         };
         GpuSampler::start(options, move |s| {
@@ -109,7 +112,7 @@ async fn event_loop(
     let log_state = tui_logger::TuiWidgetState::new();
     while !model.quit {
         if dirty && last_draw.elapsed() >= FRAME {
-            draw(terminal, model, &log_state)?;
+            draw(terminal, model, &config.theme, &log_state)?;
             last_draw = Instant::now();
             dirty = false;
         }
@@ -118,7 +121,7 @@ async fn event_loop(
         tokio::select! {
             key = keys.next() => match key {
                 Some(Ok(Event::Key(key))) if key.kind != KeyEventKind::Release => {
-                    if let Some(action) = keymap.action(key, model.popup.as_ref(), model.editing_inline) {
+                    if let Some(action) = config.keymap.action(key, model.popup.as_ref(), model.editing_inline) {
                         for effect in update(model, action) {
                             carry_out(effect, model, &runner, player.as_ref(), &tx);
                         }
@@ -153,18 +156,18 @@ async fn event_loop(
 fn draw(
     terminal: &mut Terminal<CrosstermBackend<std::io::Stdout>>,
     model: &Model,
+    theme: &voxdeck_ui::Theme,
     log_state: &tui_logger::TuiWidgetState,
 ) -> anyhow::Result<()> {
     tui_logger::move_events();
     let snap = snapshot::snapshot(model, Instant::now());
-    let theme = voxdeck_ui::theme::Theme::default();
     crossterm::execute!(
         terminal.backend_mut(),
         crossterm::terminal::BeginSynchronizedUpdate
     )?;
     terminal.draw(|frame| {
         // The log pane is drawn inside the views' frame, before popups, so popups stay on top.
-        voxdeck_ui::view::draw_with(frame, &snap, &theme, |frame, area| {
+        voxdeck_ui::view::draw_with(frame, &snap, theme, |frame, area| {
             let logs = tui_logger::TuiLoggerWidget::default()
                 .output_separator(' ')
                 .output_timestamp(Some("%H:%M:%S".into()))

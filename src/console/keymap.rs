@@ -3,7 +3,6 @@
 //! defaults kept.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use voxdeck_ui::snapshot::Popup;
@@ -49,17 +48,6 @@ pub struct Keymap {
     bindings: HashMap<String, Action>,
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum KeymapError {
-    #[error("cannot read {path}: {source}")]
-    Read {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error("{path} is not valid: {message}; using the default keys")]
-    Invalid { path: PathBuf, message: String },
-}
-
 impl Default for Keymap {
     fn default() -> Self {
         let bindings = DEFAULTS
@@ -76,42 +64,18 @@ impl Default for Keymap {
 }
 
 impl Keymap {
-    /// The defaults with the file's `action = "key"` lines applied. A missing file is fine.
-    pub fn load(path: &Path) -> Result<Keymap, KeymapError> {
+    /// The defaults with `action = "key"` bindings applied (the config file's `[keys]`).
+    pub fn with_bindings(bindings: &HashMap<String, String>) -> Result<Keymap, String> {
         let mut keymap = Keymap::default();
-        let text = match std::fs::read_to_string(path) {
-            Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(keymap),
-            Err(source) => {
-                return Err(KeymapError::Read {
-                    path: path.to_path_buf(),
-                    source,
-                })
-            }
-        };
-        let invalid = |message: String| KeymapError::Invalid {
-            path: path.to_path_buf(),
-            message,
-        };
-        let table: HashMap<String, String> =
-            toml::from_str(&text).map_err(|e| invalid(e.message().to_string()))?;
-        for (name, key) in table {
-            let action = Action::from_name(&name)
-                .ok_or_else(|| invalid(format!("unknown action `{name}`")))?;
+        for (name, key) in bindings {
+            let action =
+                Action::from_name(name).ok_or_else(|| format!("keys: unknown action `{name}`"))?;
             keymap.bindings.retain(|_, bound| *bound != action);
             keymap
                 .bindings
                 .insert(key.to_lowercase_unless_single(), action);
         }
         Ok(keymap)
-    }
-
-    pub fn config_path() -> Option<PathBuf> {
-        let base = std::env::var_os("XDG_CONFIG_HOME")
-            .filter(|d| !d.is_empty())
-            .map(PathBuf::from)
-            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))?;
-        Some(base.join("voxdeck").join("keys.toml"))
     }
 
     /// The action for a key, given what is on screen: text popups take characters as input.
@@ -234,25 +198,17 @@ mod tests {
     }
 
     #[test]
-    fn config_rebinds_and_rejects_unknown_actions() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("keys.toml");
-        std::fs::write(&path, "run = \"F5\"\n").unwrap();
-        let keymap = Keymap::load(&path).unwrap();
+    fn bindings_rebind_and_reject_unknown_actions() {
+        let bindings = HashMap::from([("run".to_string(), "F5".to_string())]);
+        let keymap = Keymap::with_bindings(&bindings).unwrap();
         assert_eq!(
             keymap.action(key(KeyCode::F(5)), None, false),
             Some(Action::Run)
         );
         assert_eq!(keymap.action(key(KeyCode::Char('r')), None, false), None);
-        std::fs::write(&path, "fly = \"f\"\n").unwrap();
-        assert!(Keymap::load(&path)
+        let bad = HashMap::from([("fly".to_string(), "f".to_string())]);
+        assert!(Keymap::with_bindings(&bad)
             .unwrap_err()
-            .to_string()
             .contains("unknown action `fly`"));
-        std::fs::write(&path, "run = = 1\n").unwrap();
-        assert!(matches!(
-            Keymap::load(&path),
-            Err(KeymapError::Invalid { .. })
-        ));
     }
 }

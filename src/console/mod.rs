@@ -4,6 +4,7 @@
 pub mod action;
 pub mod app;
 pub mod apply;
+pub mod config;
 pub mod keymap;
 pub mod logging;
 pub mod model;
@@ -27,7 +28,8 @@ pub fn open(job: Option<JobSpec>, ort_lib: Option<PathBuf>) -> anyhow::Result<()
     let gpu_interval = std::env::var("VOXDECK_GPU_INTERVAL_MS")
         .ok()
         .and_then(|v| v.parse().ok())
-        .map_or(Duration::from_millis(500), Duration::from_millis);
+        .filter(|&ms: &u64| ms > 0)
+        .map(Duration::from_millis);
     app::run(
         model,
         app::Options {
