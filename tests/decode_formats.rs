@@ -1,0 +1,83 @@
+//! Source clips in every format the console opens: a stereo 44.1 kHz WAV is encoded to
+//! FLAC, OGG/Vorbis and MP3 with the reference encoders (flac, oggenc, lame; installed by
+//! scripts/setup), then decoded by voxdeck: mono, the right rate, the right length, and
+//! the tone still there.
+
+use std::f32::consts::TAU;
+use std::path::Path;
+use std::process::Command;
+
+use voxdeck::audio::decode::decode;
+
+const RATE: u32 = 44_100;
+const SECONDS: f64 = 1.5;
+
+fn write_stereo_wav(path: &Path) {
+    let spec = hound::WavSpec {
+        channels: 2,
+        sample_rate: RATE,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let mut writer = hound::WavWriter::create(path, spec).unwrap();
+    for i in 0..(RATE as f64 * SECONDS) as usize {
+        let s = (TAU * 440.0 * i as f32 / RATE as f32).sin() * 0.5;
+        let v = (s * i16::MAX as f32) as i16;
+        writer.write_sample(v).unwrap();
+        writer.write_sample(v).unwrap();
+    }
+    writer.finalize().unwrap();
+}
+
+fn encode(tool: &str, args: &[&str]) {
+    let output = Command::new(tool)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{tool}: {e} (run scripts/setup)"));
+    assert!(
+        output.status.success(),
+        "{tool}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn flac_ogg_and_mp3_decode_to_mono_at_their_rate() {
+    let dir = tempfile::tempdir().unwrap();
+    let wav = dir.path().join("tone.wav");
+    write_stereo_wav(&wav);
+    let wav_arg = wav.to_str().unwrap();
+    let flac = dir.path().join("tone.flac");
+    let ogg = dir.path().join("tone.ogg");
+    let mp3 = dir.path().join("tone.mp3");
+    encode(
+        "flac",
+        &["--silent", "-f", "-o", flac.to_str().unwrap(), wav_arg],
+    );
+    encode("oggenc", &["--quiet", "-o", ogg.to_str().unwrap(), wav_arg]);
+    encode("lame", &["--quiet", wav_arg, mp3.to_str().unwrap()]);
+    for path in [&wav, &flac, &ogg, &mp3] {
+        let decoded = decode(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert_eq!(
+            (decoded.original_rate, decoded.channels),
+            (RATE, 2),
+            "{}",
+            path.display()
+        );
+        // MP3 pads with encoder delay; allow 0.1 s.
+        assert!(
+            (decoded.duration_seconds - SECONDS).abs() < 0.1,
+            "{}: {} s",
+            path.display(),
+            decoded.duration_seconds
+        );
+        // Count in the middle second: MP3's encoder delay and padding are near-silent noise.
+        let rate = decoded.clip.sample_rate as usize;
+        let middle = &decoded.clip.samples[rate / 5..rate / 5 + rate];
+        let hz = middle
+            .windows(2)
+            .filter(|w| w[0] < 0.0 && w[1] >= 0.0)
+            .count() as f64;
+        assert!((hz - 440.0).abs() < 15.0, "{}: {hz:.1} Hz", path.display());
+    }
+}
