@@ -252,6 +252,26 @@ impl JobSpec {
         })
     }
 
+    /// Where results go when the command line does not say: the job's `run.output`, else
+    /// `out/<job name>` (the name made safe as one folder name).
+    pub fn output_dir_or_default(&self) -> PathBuf {
+        self.output_dir.clone().unwrap_or_else(|| {
+            let safe: String = self
+                .name
+                .chars()
+                .map(|c| {
+                    if c.is_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                        c
+                    } else {
+                        '_'
+                    }
+                })
+                .collect();
+            let safe = safe.trim_start_matches('.');
+            PathBuf::from("out").join(if safe.is_empty() { "job" } else { safe })
+        })
+    }
+
     /// Workers when neither the job nor the command line says: one per language, capped by
     /// `TTS_MAX_WORKERS` (the knob the existing pipeline uses) or 4.
     pub fn default_workers(&self) -> usize {

@@ -142,7 +142,10 @@ fn a_real_run_reaches_the_model() {
                 language,
                 take,
                 path,
+                voice,
+                ..
             } => {
+                assert!(voice == "ff_siwis" || voice == "if_sara", "{voice}");
                 assert!(path.exists());
                 takes.push((language, take));
             }

@@ -34,11 +34,11 @@ fn a_known_voice_is_found_again() {
         rank_voices(
             &runtime,
             &assets,
-            &mut scorer.encoder,
+            &mut scorer,
             &cache,
             language,
-            &scorer.source,
             Device::Cpu,
+            &std::sync::atomic::AtomicBool::new(false),
         )
         .unwrap()
     };

@@ -45,6 +45,22 @@ pub struct DecodedClip {
 
 /// Decodes a whole audio file and mixes its channels down to mono.
 pub fn decode(path: &Path) -> Result<DecodedClip, DecodeError> {
+    // symphonia panics on some malformed headers (e.g. a 0 Hz WAV); that is a bad file,
+    // not a reason to take the caller's thread down.
+    std::panic::catch_unwind(|| decode_unguarded(path)).unwrap_or_else(|panic| {
+        let detail = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "the decoder gave up".into());
+        Err(DecodeError::Corrupt {
+            path: path.to_path_buf(),
+            detail,
+        })
+    })
+}
+
+fn decode_unguarded(path: &Path) -> Result<DecodedClip, DecodeError> {
     let file = File::open(path).map_err(|source| match source.kind() {
         ErrorKind::NotFound => DecodeError::NotFound {
             path: path.to_path_buf(),

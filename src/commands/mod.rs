@@ -93,11 +93,11 @@ fn match_voices(
         let result = rank_voices(
             runtime,
             assets,
-            &mut scorer.encoder,
+            &mut scorer,
             &cache,
             language,
-            &scorer.source,
             job.device,
+            &std::sync::atomic::AtomicBool::new(false),
         )?;
         let best = result.best().expect("at least one voice").clone();
         let top: Vec<String> = result

@@ -166,6 +166,7 @@ impl ProgressView {
             return;
         }
         self.last_draw = Instant::now();
+        let width = crossterm::terminal::size().map_or(80, |(w, _)| w.max(2) as usize - 1);
         let mut err = std::io::stderr().lock();
         if self.drawn_lines > 0 {
             let _ = write!(err, "\x1b[{}A", self.drawn_lines);
@@ -182,6 +183,8 @@ impl ProgressView {
                 rtf: row.rtf,
                 detail: &row.detail,
             });
+            // One screen row per language, or the cursor-up redraw would drift.
+            let line: String = line.chars().take(width).collect();
             let _ = writeln!(err, "\x1b[2K{line}");
         }
         self.drawn_lines = self.order.len();

@@ -1,6 +1,5 @@
 //! `voxdeck run`: one job, headless, with progress on stderr and a report on disk.
 
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
@@ -40,8 +39,7 @@ pub fn execute(args: RunArgs, runtime_args: &RuntimeArgs) -> anyhow::Result<Fini
     let out_dir = args
         .out
         .clone()
-        .or_else(|| job.output_dir.clone())
-        .unwrap_or_else(|| PathBuf::from("out").join(&job.name));
+        .unwrap_or_else(|| job.output_dir_or_default());
     std::fs::create_dir_all(&out_dir)
         .with_context(|| format!("cannot create output folder {}", out_dir.display()))?;
     let preload: Vec<_> = prepared.plan.models.clone().into_iter().collect();

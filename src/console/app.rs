@@ -13,7 +13,9 @@ use futures_util::StreamExt;
 use ratatui::backend::CrosstermBackend;
 use ratatui::Terminal;
 use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};
-use voxdeck_ui::snapshot::Playback;
+use voxdeck_ui::snapshot::{Playback, Popup};
+
+use super::action::Action;
 
 use super::apply::apply;
 use super::config::{config_path, ConsoleConfig};
@@ -104,6 +106,25 @@ async fn event_loop(
     if let Some(path) = model.source.path.clone() {
         load_clip(path, tx.clone());
     }
+    for code in std::mem::take(&mut model.match_on_open) {
+        match (
+            crate::engine::languages::find(&code),
+            model.source.path.clone(),
+        ) {
+            (Some(language), Some(source)) => {
+                model.status = Some(format!(
+                    "the job asks to match voices: ranking {code} voices..."
+                ));
+                runner.match_voice(language, source, model.device);
+            }
+            _ => {
+                model.status = Some(format!(
+                    "{code}: voice = \"match\" needs a source clip; using {}",
+                    model.selected().voice
+                ))
+            }
+        }
+    }
 
     let mut keys = EventStream::new();
     let mut tick = tokio::time::interval(Duration::from_millis(250));
@@ -116,6 +137,13 @@ async fn event_loop(
             last_draw = Instant::now();
             dirty = false;
         }
+        // A result that arrived while another popup was open waits for it to close.
+        if model.popup.is_none() && !model.editing_inline {
+            if let Some(next) = model.pending_popups.pop_front() {
+                model.popup = Some(next);
+                dirty = true;
+            }
+        }
         let animating = model.running() || matches!(model.playback, Playback::Playing { .. });
         let next_frame = tokio::time::Instant::from_std(last_draw + FRAME);
         tokio::select! {
@@ -124,6 +152,17 @@ async fn event_loop(
                     if let Some(action) = config.keymap.action(key, model.popup.as_ref(), model.editing_inline) {
                         for effect in update(model, action) {
                             carry_out(effect, model, &runner, player.as_ref(), &tx);
+                        }
+                        dirty = true;
+                    }
+                }
+                Some(Ok(Event::Paste(text))) => {
+                    // Pasted text is text, never commands: only where text is being typed,
+                    // with line breaks as spaces.
+                    if model.editing_inline || matches!(model.popup, Some(Popup::EditText { .. } | Popup::OpenClip { .. })) {
+                        for c in text.chars() {
+                            let c = if c.is_control() { ' ' } else { c };
+                            let _ = update(model, Action::Input(c));
                         }
                         dirty = true;
                     }
@@ -195,7 +234,7 @@ fn carry_out(
 ) {
     match effect {
         Effect::StartRun(job) => {
-            let out_dir = PathBuf::from("out").join(&job.name);
+            let out_dir = job.output_dir_or_default();
             log::info!(
                 "run: {} language(s), {} worker(s), {}",
                 job.languages.len(),

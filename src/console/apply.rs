@@ -28,10 +28,12 @@ pub fn apply(model: &mut Model, wake: Wake, player: Option<&Player>) {
             synthesis_seconds,
         }) => {
             model.run.provider = provider.clone();
+            let codes = model.run.codes.clone();
             model.run.synthesis_seconds = synthesis_seconds;
             for entry in model
                 .languages
                 .iter_mut()
+                .filter(|l| codes.iter().any(|c| c == l.language.code))
                 .filter(|l| l.progress.state == voxdeck_ui::snapshot::LanguageState::Done)
             {
                 entry.progress.provider = provider.clone();
@@ -44,6 +46,9 @@ pub fn apply(model: &mut Model, wake: Wake, player: Option<&Player>) {
             language,
             take,
             path,
+            voice,
+            speed,
+            text,
         }) => {
             if let Some(entry) = model
                 .languages
@@ -52,9 +57,9 @@ pub fn apply(model: &mut Model, wake: Wake, player: Option<&Player>) {
             {
                 let row = TakeRow {
                     take,
-                    voice: entry.voice.clone(),
-                    speed: entry.speed,
-                    text: entry.text.clone(),
+                    voice,
+                    speed,
+                    text,
                     similarity: None,
                 };
                 entry.takes.push(Take { row, path });
@@ -92,7 +97,7 @@ pub fn apply(model: &mut Model, wake: Wake, player: Option<&Player>) {
                 model.status = Some(format!(
                     "{language}: voices ranked; Enter uses the selected one"
                 ));
-                model.popup = Some(Popup::VoiceRanking {
+                model.pending_popups.push_back(Popup::VoiceRanking {
                     code: language,
                     probe_text: result.probe_text.clone(),
                     ranking: result

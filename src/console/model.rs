@@ -65,6 +65,8 @@ pub struct RunInfo {
     pub synthesis_seconds: f64,
     pub provider: Option<String>,
     pub out_dir: Option<PathBuf>,
+    /// The languages in the current (or last) run; other rows keep older results.
+    pub codes: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -77,6 +79,8 @@ pub struct Model {
     pub mode: Mode,
     pub device: Device,
     pub intra_threads: Option<usize>,
+    /// The job's `run.output`, if it set one.
+    pub output_dir: Option<PathBuf>,
     pub source: SourceInfo,
     pub run: RunInfo,
     pub gpu: GpuPane,
@@ -84,6 +88,10 @@ pub struct Model {
     /// Which side of an A/B comparison is audible: false = result, true = source.
     pub ab_on_source: bool,
     pub popup: Option<Popup>,
+    /// Popups that arrived while another was open (e.g. a voice ranking), shown in turn.
+    pub pending_popups: std::collections::VecDeque<Popup>,
+    /// Languages whose job asked for `voice = "match"`: matched when the console opens.
+    pub match_on_open: Vec<String>,
     /// The cursor row's text is being edited in place; `inline_backup` restores it on Esc.
     pub editing_inline: bool,
     pub inline_backup: String,
@@ -108,6 +116,7 @@ impl Model {
                     text: from_job.map(|l| l.text.clone()).unwrap_or_default(),
                     voice: from_job
                         .and_then(|l| l.voice.clone())
+                        .filter(|v| v != crate::qa::matching::MATCH)
                         .unwrap_or_else(|| language.kokoro_default_voice.to_string()),
                     model: from_job.map_or(ModelKind::Kokoro, |l| l.model),
                     speed: from_job.map_or(1.0, |l| l.speed),
@@ -116,6 +125,13 @@ impl Model {
                     similarity: None,
                 }
             })
+            .collect();
+        // `voice = "match"` starts on the default voice; the console matches on open.
+        let match_on_open: Vec<String> = job
+            .into_iter()
+            .flat_map(|j| &j.languages)
+            .filter(|l| l.voice.as_deref() == Some(crate::qa::matching::MATCH))
+            .map(|l| l.code.clone())
             .collect();
         let workers = job.map_or(2, |j| j.workers.unwrap_or_else(|| j.default_workers()));
         Model {
@@ -127,6 +143,7 @@ impl Model {
             mode: job.map_or(Mode::Pool, |j| j.mode),
             device: job.map_or(Device::Auto, |j| j.device),
             intra_threads: job.and_then(|j| j.intra_threads),
+            output_dir: job.and_then(|j| j.output_dir.clone()),
             source: SourceInfo {
                 path: job.and_then(|j| j.source_clip.clone()),
                 ..SourceInfo::default()
@@ -136,6 +153,8 @@ impl Model {
             playback: Playback::Stopped,
             ab_on_source: false,
             popup: None,
+            pending_popups: Default::default(),
+            match_on_open,
             editing_inline: false,
             inline_backup: String::new(),
             status: None,
@@ -143,6 +162,11 @@ impl Model {
             similarity_threshold: 0.75,
             quit: false,
         }
+    }
+
+    /// Whether a row belongs to the current (or last) run.
+    pub fn in_run(&self, entry: &LanguageEntry) -> bool {
+        self.run.codes.iter().any(|c| c == entry.language.code)
     }
 
     pub fn running(&self) -> bool {
@@ -161,7 +185,7 @@ impl Model {
             workers: Some(self.workers),
             mode: self.mode,
             device: self.device,
-            output_dir: None,
+            output_dir: self.output_dir.clone(),
             intra_threads: self.intra_threads,
             languages: rows
                 .iter()

@@ -32,8 +32,11 @@ pub fn update_popup(model: &mut Model, action: Action) -> Vec<Effect> {
     model.popup = match (popup, action) {
         (Popup::Help, _) => None,
         (Popup::ConfirmCancel, Action::Confirm | Action::Input('y')) => {
-            effects.push(Effect::CancelRun);
-            model.run.state = RunState::Cancelling;
+            // The run may have ended while the question was open.
+            if model.running() {
+                effects.push(Effect::CancelRun);
+                model.run.state = RunState::Cancelling;
+            }
             None
         }
         (Popup::ConfirmQuit, Action::Confirm | Action::Input('y') | Action::Interrupt) => {

@@ -28,11 +28,14 @@ pub enum RunnerEvent {
         workers: usize,
     },
     Engine(EngineEvent),
-    /// A finished language was kept as take `take` at `path`.
+    /// A finished language was kept as take `take` at `path`, made with these settings.
     TakeSaved {
         language: String,
         take: usize,
         path: PathBuf,
+        voice: String,
+        speed: f32,
+        text: String,
     },
     /// Similarity of a take to the source clip, or why it could not be scored.
     Scored {
@@ -70,6 +73,8 @@ enum Command {
 pub struct Runner {
     commands: Option<mpsc::Sender<Command>>,
     cancel: Arc<AtomicBool>,
+    /// Set on drop: queued commands are skipped and matching stops between voices.
+    shutdown: Arc<AtomicBool>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
@@ -79,6 +84,11 @@ struct State {
     warm: Option<(EngineOptions, Engine)>,
     /// Every take of every language this session, by language code.
     takes: HashMap<String, Vec<Take>>,
+    /// The latest report entry of every language run this session, so the report written
+    /// after rerunning one language still lists the others.
+    latest: Vec<report::LanguageReport>,
+    /// Names this session's take files apart from earlier sessions' in the same folder.
+    session: String,
 }
 
 impl Runner {
@@ -86,15 +96,26 @@ impl Runner {
         let (tx, rx) = mpsc::channel::<Command>();
         let cancel = Arc::new(AtomicBool::new(false));
         let flag = cancel.clone();
+        let shutdown = Arc::new(AtomicBool::new(false));
+        let stop = shutdown.clone();
         let thread = std::thread::Builder::new()
             .name("voxdeck-runner".into())
             .spawn(move || {
+                let session = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_secs())
+                    .to_string();
                 let mut state = State {
                     ort_lib,
                     warm: None,
                     takes: HashMap::new(),
+                    latest: Vec::new(),
+                    session,
                 };
                 while let Ok(command) = rx.recv() {
+                    if stop.load(Ordering::SeqCst) {
+                        break;
+                    }
                     match command {
                         Command::Run { job, out_dir } => {
                             if let Err(message) = run(&mut state, job, out_dir, &flag, &sink) {
@@ -106,7 +127,7 @@ impl Runner {
                             source,
                             device,
                         } => {
-                            let result = match_voice(&state, language, &source, device);
+                            let result = match_voice(&state, language, &source, device, &stop);
                             sink(RunnerEvent::Matched {
                                 language: language.code.to_string(),
                                 result,
@@ -119,6 +140,7 @@ impl Runner {
         Runner {
             commands: Some(tx),
             cancel,
+            shutdown,
             thread: Some(thread),
         }
     }
@@ -151,6 +173,7 @@ impl Runner {
 
 impl Drop for Runner {
     fn drop(&mut self) {
+        self.shutdown.store(true, Ordering::SeqCst);
         self.cancel();
         self.commands.take();
         if let Some(thread) = self.thread.take() {
@@ -212,17 +235,27 @@ fn run(
                 let saved = match &event {
                     EngineEvent::LanguageDone {
                         language, output, ..
-                    } => keep_take(&mut state.takes, &job, &out_dir, language, output),
+                    } => keep_take(
+                        &mut state.takes,
+                        &state.session,
+                        &job,
+                        &out_dir,
+                        language,
+                        output,
+                    ),
                     _ => None,
                 };
                 sink(RunnerEvent::Engine(event));
-                if let Some((language, take, path)) = saved {
+                if let Some((language, kept, path)) = saved {
+                    new_takes.push((language.clone(), kept.take));
                     sink(RunnerEvent::TakeSaved {
-                        language: language.clone(),
-                        take,
+                        language,
+                        take: kept.take,
                         path,
+                        voice: kept.voice,
+                        speed: kept.speed,
+                        text: kept.text,
                     });
-                    new_takes.push((language, take));
                 }
             }
             Ok(None) => break,
@@ -259,6 +292,13 @@ fn run(
         }
         language.takes = takes;
     }
+    for language in &report.languages {
+        match state.latest.iter_mut().find(|l| l.code == language.code) {
+            Some(previous) => *previous = language.clone(),
+            None => state.latest.push(language.clone()),
+        }
+    }
+    report.languages = state.latest.clone();
     let path = out_dir.join("report.json");
     let written = report::write(&report, &path).is_ok().then_some(path);
     let provider = outcome
@@ -276,15 +316,16 @@ fn run(
 /// Copies a finished language's WAV to `<out>/takes/<code>-take<N>.wav` and records it.
 fn keep_take(
     all_takes: &mut HashMap<String, Vec<Take>>,
+    session: &str,
     job: &JobSpec,
     out_dir: &Path,
     language: &str,
     output: &Path,
-) -> Option<(String, usize, PathBuf)> {
+) -> Option<(String, Take, PathBuf)> {
     let takes = all_takes.entry(language.to_string()).or_default();
     let take = takes.len() + 1;
     let dir = out_dir.join("takes");
-    let path = dir.join(format!("{language}-take{take}.wav"));
+    let path = dir.join(format!("{language}-take{take}-{session}.wav"));
     if let Err(e) = std::fs::create_dir_all(&dir).and_then(|_| std::fs::copy(output, &path)) {
         log::error!(
             "cannot keep take {take} of {language} at {}: {e}",
@@ -293,15 +334,16 @@ fn keep_take(
         return None;
     }
     let spec = job.languages.iter().find(|l| l.code == language)?;
-    takes.push(Take {
+    let kept = Take {
         take,
         voice: spec.voice.clone().unwrap_or_default(),
         speed: spec.speed,
         text: spec.text.clone(),
         output: Some(path.clone()),
         similarity: None,
-    });
-    Some((language.to_string(), take, path))
+    };
+    takes.push(kept.clone());
+    Some((language.to_string(), kept, path))
 }
 
 fn score_takes(
@@ -345,6 +387,7 @@ fn match_voice(
     language: &'static Language,
     source: &Path,
     device: Device,
+    stop: &AtomicBool,
 ) -> Result<MatchResult, String> {
     let assets = Assets::locate();
     let runtime = runtime::load(state.ort_lib.as_deref(), &assets).map_err(|e| e.to_string())?;
@@ -353,11 +396,11 @@ fn match_voice(
     rank_voices(
         &runtime,
         &assets,
-        &mut scorer.encoder,
+        &mut scorer,
         &cache,
         language,
-        &scorer.source,
         device,
+        stop,
     )
     .map_err(|e| e.to_string())
 }

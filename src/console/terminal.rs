@@ -1,12 +1,16 @@
-//! Terminal set-up and the promise to undo it: raw mode and the alternate screen on entry;
-//! on exit, on error and on panic (the hook restores first, then reports) they are undone.
+//! Terminal set-up and the promise to undo it: raw mode, the alternate screen and
+//! bracketed paste on entry; on exit, on error, on a failed set-up half way, and on a panic
+//! of the UI thread (the hook restores first, then reports) they are undone.
 //! While the console is up, fd 2 points at the log file so C libraries cannot scribble on
-//! the screen.
+//! the screen; panics on other threads are reported there and the console stays up.
 
 use std::io::Stdout;
-use std::os::fd::AsRawFd;
+use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::OnceLock;
+use std::thread::ThreadId;
 
 use crossterm::cursor::Show;
+use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
 use crossterm::execute;
 use crossterm::terminal::{
     disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen,
@@ -14,68 +18,88 @@ use crossterm::terminal::{
 use ratatui::backend::CrosstermBackend;
 use ratatui::Terminal;
 
+static SAVED_STDERR: AtomicI32 = AtomicI32::new(-1);
+static UI_THREAD: OnceLock<ThreadId> = OnceLock::new();
+
+/// What has been set up so far; `Drop` undoes exactly that.
 pub struct TerminalGuard {
-    terminal: Terminal<CrosstermBackend<Stdout>>,
-    saved_stderr: Option<i32>,
+    terminal: Option<Terminal<CrosstermBackend<Stdout>>>,
+    raw: bool,
+    screen: bool,
 }
 
 fn restore_screen() {
     let _ = disable_raw_mode();
-    let _ = execute!(std::io::stdout(), LeaveAlternateScreen, Show);
+    let _ = execute!(
+        std::io::stdout(),
+        DisableBracketedPaste,
+        LeaveAlternateScreen,
+        Show
+    );
 }
 
-/// Points fd 2 back at the saved terminal stderr.
-fn restore_stderr(saved: i32) {
-    // SAFETY: `saved` is a descriptor we duplicated from fd 2 and still own.
-    unsafe {
-        libc::dup2(saved, 2);
+/// Points fd 2 back at the terminal and forgets the saved descriptor.
+fn restore_stderr() {
+    let fd = SAVED_STDERR.swap(-1, Ordering::SeqCst);
+    if fd >= 0 {
+        // SAFETY: `fd` is the duplicate of the original fd 2 that we own.
+        unsafe {
+            libc::dup2(fd, 2);
+            libc::close(fd);
+        }
     }
 }
 
-static SAVED_STDERR: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(-1);
+fn install_panic_hook() {
+    let _ = UI_THREAD.set(std::thread::current().id());
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        // Only the UI thread's panic ends the console; a worker's is caught and reported
+        // by its owner, and the message goes to the log file meanwhile.
+        if UI_THREAD.get() == Some(&std::thread::current().id()) {
+            restore_screen();
+            restore_stderr();
+        }
+        previous(info);
+    }));
+}
 
 impl TerminalGuard {
     pub fn enter() -> anyhow::Result<TerminalGuard> {
-        let saved_stderr = super::logging::redirect_stderr_to_log_file();
-        if let Some(fd) = saved_stderr {
-            SAVED_STDERR.store(fd, std::sync::atomic::Ordering::SeqCst);
+        install_panic_hook();
+        if let Some(fd) = super::logging::redirect_stderr_to_log_file() {
+            SAVED_STDERR.store(fd, Ordering::SeqCst);
         }
-        let previous = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            restore_screen();
-            let fd = SAVED_STDERR.load(std::sync::atomic::Ordering::SeqCst);
-            if fd >= 0 {
-                restore_stderr(fd);
-            }
-            previous(info);
-        }));
+        let mut guard = TerminalGuard {
+            terminal: None,
+            raw: false,
+            screen: false,
+        };
         enable_raw_mode()?;
-        execute!(std::io::stdout(), EnterAlternateScreen)?;
+        guard.raw = true;
+        execute!(
+            std::io::stdout(),
+            EnterAlternateScreen,
+            EnableBracketedPaste
+        )?;
+        guard.screen = true;
         let mut terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
         terminal.hide_cursor()?;
         terminal.clear()?;
-        Ok(TerminalGuard {
-            terminal,
-            saved_stderr,
-        })
+        guard.terminal = Some(terminal);
+        Ok(guard)
     }
 
     pub fn terminal(&mut self) -> &mut Terminal<CrosstermBackend<Stdout>> {
-        &mut self.terminal
+        self.terminal.as_mut().expect("set up in enter")
     }
 }
 
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
-        restore_screen();
-        if let Some(fd) = self.saved_stderr.take() {
-            restore_stderr(fd);
-            SAVED_STDERR.store(-1, std::sync::atomic::Ordering::SeqCst);
-            // SAFETY: closing our own duplicate.
-            unsafe {
-                libc::close(fd);
-            }
+        if self.raw || self.screen {
+            restore_screen();
         }
-        let _ = std::io::stderr().as_raw_fd();
+        restore_stderr();
     }
 }

@@ -246,6 +246,10 @@ fn start_run(model: &mut Model, rows: Vec<usize>) -> Vec<Effect> {
             ..LanguageProgress::default()
         };
     }
+    model.run.codes = rows
+        .iter()
+        .map(|&i| model.languages[i].language.code.to_string())
+        .collect();
     model.run.state = RunState::Running;
     model.run.started = Some(std::time::Instant::now());
     model.run.wall_seconds = 0.0;
@@ -331,6 +335,7 @@ pub fn apply_engine_event(model: &mut Model, event: &EngineEvent) -> bool {
             model.run.synthesis_seconds = model
                 .languages
                 .iter()
+                .filter(|l| model.in_run(l))
                 .map(|l| l.progress.rtf.unwrap_or(0.0) * l.progress.audio_seconds)
                 .sum();
         }
@@ -362,7 +367,7 @@ pub fn apply_engine_event(model: &mut Model, event: &EngineEvent) -> bool {
             let failed = model
                 .languages
                 .iter()
-                .any(|l| l.progress.state == LanguageState::Failed);
+                .any(|l| model.in_run(l) && l.progress.state == LanguageState::Failed);
             model.run.state = match (cancelled, failed) {
                 (true, _) => RunState::Cancelled,
                 (false, true) => RunState::DoneWithFailures,

@@ -75,6 +75,10 @@ impl RunState {
     pub(crate) fn announce(&self) {
         for lang in &self.languages {
             let lang = lock(lang);
+            // A previous run's result must not pass for this run's: a language that fails
+            // or is cancelled now leaves no file at all.
+            let stale = self.out_dir.join(format!("{}.wav", lang.outcome.code));
+            let _ = std::fs::remove_file(&stale);
             match &lang.plan {
                 Some(plan) => self.events.send(EngineEvent::Started {
                     language: plan.code.clone(),
@@ -95,10 +99,27 @@ impl RunState {
 
     /// A worker's share of the run: take units until none are left or the run is cancelled.
     pub(crate) fn work(&self, sessions: &mut Sessions, factory: &SessionFactory) {
-        while let Some(unit) = self.next_unit() {
-            self.process(unit, sessions, factory);
+        /// Whatever happens in this worker, the run hears that it is done with it, so the
+        /// run always closes.
+        struct Finished<'r>(&'r RunState);
+        impl Drop for Finished<'_> {
+            fn drop(&mut self) {
+                self.0.worker_lost();
+            }
         }
-        self.worker_lost();
+        let _finished = Finished(self);
+        while let Some(unit) = self.next_unit() {
+            let language = unit.language;
+            let step = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                self.process(unit, sessions, factory)
+            }));
+            if let Err(panic) = step {
+                self.fail(
+                    language,
+                    format!("the worker panicked: {}", panic_text(&panic)),
+                );
+            }
+        }
     }
 
     fn next_unit(&self) -> Option<Unit> {

@@ -17,7 +17,8 @@ use crate::engine::runtime::{Runtime, SessionOptions};
 use crate::job::Device;
 
 use super::cache::{EmbeddingCache, ProbeKey};
-use super::{Embedding, QaError, SpeakerEncoder};
+use super::scoring::SourceScorer;
+use super::QaError;
 
 /// The voice name that asks for matching (job file `voice = "match"`).
 pub const MATCH: &str = "match";
@@ -55,6 +56,8 @@ pub enum MatchError {
     Probe { voice: String, detail: String },
     #[error(transparent)]
     Qa(#[from] QaError),
+    #[error("voice matching was stopped")]
+    Stopped,
 }
 
 /// A sentence of a few seconds in the language, long enough for a stable embedding.
@@ -90,11 +93,11 @@ pub fn candidate_voices(language: &Language, assets: &Assets) -> Vec<String> {
 pub fn rank_voices(
     runtime: &Runtime,
     assets: &Assets,
-    encoder: &mut SpeakerEncoder,
+    scorer: &mut SourceScorer,
     cache: &EmbeddingCache,
     language: &Language,
-    source: &Embedding,
     device: Device,
+    stop: &std::sync::atomic::AtomicBool,
 ) -> Result<MatchResult, MatchError> {
     let voices = candidate_voices(language, assets);
     if voices.is_empty() {
@@ -105,11 +108,14 @@ pub fn rank_voices(
     let mut ranking = Vec::new();
     let mut cached = 0;
     for voice in voices {
+        if stop.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(MatchError::Stopped);
+        }
         let key = ProbeKey {
             model: KOKORO_MODEL_NAME.to_string(),
             voice: voice.clone(),
             probe_text: text.to_string(),
-            encoder_sha256: encoder.sha256().to_string(),
+            encoder_sha256: scorer.encoder.sha256().to_string(),
         };
         let embedding = match cache.get(&key) {
             Some(embedding) => {
@@ -129,14 +135,14 @@ pub fn rank_voices(
                     .expect("opened above")
                     .speak(assets, &voice)
                     .map_err(probe_error)?;
-                let embedding = encoder.embed(&clip)?;
+                let embedding = scorer.encoder.embed(&clip)?;
                 cache.put(&key, &embedding)?;
                 embedding
             }
         };
         ranking.push(VoiceScore {
             voice,
-            similarity: source.cosine(&embedding),
+            similarity: scorer.source.cosine(&embedding),
         });
     }
     ranking.sort_by(|a, b| b.similarity.total_cmp(&a.similarity));
