@@ -11,6 +11,7 @@ pub mod model;
 pub mod popups;
 pub mod runner;
 pub mod snapshot;
+pub mod takes;
 pub mod terminal;
 pub mod update;
 

@@ -11,6 +11,7 @@ mod layout;
 mod left;
 mod popup;
 mod progress;
+mod takes;
 mod text;
 mod voice_qa;
 

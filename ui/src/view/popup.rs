@@ -7,6 +7,7 @@ use ratatui::widgets::{Block, Clear, Paragraph, Row, Table};
 use ratatui::Frame;
 
 use super::left::CURSOR;
+use super::takes as takes_view;
 use super::text::{fit_tail, width};
 use super::voice_qa;
 use crate::keymap::{help_entries, KeyHint};
@@ -50,10 +51,10 @@ pub(crate) fn draw(frame: &mut Frame, screen: Rect, snap: &Snapshot, popup: &Pop
             takes,
             selected,
             marked,
-        } => voice_qa::takes(
+        } => takes_view::takes(
             frame,
             screen,
-            &voice_qa::Takes {
+            &takes_view::Takes {
                 code,
                 takes,
                 selected: *selected,

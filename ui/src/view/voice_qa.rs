@@ -10,25 +10,16 @@ use ratatui::Frame;
 use super::layout::{stack, Slot};
 use super::popup::{boxed, frame_block};
 use super::text::{bar, fit_head, width};
-use crate::snapshot::{RankedVoice, TakeRow};
+use crate::snapshot::RankedVoice;
 use crate::theme::Theme;
 
 const RANKING_KEYS: &[(&str, &str)] = &[("↑↓", "choose"), ("Enter", "use voice"), ("Esc", "close")];
 
-const TAKES_KEYS: &[(&str, &str)] = &[
-    ("↑↓", "choose"),
-    ("Enter", "play"),
-    ("a", "A/B with source"),
-    ("m", "mark as A"),
-    ("b", "A/B marked vs this"),
-    ("Esc", "close"),
-];
-
 /// The similarity bar never grows past this many cells.
 const BAR_MAX: usize = 20;
 /// The widest a voice or text column asks for before the box is sized.
-const VOICE_MAX: usize = 20;
-const TEXT_MAX: usize = 48;
+pub(super) const VOICE_MAX: usize = 20;
+pub(super) const TEXT_MAX: usize = 48;
 
 /// What the ranking popup shows, borrowed from `Popup::VoiceRanking`.
 pub(crate) struct Ranking<'a> {
@@ -37,14 +28,6 @@ pub(crate) struct Ranking<'a> {
     pub ranking: &'a [RankedVoice],
     pub selected: usize,
     pub cached: usize,
-}
-
-/// What the takes popup shows, borrowed from `Popup::Takes`.
-pub(crate) struct Takes<'a> {
-    pub code: &'a str,
-    pub takes: &'a [TakeRow],
-    pub selected: usize,
-    pub marked: Option<usize>,
 }
 
 pub(crate) fn voice_ranking(
@@ -158,172 +141,9 @@ pub(crate) fn voice_ranking(
     frame.render_stateful_widget(table, list, &mut state);
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum TakeCol {
-    Marker,
-    Number,
-    Voice,
-    Speed,
-    Similarity,
-    Text,
-}
-
-pub(crate) fn takes(
-    frame: &mut Frame,
-    screen: Rect,
-    popup: &Takes<'_>,
-    threshold: f32,
-    theme: &Theme,
-) {
-    let takes = popup.takes;
-    let n = takes.len();
-    let title = format!("takes of {}", popup.code);
-    let number_w = takes
-        .iter()
-        .map(|t| digits(t.take))
-        .max()
-        .unwrap_or(1)
-        .max(1);
-    let voice_w = takes
-        .iter()
-        .map(|t| width(&t.voice))
-        .max()
-        .unwrap_or(0)
-        .clamp(5, VOICE_MAX);
-    let speed_w = takes
-        .iter()
-        .map(|t| width(&speed_text(t.speed)))
-        .max()
-        .unwrap_or(0)
-        .max(5);
-    let sim_w = similarity_width(takes.iter().map(|t| t.similarity)).max(3);
-    let text_w = takes
-        .iter()
-        .map(|t| width(&one_line(&t.text)))
-        .max()
-        .unwrap_or(0)
-        .clamp(4, TEXT_MAX);
-    let natural = [
-        (TakeCol::Marker, 1),
-        (TakeCol::Number, number_w),
-        (TakeCol::Voice, voice_w),
-        (TakeCol::Speed, speed_w),
-        (TakeCol::Similarity, sim_w),
-        (TakeCol::Text, text_w),
-    ];
-    let table_w = natural.iter().map(|(_, w)| w + 1).sum::<usize>() - 1;
-    let desired = [width(&title) + 2, table_w, hints_width(TAKES_KEYS)]
-        .into_iter()
-        .max()
-        .unwrap_or(0)
-        + 2;
-    let box_w = screen.width.saturating_sub(4).clamp(1, desired as u16);
-    let keys_lines = hint_lines(TAKES_KEYS, (box_w as usize).saturating_sub(2).max(1), theme);
-    // Header, one row per take (at least one line for "no takes"), keys.
-    let box_h = (n.max(1) as u16)
-        .saturating_add(1 + 2)
-        .saturating_add(keys_lines.len() as u16);
-    let inner = boxed(frame, screen, box_w, box_h, frame_block(&title, "", theme));
-    if inner.is_empty() {
-        return;
-    }
-    let w = inner.width as usize;
-    let keys = hint_lines(TAKES_KEYS, w, theme);
-    let [list, keys_area] = stack(
-        inner,
-        [
-            Slot::new(1, n.max(1) as u16 + 1),
-            Slot::new(1, keys.len() as u16),
-        ],
-        [0, 1],
-    );
-    frame.render_widget(Paragraph::new(keys), keys_area);
-    if list.is_empty() {
-        return;
-    }
-    if n == 0 {
-        let none = format!("no takes of {} yet", popup.code);
-        frame.render_widget(Line::styled(fit_head(&none, w), theme.dim), list);
-        return;
-    }
-    let columns = take_columns(&natural, w);
-    let marked = popup.marked.filter(|&m| m < n);
-    let rows = takes.iter().enumerate().map(|(i, take)| {
-        let cells = columns.iter().map(|&(col, cw)| match col {
-            TakeCol::Marker if marked == Some(i) => Cell::from(Span::styled("A", theme.active)),
-            TakeCol::Marker => Cell::from(""),
-            TakeCol::Number => Cell::from(format!("{:>cw$}", take.take)),
-            TakeCol::Voice => Cell::from(fit_head(&take.voice, cw)),
-            TakeCol::Speed => Cell::from(format!("{:>cw$}", speed_text(take.speed))),
-            TakeCol::Similarity => Cell::from(Span::styled(
-                format!("{:>cw$}", similarity_text(take.similarity)),
-                similarity_style(take.similarity, threshold, theme),
-            )),
-            TakeCol::Text => {
-                Cell::from(Span::styled(fit_head(&one_line(&take.text), cw), theme.dim))
-            }
-        });
-        Row::new(cells.collect::<Vec<_>>())
-    });
-    let widths = columns.iter().map(|&(_, w)| Constraint::Length(w as u16));
-    let mut table = Table::new(rows, widths).row_highlight_style(theme.highlight);
-    if list.height >= 3 {
-        let header = columns.iter().map(|&(col, cw)| {
-            Cell::from(match col {
-                TakeCol::Marker => String::new(),
-                TakeCol::Number => format!("{:>cw$}", "#"),
-                TakeCol::Voice => "voice".into(),
-                TakeCol::Speed => format!("{:>cw$}", "speed"),
-                TakeCol::Similarity => format!("{:>cw$}", "sim"),
-                TakeCol::Text => "text".into(),
-            })
-        });
-        table = table.header(Row::new(header.collect::<Vec<_>>()).style(theme.dim));
-    }
-    let mut state = TableState::new().with_selected(Some(popup.selected.min(n - 1)));
-    frame.render_stateful_widget(table, list, &mut state);
-}
-
-/// The take columns that fit `width`, most important first (marker, number, similarity,
-/// voice, speed, text), in display order; the text column takes the slack.
-fn take_columns(natural: &[(TakeCol, usize); 6], width: usize) -> Vec<(TakeCol, usize)> {
-    const PRIORITY: [TakeCol; 6] = [
-        TakeCol::Marker,
-        TakeCol::Number,
-        TakeCol::Similarity,
-        TakeCol::Voice,
-        TakeCol::Speed,
-        TakeCol::Text,
-    ];
-    let mut chosen = [None; 6];
-    let mut used = 0usize;
-    for col in PRIORITY {
-        let i = natural.iter().position(|(c, _)| *c == col).unwrap_or(0);
-        let want = natural[i].1;
-        let gap = usize::from(used > 0);
-        let left = width.saturating_sub(used + gap);
-        let w = match col {
-            // Text and voice are cut to fit when a useful part of them does.
-            TakeCol::Text => left,
-            TakeCol::Voice if left >= 4 => want.min(left),
-            _ => want,
-        };
-        if w == 0 || (col == TakeCol::Text && w < 4) || used + gap + w > width {
-            continue;
-        }
-        chosen[i] = Some(w);
-        used += gap + w;
-    }
-    natural
-        .iter()
-        .zip(chosen)
-        .filter_map(|((col, _), w)| w.map(|w| (*col, w)))
-        .collect()
-}
-
 /// The first title that fits a box `box_w` wide (with a cell of border on each side), else
 /// the shortest, which the frame cuts.
-fn pick_title(titles: &[String], box_w: u16) -> &str {
+pub(super) fn pick_title(titles: &[String], box_w: u16) -> &str {
     let room = (box_w as usize).saturating_sub(2);
     titles
         .iter()
@@ -334,7 +154,7 @@ fn pick_title(titles: &[String], box_w: u16) -> &str {
 
 /// Key hints packed into as few lines of `max` cells as they fit, two spaces apart; a hint
 /// wider than a line is cut.
-fn hint_lines(hints: &[(&str, &str)], max: usize, theme: &Theme) -> Vec<Line<'static>> {
+pub(super) fn hint_lines(hints: &[(&str, &str)], max: usize, theme: &Theme) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
     let mut spans: Vec<Span<'static>> = Vec::new();
     let mut used = 0;
@@ -367,12 +187,12 @@ fn hint_lines(hints: &[(&str, &str)], max: usize, theme: &Theme) -> Vec<Line<'st
 }
 
 /// The width of the hints on one line.
-fn hints_width(hints: &[(&str, &str)]) -> usize {
+pub(super) fn hints_width(hints: &[(&str, &str)]) -> usize {
     let total: usize = hints.iter().map(|(k, w)| width(k) + 1 + width(w)).sum();
     total + 2 * hints.len().saturating_sub(1)
 }
 
-fn digits(n: usize) -> usize {
+pub(super) fn digits(n: usize) -> usize {
     n.checked_ilog10().map_or(1, |d| d as usize + 1)
 }
 
@@ -393,7 +213,7 @@ pub(crate) fn similarity_style(value: Option<f32>, threshold: f32, theme: &Theme
     }
 }
 
-fn similarity_width(values: impl Iterator<Item = Option<f32>>) -> usize {
+pub(super) fn similarity_width(values: impl Iterator<Item = Option<f32>>) -> usize {
     values
         .map(|v| width(&similarity_text(v)))
         .max()
@@ -401,17 +221,8 @@ fn similarity_width(values: impl Iterator<Item = Option<f32>>) -> usize {
         .max(4)
 }
 
-/// `1.00×`, or `–` for a speed that is not a number.
-fn speed_text(speed: f32) -> String {
-    if speed.is_finite() {
-        format!("{speed:.2}×")
-    } else {
-        "–".into()
-    }
-}
-
 /// Line breaks and tabs as spaces, so a preview stays on its row.
-fn one_line(text: &str) -> String {
+pub(super) fn one_line(text: &str) -> String {
     text.chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect()
@@ -446,8 +257,8 @@ mod tests {
         assert_eq!(similarity_text(Some(0.834)), "0.83");
         assert_eq!(similarity_text(Some(f32::NAN)), "–");
         assert_eq!(similarity_text(None), "–");
-        assert_eq!(speed_text(1.0), "1.00×");
-        assert_eq!(speed_text(f32::INFINITY), "–");
+        assert_eq!(super::super::takes::speed_text(1.0), "1.00×");
+        assert_eq!(super::super::takes::speed_text(f32::INFINITY), "–");
         let theme = Theme::default();
         assert_eq!(similarity_style(Some(0.75), 0.75, &theme), theme.ok);
         assert_eq!(similarity_style(Some(0.7), 0.75, &theme), theme.warn);
@@ -455,40 +266,6 @@ mod tests {
         assert_eq!(digits(0), 1);
         assert_eq!(digits(10), 2);
         assert_eq!(one_line("a\nb\tc"), "a b c");
-    }
-
-    #[test]
-    fn take_columns_drop_text_speed_voice_in_turn() {
-        let natural = [
-            (TakeCol::Marker, 1),
-            (TakeCol::Number, 1),
-            (TakeCol::Voice, 8),
-            (TakeCol::Speed, 5),
-            (TakeCol::Similarity, 4),
-            (TakeCol::Text, 40),
-        ];
-        let cols = |w| {
-            take_columns(&natural, w)
-                .into_iter()
-                .map(|(c, _)| c)
-                .collect::<Vec<_>>()
-        };
-        use TakeCol::*;
-        assert_eq!(
-            cols(80),
-            [Marker, Number, Voice, Speed, Similarity, Text].to_vec()
-        );
-        let wide = take_columns(&natural, 80);
-        assert_eq!(wide.iter().map(|(_, w)| w + 1).sum::<usize>() - 1, 80);
-        assert_eq!(
-            cols(26),
-            [Marker, Number, Voice, Speed, Similarity].to_vec()
-        );
-        assert_eq!(cols(14), [Marker, Number, Voice, Similarity].to_vec());
-        assert_eq!(cols(12), [Marker, Number, Similarity].to_vec());
-        assert_eq!(cols(7), [Marker, Number].to_vec());
-        assert_eq!(cols(2), [Marker].to_vec());
-        assert!(cols(0).is_empty());
     }
 
     #[test]
