@@ -64,10 +64,16 @@ fn a_known_voice_is_found_again() {
         .windows(2)
         .all(|w| w[0].similarity >= w[1].similarity));
 
+    if let Some(blend) = &first.blend {
+        assert!(
+            blend.similarity > best.similarity,
+            "a blend is kept only when it beats the best voice"
+        );
+    }
     let second = rank();
     assert_eq!(
         second.cached,
-        second.ranking.len(),
+        second.ranking.len() + voxdeck::qa::matching::BLEND_WEIGHTS.len(),
         "every probe from the cache the second time"
     );
     let voices = |m: &voxdeck::qa::matching::MatchResult| {

@@ -107,15 +107,21 @@ fn match_voices(
             .map(|v| format!("{} {:.3}", v.voice, v.similarity))
             .collect();
         eprintln!(
-            "{}: closest stock voice {} ({}); {} of {} probe(s) from cache; {} ms since matching began (encoder load and source embedding included)",
+            "{}: closest stock voice {} ({}); {} probe(s) from cache; {} ms since matching began (encoder load and source embedding included)",
             language.code,
             best.voice,
             top.join(", "),
             result.cached,
-            result.ranking.len(),
             started.elapsed().as_millis()
         );
-        job.languages[i].voice = Some(best.voice);
+        if let Some(blend) = &result.blend {
+            eprintln!(
+                "{}: the blend {} scores {:.3} against {:.3} for {} alone: using the blend",
+                language.code, blend.voice, blend.similarity, best.similarity, best.voice
+            );
+        }
+        let chosen = result.chosen().expect("at least one voice").voice.clone();
+        job.languages[i].voice = Some(chosen);
         results.push(result);
     }
     Ok(results)

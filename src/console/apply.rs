@@ -101,8 +101,9 @@ pub fn apply(model: &mut Model, wake: Wake, player: Option<&Player>) {
                     code: language,
                     probe_text: result.probe_text.clone(),
                     ranking: result
-                        .ranking
+                        .blend
                         .iter()
+                        .chain(&result.ranking)
                         .map(|v| RankedVoice {
                             voice: v.voice.clone(),
                             similarity: v.similarity,

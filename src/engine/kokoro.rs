@@ -98,12 +98,53 @@ impl VoicePack {
         })
     }
 
+    /// A stock voice by name, or a blend of stock voices written `a:0.6+b:0.4` (the style
+    /// vectors mixed row by row with the weights, normalised to sum to one).
+    pub fn load_named(name: &str, voices_dir: &Path) -> Result<VoicePack, ModelError> {
+        let Some(parts) = parse_blend(name) else {
+            return VoicePack::load(name, &voices_dir.join(format!("{name}.bin")));
+        };
+        let total: f32 = parts.iter().map(|(_, w)| w).sum();
+        let mut rows = vec![0.0f32; VOICE_ROWS * STYLE_DIM];
+        for (voice, weight) in &parts {
+            let pack = VoicePack::load(voice, &voices_dir.join(format!("{voice}.bin")))?;
+            for (mixed, value) in rows.iter_mut().zip(&pack.rows) {
+                *mixed += value * weight / total;
+            }
+        }
+        Ok(VoicePack {
+            name: name.to_string(),
+            rows,
+        })
+    }
+
     /// Kokoro's pipeline indexes the pack by the phoneme string's length (in code points,
     /// characters the vocab drops included) minus one.
     pub fn style_for(&self, phoneme_count: usize) -> &[f32] {
         let row = phoneme_count.saturating_sub(1).min(VOICE_ROWS - 1);
         &self.rows[row * STYLE_DIM..(row + 1) * STYLE_DIM]
     }
+}
+
+/// The parts of a blend name `voice:weight+voice:weight`; `None` for a plain voice name or a
+/// malformed blend (which then fails as an unknown voice).
+pub fn parse_blend(name: &str) -> Option<Vec<(String, f32)>> {
+    if !name.contains(':') {
+        return None;
+    }
+    let parts: Option<Vec<(String, f32)>> = name
+        .split('+')
+        .map(|part| {
+            let (voice, weight) = part.split_once(':')?;
+            let weight: f32 = weight
+                .trim()
+                .parse()
+                .ok()
+                .filter(|w: &f32| w.is_finite() && *w > 0.0)?;
+            Some((voice.trim().to_string(), weight))
+        })
+        .collect();
+    parts.filter(|p| p.len() >= 2)
 }
 
 /// Files that make up the Kokoro bundle.
@@ -131,4 +172,28 @@ pub fn synthesize(
     let outputs = session.run(ort::inputs![ids, style, speed])?;
     let (_, audio) = outputs[0].try_extract_tensor::<f32>()?;
     Ok(audio.to_vec())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blends_parse_and_reject_nonsense() {
+        assert_eq!(parse_blend("af_heart"), None);
+        assert_eq!(
+            parse_blend("am_adam:0.6+am_liam:0.4"),
+            Some(vec![
+                ("am_adam".to_string(), 0.6),
+                ("am_liam".to_string(), 0.4)
+            ])
+        );
+        assert_eq!(
+            parse_blend("am_adam:0.6"),
+            None,
+            "a blend has two voices or more"
+        );
+        assert_eq!(parse_blend("am_adam:-1+am_liam:2"), None);
+        assert_eq!(parse_blend("am_adam:x+am_liam:1"), None);
+    }
 }

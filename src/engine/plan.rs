@@ -176,7 +176,12 @@ fn plan_kokoro(
         .clone()
         .unwrap_or_else(|| language.kokoro_default_voice.to_string());
     let known = known_kokoro_voices(assets);
-    if !known.contains(&voice) {
+    let components = kokoro::parse_blend(&voice).map_or_else(
+        || vec![voice.clone()],
+        |p| p.into_iter().map(|(v, _)| v).collect(),
+    );
+    if let Some(unknown) = components.into_iter().find(|v| !known.contains(v)) {
+        let voice = unknown;
         let own: Vec<_> = known
             .iter()
             .filter(|v| v.starts_with(language.kokoro_voice_prefix))
@@ -200,7 +205,7 @@ fn plan_kokoro(
         voice: voice.clone(),
         error,
     };
-    let pack = match VoicePack::load(&voice, &files.voices_dir.join(format!("{voice}.bin"))) {
+    let pack = match VoicePack::load_named(&voice, &files.voices_dir) {
         Ok(pack) => Arc::new(pack),
         Err(e) => return Ok(Err(fail(e.to_string()))),
     };

@@ -38,13 +38,21 @@ pub struct MatchResult {
     pub probe_text: String,
     /// Best first.
     pub ranking: Vec<VoiceScore>,
-    /// Probes that came from the cache rather than being synthesised.
+    /// A blend of the best voices, kept only when it scores above the best single voice.
+    pub blend: Option<VoiceScore>,
+    /// Probes (single voices and blends) that came from the cache rather than being synthesised.
     pub cached: usize,
 }
 
 impl MatchResult {
+    /// The best single stock voice.
     pub fn best(&self) -> Option<&VoiceScore> {
         self.ranking.first()
+    }
+
+    /// What to use: the blend when it beat the best single voice, else that voice.
+    pub fn chosen(&self) -> Option<&VoiceScore> {
+        self.blend.as_ref().or(self.best())
     }
 }
 
@@ -89,7 +97,17 @@ pub fn candidate_voices(language: &Language, assets: &Assets) -> Vec<String> {
     }
 }
 
-/// Ranks the language's voices against `source`.
+/// Weights tried for blends of the best two or three voices (zero-weight parts left out).
+pub const BLEND_WEIGHTS: &[[f32; 3]] = &[
+    [0.7, 0.3, 0.0],
+    [0.5, 0.5, 0.0],
+    [0.7, 0.0, 0.3],
+    [0.5, 0.0, 0.5],
+    [0.6, 0.2, 0.2],
+    [0.4, 0.3, 0.3],
+];
+
+/// Ranks the language's voices against `source`, then tries blends of the best ones.
 pub fn rank_voices(
     runtime: &Runtime,
     assets: &Assets,
@@ -103,55 +121,107 @@ pub fn rank_voices(
     if voices.is_empty() {
         return Err(MatchError::NoVoices(language.code.to_string()));
     }
-    let text = probe_text(language);
-    let mut synthesiser: Option<ProbeSynthesiser> = None;
+    let mut prober = Prober {
+        runtime,
+        assets,
+        scorer,
+        cache,
+        language,
+        device,
+        synthesiser: None,
+        cached: 0,
+    };
     let mut ranking = Vec::new();
-    let mut cached = 0;
     for voice in voices {
         if stop.load(std::sync::atomic::Ordering::SeqCst) {
             return Err(MatchError::Stopped);
         }
+        let similarity = prober.similarity(&voice)?;
+        ranking.push(VoiceScore { voice, similarity });
+    }
+    ranking.sort_by(|a, b| b.similarity.total_cmp(&a.similarity));
+    let mut blend: Option<VoiceScore> = None;
+    if ranking.len() >= 2 {
+        let best = ranking[0].similarity;
+        let top: Vec<&str> = ranking.iter().take(3).map(|v| v.voice.as_str()).collect();
+        for weights in BLEND_WEIGHTS {
+            if stop.load(std::sync::atomic::Ordering::SeqCst) {
+                return Err(MatchError::Stopped);
+            }
+            let parts: Vec<String> = top
+                .iter()
+                .zip(weights)
+                .filter(|(_, &w)| w > 0.0)
+                .map(|(voice, w)| format!("{voice}:{w}"))
+                .collect();
+            if parts.len() < 2 {
+                continue;
+            }
+            let voice = parts.join("+");
+            let similarity = prober.similarity(&voice)?;
+            if similarity > best && blend.as_ref().is_none_or(|b| similarity > b.similarity) {
+                blend = Some(VoiceScore { voice, similarity });
+            }
+        }
+    }
+    Ok(MatchResult {
+        language: language.code.to_string(),
+        probe_text: probe_text(language).to_string(),
+        ranking,
+        blend,
+        cached: prober.cached,
+    })
+}
+
+/// Probe embeddings, from the cache or synthesised and cached.
+struct Prober<'a> {
+    runtime: &'a Runtime,
+    assets: &'a Assets,
+    scorer: &'a mut SourceScorer,
+    cache: &'a EmbeddingCache,
+    language: &'a Language,
+    device: Device,
+    synthesiser: Option<ProbeSynthesiser>,
+    cached: usize,
+}
+
+impl Prober<'_> {
+    fn similarity(&mut self, voice: &str) -> Result<f32, MatchError> {
         let key = ProbeKey {
             model: KOKORO_MODEL_NAME.to_string(),
-            voice: voice.clone(),
-            probe_text: text.to_string(),
-            encoder_sha256: scorer.encoder.sha256().to_string(),
+            voice: voice.to_string(),
+            probe_text: probe_text(self.language).to_string(),
+            encoder_sha256: self.scorer.encoder.sha256().to_string(),
         };
-        let embedding = match cache.get(&key) {
+        let embedding = match self.cache.get(&key) {
             Some(embedding) => {
-                cached += 1;
+                self.cached += 1;
                 embedding
             }
             None => {
-                if synthesiser.is_none() {
-                    synthesiser = Some(ProbeSynthesiser::open(runtime, assets, language, device)?);
+                if self.synthesiser.is_none() {
+                    self.synthesiser = Some(ProbeSynthesiser::open(
+                        self.runtime,
+                        self.assets,
+                        self.language,
+                        self.device,
+                    )?);
                 }
-                let probe_error = |detail: String| MatchError::Probe {
-                    voice: voice.clone(),
-                    detail,
-                };
-                let clip = synthesiser
-                    .as_mut()
-                    .expect("opened above")
-                    .speak(assets, &voice)
-                    .map_err(probe_error)?;
-                let embedding = scorer.encoder.embed(&clip)?;
-                cache.put(&key, &embedding)?;
+                let synthesiser = self.synthesiser.as_mut().expect("opened above");
+                let clip =
+                    synthesiser
+                        .speak(self.assets, voice)
+                        .map_err(|detail| MatchError::Probe {
+                            voice: voice.to_string(),
+                            detail,
+                        })?;
+                let embedding = self.scorer.encoder.embed(&clip)?;
+                self.cache.put(&key, &embedding)?;
                 embedding
             }
         };
-        ranking.push(VoiceScore {
-            voice,
-            similarity: scorer.source.cosine(&embedding),
-        });
+        Ok(self.scorer.source.cosine(&embedding))
     }
-    ranking.sort_by(|a, b| b.similarity.total_cmp(&a.similarity));
-    Ok(MatchResult {
-        language: language.code.to_string(),
-        probe_text: text.to_string(),
-        ranking,
-        cached,
-    })
 }
 
 /// One Kokoro session and the probe's tokens, reused for every voice.
@@ -191,7 +261,8 @@ impl ProbeSynthesiser {
 
     fn speak(&mut self, assets: &Assets, voice: &str) -> Result<Clip, String> {
         let pack = Arc::new(
-            VoicePack::load(voice, &assets.kokoro_voice(voice)).map_err(|e| e.to_string())?,
+            VoicePack::load_named(voice, &assets.path(assets::KOKORO_VOICES))
+                .map_err(|e| e.to_string())?,
         );
         let mut samples = Vec::new();
         for utterance in &self.utterances {
