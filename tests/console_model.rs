@@ -241,3 +241,29 @@ fn takes_and_voice_ranking_popups_drive_playback_and_voice_choice() {
     assert_eq!(m.languages[m.cursor].voice, "ff_other");
     assert!(m.popup.is_none());
 }
+
+#[test]
+fn confirming_a_cancel_after_the_run_ended_changes_nothing() {
+    let mut m = model();
+    update(&mut m, Action::Run);
+    update(&mut m, Action::Cancel);
+    // The run finishes while the question is open.
+    apply_engine_event(
+        &mut m,
+        &voxdeck::engine::events::EngineEvent::RunDone {
+            wall_seconds: 1.0,
+            cancelled: false,
+        },
+    );
+    assert!(update(&mut m, Action::Confirm).is_empty());
+    assert_eq!(m.run.state, RunState::Done);
+}
+
+#[test]
+fn voice_match_in_the_job_starts_on_the_default_voice_and_matches_on_open() {
+    let text = "[[language]]\ncode = \"fr\"\nvoice = \"match\"\ntext = \"Bonjour.\"\n";
+    let job = JobSpec::parse(text, Path::new("t.toml"), Path::new("."), "m".into()).unwrap();
+    let m = Model::new(Some(&job), vec![]);
+    assert_eq!(m.languages[row(&m, "fr")].voice, "ff_siwis");
+    assert_eq!(m.match_on_open, ["fr"]);
+}

@@ -81,3 +81,26 @@ fn flac_ogg_and_mp3_decode_to_mono_at_their_rate() {
         assert!((hz - 440.0).abs() < 15.0, "{}: {hz:.1} Hz", path.display());
     }
 }
+
+#[test]
+fn a_wav_claiming_zero_hertz_is_a_clear_error_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("zero.wav");
+    let mut bytes = Vec::new();
+    bytes.extend_from_slice(b"RIFF");
+    bytes.extend_from_slice(&(36u32 + 8).to_le_bytes());
+    bytes.extend_from_slice(b"WAVEfmt ");
+    bytes.extend_from_slice(&16u32.to_le_bytes());
+    bytes.extend_from_slice(&1u16.to_le_bytes()); // PCM
+    bytes.extend_from_slice(&1u16.to_le_bytes()); // mono
+    bytes.extend_from_slice(&0u32.to_le_bytes()); // 0 Hz
+    bytes.extend_from_slice(&0u32.to_le_bytes());
+    bytes.extend_from_slice(&2u16.to_le_bytes());
+    bytes.extend_from_slice(&16u16.to_le_bytes());
+    bytes.extend_from_slice(b"data");
+    bytes.extend_from_slice(&8u32.to_le_bytes());
+    bytes.extend_from_slice(&[0u8; 8]);
+    std::fs::write(&path, bytes).unwrap();
+    let error = decode(&path).expect_err("0 Hz cannot be decoded");
+    assert!(error.to_string().contains("zero.wav"), "{error}");
+}
