@@ -7,72 +7,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::engine::languages::{self, ModelKind};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "kebab-case")]
-pub enum Mode {
-    /// Each worker owns its model sessions: real parallelism.
-    #[default]
-    Pool,
-    /// One session per model behind a mutex: the measured baseline.
-    SharedLock,
-}
+pub use settings::{Device, Mode};
 
-impl Mode {
-    pub fn name(self) -> &'static str {
-        match self {
-            Mode::Pool => "pool",
-            Mode::SharedLock => "shared-lock",
-        }
-    }
-}
-
-impl std::str::FromStr for Mode {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        match s {
-            "pool" => Ok(Mode::Pool),
-            "shared-lock" => Ok(Mode::SharedLock),
-            other => Err(format!(
-                "unknown mode `{other}`: use `pool` or `shared-lock`"
-            )),
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Device {
-    /// CUDA when a GPU and a CUDA-enabled ORT are present, CPU otherwise.
-    #[default]
-    Auto,
-    Cpu,
-    Cuda(u32),
-}
-
-impl std::str::FromStr for Device {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        let bad = || format!("unknown device `{s}`: use `auto`, `cpu`, `cuda` or `cuda:N`");
-        match s {
-            "auto" => Ok(Device::Auto),
-            "cpu" => Ok(Device::Cpu),
-            "cuda" => Ok(Device::Cuda(0)),
-            _ => {
-                let index = s.strip_prefix("cuda:").ok_or_else(bad)?;
-                index.parse().map(Device::Cuda).map_err(|_| bad())
-            }
-        }
-    }
-}
-
-impl std::fmt::Display for Device {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Device::Auto => f.write_str("auto"),
-            Device::Cpu => f.write_str("cpu"),
-            Device::Cuda(n) => write!(f, "cuda:{n}"),
-        }
-    }
-}
+mod settings;
 
 /// The file as written. Every section is optional but `[[language]]`.
 #[derive(Debug, Deserialize)]

@@ -11,6 +11,7 @@ pub mod plan;
 pub mod pool;
 pub mod run;
 pub mod runtime;
+mod schedule;
 pub mod text;
 
 use std::path::{Path, PathBuf};

@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use super::events::{EngineEvent, EventSender, Progress};
 use super::plan::{LanguagePlan, Plan, PlanFailure, VoiceData};
 use super::pool::{SessionFactory, Sessions};
+use super::schedule::{schedule, Unit};
 use super::{kokoro, piper};
 use crate::audio::wav::{self, Clip};
 
@@ -19,11 +20,6 @@ use crate::audio::wav::{self, Clip};
 const SENTENCE_PAUSE_SECONDS: f64 = 0.2;
 
 pub use super::outcome::{LanguageOutcome, RunOutcome, Status, UtteranceTiming};
-
-struct Unit {
-    language: usize,
-    utterance: usize,
-}
 
 struct LanguageState {
     plan: Option<LanguagePlan>,
@@ -56,7 +52,8 @@ impl RunState {
     ) -> RunState {
         let languages: Vec<LanguageState> =
             plan.languages.into_iter().map(LanguageState::new).collect();
-        let queue = schedule(&languages);
+        let counts: Vec<usize> = languages.iter().map(|l| l.audio.len()).collect();
+        let queue = schedule(&counts);
         RunState {
             queue: Mutex::new(queue),
             languages: languages.into_iter().map(Mutex::new).collect(),
@@ -386,28 +383,6 @@ impl LanguageState {
             },
         }
     }
-}
-
-/// Orders units so every language advances at the same relative pace: a language with
-/// two sentences and one with six finish together instead of one after the other.
-fn schedule(languages: &[LanguageState]) -> VecDeque<Unit> {
-    let mut units: Vec<(f64, usize, Unit)> = Vec::new();
-    for (language, state) in languages.iter().enumerate() {
-        let n = state.audio.len();
-        for utterance in 0..n {
-            let position = (utterance as f64 + 1.0) / n as f64;
-            units.push((
-                position,
-                language,
-                Unit {
-                    language,
-                    utterance,
-                },
-            ));
-        }
-    }
-    units.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-    units.into_iter().map(|(_, _, unit)| unit).collect()
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
