@@ -15,6 +15,8 @@ pub const KOKORO_MODEL_FLOAT: &str = "models/kokoro/kokoro-v1.0.fp32.onnx";
 pub const KOKORO_VOCAB: &str = "models/kokoro/vocab.json";
 pub const KOKORO_VOICES: &str = "models/kokoro/voices";
 pub const PIPER_DIR: &str = "models/piper";
+/// Voice-matching probe embeddings (see qa::cache).
+pub const PROBE_CACHE: &str = "cache/probes";
 
 #[derive(Debug, Clone)]
 pub struct Assets {
@@ -29,6 +31,15 @@ pub struct ManifestEntry {
     pub source: String,
 }
 
+/// `$<var>/voxdeck`, else `~/<home_fallback>/voxdeck`: the XDG base directory rule.
+pub fn xdg_dir(var: &str, home_fallback: &str) -> Option<PathBuf> {
+    let base = std::env::var_os(var)
+        .filter(|d| !d.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(home_fallback)))?;
+    Some(base.join("voxdeck"))
+}
+
 impl Assets {
     pub fn locate() -> Assets {
         if let Some(dir) = std::env::var_os("VOXDECK_ASSETS").filter(|d| !d.is_empty()) {
@@ -36,14 +47,9 @@ impl Assets {
                 root: PathBuf::from(dir),
             };
         }
-        let cache = std::env::var_os("XDG_CACHE_HOME")
-            .filter(|d| !d.is_empty())
-            .map(PathBuf::from)
-            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
-            .unwrap_or_else(|| PathBuf::from(".cache"));
-        Assets {
-            root: cache.join("voxdeck"),
-        }
+        let root =
+            xdg_dir("XDG_CACHE_HOME", ".cache").unwrap_or_else(|| PathBuf::from(".cache/voxdeck"));
+        Assets { root }
     }
 
     pub fn at(root: impl Into<PathBuf>) -> Assets {

@@ -104,6 +104,26 @@ pub struct RunSettings {
     pub espeak_version: String,
 }
 
+impl RunSettings {
+    /// The settings of a run on `engine`, with the versions of what ran it.
+    pub fn of(job: &str, engine: &crate::engine::pool::Engine) -> RunSettings {
+        let options = engine.options();
+        let runtime = &engine.runtime().info;
+        RunSettings {
+            job: job.to_string(),
+            mode: options.mode.name().to_string(),
+            workers: options.workers,
+            intra_threads: engine.intra_threads(),
+            device: options.device.to_string(),
+            ort_library: runtime.library.clone(),
+            ort_version: runtime.version.clone(),
+            espeak_version: crate::engine::espeak::Espeak::lock()
+                .map(|e| e.version().to_string())
+                .unwrap_or_else(|e| e.to_string()),
+        }
+    }
+}
+
 pub fn build(settings: RunSettings, plan: &Plan, outcome: &RunOutcome) -> Report {
     let languages: Vec<LanguageReport> = plan
         .languages

@@ -81,7 +81,8 @@ fn match_voices(
     let started = std::time::Instant::now();
     let mut scorer = voxdeck::qa::scoring::SourceScorer::new(runtime, assets, &source)
         .map_err(|e| anyhow::anyhow!("cannot match voices: {e}"))?;
-    let cache = voxdeck::qa::cache::EmbeddingCache::open(assets.path("cache/probes"))?;
+    let cache =
+        voxdeck::qa::cache::EmbeddingCache::open(assets.path(voxdeck::assets::PROBE_CACHE))?;
     let mut results = Vec::new();
     for i in wanted {
         let language = voxdeck::engine::languages::find(&job.languages[i].code).expect("validated");
@@ -125,12 +126,6 @@ fn match_voices(
         results.push(result);
     }
     Ok(results)
-}
-
-pub fn espeak_version() -> String {
-    voxdeck::engine::espeak::Espeak::lock()
-        .map(|e| e.version().to_string())
-        .unwrap_or_else(|e| e.to_string())
 }
 
 /// `voxdeck [JOB]` with no subcommand: the console on a terminal; without one, the job

@@ -70,17 +70,7 @@ pub fn execute(args: RunArgs, runtime_args: &RuntimeArgs) -> anyhow::Result<Fini
     let outcome = handle.wait();
     view.finish();
 
-    let runtime = engine.runtime();
-    let settings = RunSettings {
-        job: job.name.clone(),
-        mode: options.mode.name().to_string(),
-        workers,
-        intra_threads: engine.intra_threads(),
-        device: options.device.to_string(),
-        ort_library: runtime.info.library.clone(),
-        ort_version: runtime.info.version.clone(),
-        espeak_version: super::espeak_version(),
-    };
+    let settings = RunSettings::of(&job.name, &engine);
     let mut report = report::build(settings, &prepared.plan, &outcome);
     score_against_source(&mut report, &prepared);
     let report_path = out_dir.join("report.json");

@@ -75,11 +75,7 @@ pub struct ConfigError {
 }
 
 pub fn config_path() -> Option<PathBuf> {
-    let base = std::env::var_os("XDG_CONFIG_HOME")
-        .filter(|d| !d.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))?;
-    Some(base.join("voxdeck").join("config.toml"))
+    Some(crate::assets::xdg_dir("XDG_CONFIG_HOME", ".config")?.join("config.toml"))
 }
 
 impl ConsoleConfig {

@@ -21,13 +21,7 @@ static LOG_FILE: OnceLock<Option<PathBuf>> = OnceLock::new();
 pub fn log_file_path() -> Option<PathBuf> {
     LOG_FILE
         .get_or_init(|| {
-            let base = std::env::var_os("XDG_STATE_HOME")
-                .filter(|d| !d.is_empty())
-                .map(PathBuf::from)
-                .or_else(|| {
-                    std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/state"))
-                })?;
-            let dir = base.join("voxdeck");
+            let dir = crate::assets::xdg_dir("XDG_STATE_HOME", ".local/state")?;
             std::fs::create_dir_all(&dir).ok()?;
             Some(dir.join("voxdeck.log"))
         })

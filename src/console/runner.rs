@@ -272,18 +272,7 @@ fn run(
         sink,
     );
 
-    let settings = RunSettings {
-        job: job.name.clone(),
-        mode: options.mode.name().to_string(),
-        workers: options.workers,
-        intra_threads: engine.intra_threads(),
-        device: options.device.to_string(),
-        ort_library: runtime.info.library.clone(),
-        ort_version: runtime.info.version.clone(),
-        espeak_version: crate::engine::espeak::Espeak::lock()
-            .map(|e| e.version().to_string())
-            .unwrap_or_default(),
-    };
+    let settings = RunSettings::of(&job.name, engine);
     let mut report = report::build(settings, &plan, &outcome);
     for language in &mut report.languages {
         let takes = state.takes.get(&language.code).cloned().unwrap_or_default();
@@ -323,7 +312,8 @@ fn match_voice(
     let assets = Assets::locate();
     let runtime = runtime::load(state.ort_lib.as_deref(), &assets).map_err(|e| e.to_string())?;
     let mut scorer = SourceScorer::new(&runtime, &assets, source)?;
-    let cache = EmbeddingCache::open(assets.path("cache/probes")).map_err(|e| e.to_string())?;
+    let cache =
+        EmbeddingCache::open(assets.path(crate::assets::PROBE_CACHE)).map_err(|e| e.to_string())?;
     rank_voices(
         &runtime,
         &assets,
