@@ -184,9 +184,7 @@ fn route_ort_log(level: LogLevel, _category: &str, id: &str, _location: &str, me
             .or_default() += count;
         return;
     }
-    if matches!(level, LogLevel::Warning | LogLevel::Error | LogLevel::Fatal)
-        && !message.contains("placed on [")
-    {
+    if matches!(level, LogLevel::Warning | LogLevel::Error | LogLevel::Fatal) {
         eprintln!("onnxruntime [{level:?}] {message}");
     }
 }
