@@ -2,9 +2,20 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::builder::RangedU64ValueParser;
+use clap::{ArgAction, Args, Parser, Subcommand};
 
-use voxdeck::job::{Device, Mode};
+use voxdeck::job::{Device, Mode, MAX_WORKERS, MIN_WORKERS};
+
+/// A worker count, `MIN_WORKERS..=MAX_WORKERS`; clap refuses anything else (exit code 2).
+fn workers_parser() -> RangedU64ValueParser<usize> {
+    RangedU64ValueParser::new().range(MIN_WORKERS as u64..=MAX_WORKERS as u64)
+}
+
+/// A count of one or more (threads, repeats).
+fn at_least_one() -> RangedU64ValueParser<usize> {
+    RangedU64ValueParser::new().range(1..)
+}
 
 #[derive(Debug, Parser)]
 #[command(
@@ -19,6 +30,31 @@ pub struct Cli {
     pub job: Option<PathBuf>,
     #[command(flatten)]
     pub runtime: RuntimeArgs,
+    #[command(flatten)]
+    pub log: LogArgs,
+}
+
+/// How much is logged: `-v` debug, `-vv` trace, `-q` warnings and errors only.
+#[derive(Debug, Args, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LogArgs {
+    /// Log more: -v debug, -vv (or more) trace.
+    #[arg(short, long, global = true, action = ArgAction::Count, conflicts_with = "quiet")]
+    pub verbose: u8,
+    /// Log warnings and errors only.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+}
+
+impl LogArgs {
+    /// Info by default, Debug with -v, Trace with -vv, Warn with -q.
+    pub fn level(&self) -> log::LevelFilter {
+        match (self.quiet, self.verbose) {
+            (true, _) => log::LevelFilter::Warn,
+            (false, 0) => log::LevelFilter::Info,
+            (false, 1) => log::LevelFilter::Debug,
+            (false, _) => log::LevelFilter::Trace,
+        }
+    }
 }
 
 #[derive(Debug, Args, Clone, Default)]
@@ -62,17 +98,17 @@ pub struct GpuArgs {
 pub struct RunArgs {
     /// Job file (TOML; see README).
     pub job: PathBuf,
-    /// Worker threads (default: the job's, else min(languages, $TTS_MAX_WORKERS or 4)).
-    #[arg(long)]
+    /// Worker threads, 1 to 64 (default: the job's, else min(languages, $TTS_MAX_WORKERS or 4)).
+    #[arg(long, value_name = "N", value_parser = workers_parser())]
     pub workers: Option<usize>,
     /// pool: one session per worker; shared-lock: one session behind a mutex (baseline).
-    #[arg(long)]
+    #[arg(long, value_enum)]
     pub mode: Option<Mode>,
-    /// auto, cpu, cuda or cuda:N.
-    #[arg(long)]
+    /// Where the models run: auto (CUDA when usable, else CPU), cpu, cuda (device 0) or cuda:N.
+    #[arg(long, value_name = "auto|cpu|cuda|cuda:N", value_parser = clap::value_parser!(Device))]
     pub device: Option<Device>,
-    /// ORT intra-op threads per session (default: max(1, cores / workers)).
-    #[arg(long)]
+    /// ORT intra-op threads per session, 1 or more (default: max(1, cores / workers)).
+    #[arg(long, value_name = "N", value_parser = at_least_one())]
     pub intra_threads: Option<usize>,
     /// Output folder (default: the job's `run.output`, else out/<job name>).
     #[arg(long)]
@@ -88,19 +124,27 @@ pub struct RunArgs {
 #[derive(Debug, Args)]
 pub struct BenchArgs {
     pub job: PathBuf,
-    /// Worker counts to time in pool mode, comma-separated.
-    #[arg(long, value_delimiter = ',', default_value = "1,2,3,4")]
+    /// Worker counts to time in pool mode, comma-separated, each 1 to 64.
+    #[arg(
+        long,
+        value_name = "N,...",
+        value_delimiter = ',',
+        default_value = "1,2,3,4",
+        value_parser = workers_parser()
+    )]
     pub workers: Vec<usize>,
-    /// Timed repetitions per configuration (after one warm-up run); the median is reported.
-    #[arg(long, default_value_t = 3)]
+    /// Timed repetitions per configuration (after one warm-up run), 1 or more; the median is
+    /// reported.
+    #[arg(long, value_name = "N", default_value_t = 3, value_parser = at_least_one())]
     pub repeat: usize,
-    /// ORT intra-op threads for every configuration (default: max(1, cores / workers)).
-    #[arg(long)]
+    /// ORT intra-op threads for every configuration, 1 or more (default: max(1, cores / workers)).
+    #[arg(long, value_name = "N", value_parser = at_least_one())]
     pub intra_threads: Option<usize>,
     /// Extra shared-lock baseline rows at these intra-op thread counts, comma-separated.
     #[arg(long, value_delimiter = ',')]
     pub baseline_intra: Vec<usize>,
-    #[arg(long)]
+    /// Where the models run: auto, cpu, cuda or cuda:N.
+    #[arg(long, value_name = "auto|cpu|cuda|cuda:N", value_parser = clap::value_parser!(Device))]
     pub device: Option<Device>,
     /// Print the results as JSON.
     #[arg(long)]
@@ -117,4 +161,96 @@ pub struct DoctorArgs {
 pub struct VoicesArgs {
     #[arg(long)]
     pub json: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::error::ErrorKind;
+
+    fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
+        Cli::try_parse_from(std::iter::once("voxdeck").chain(args.iter().copied()))
+    }
+
+    fn run_args(args: &[&str]) -> RunArgs {
+        match parse(args).unwrap().command {
+            Some(Command::Run(run)) => run,
+            other => panic!("not a run: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn worker_counts_outside_the_bounds_are_refused() {
+        for bad in ["0", "65", "-1", "four"] {
+            let arg = format!("--workers={bad}");
+            let err = parse(&["run", "job.toml", &arg]).unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::ValueValidation, "{bad}: {err}");
+            assert_eq!(err.exit_code(), 2);
+        }
+        assert_eq!(run_args(&["run", "j", "--workers", "64"]).workers, Some(64));
+        assert_eq!(run_args(&["run", "j", "--workers", "1"]).workers, Some(1));
+        let err = parse(&["bench", "j", "--workers", "1,2,65"]).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::ValueValidation, "{err}");
+        match parse(&["bench", "j", "--workers", "1,64"]).unwrap().command {
+            Some(Command::Bench(bench)) => assert_eq!(bench.workers, [1, 64]),
+            other => panic!("not a bench: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn threads_and_repeats_start_at_one() {
+        for args in [
+            &["run", "j", "--intra-threads", "0"][..],
+            &["bench", "j", "--intra-threads", "0"],
+            &["bench", "j", "--repeat", "0"],
+        ] {
+            let err = parse(args).unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::ValueValidation, "{args:?}: {err}");
+        }
+        assert_eq!(
+            run_args(&["run", "j", "--intra-threads", "1"]).intra_threads,
+            Some(1)
+        );
+    }
+
+    #[test]
+    fn mode_and_device_values() {
+        let run = run_args(&["run", "j", "--mode", "shared-lock", "--device", "cuda:2"]);
+        assert_eq!(
+            (run.mode, run.device),
+            (Some(Mode::SharedLock), Some(Device::Cuda(2)))
+        );
+        let err = parse(&["run", "j", "--mode", "fast"]).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidValue, "{err}");
+        assert!(err.to_string().contains("shared-lock"), "{err}");
+        let err = parse(&["run", "j", "--device", "gpu"]).unwrap_err();
+        assert!(err.to_string().contains("cuda:N"), "{err}");
+    }
+
+    #[test]
+    fn help_lists_the_values() {
+        let mut command = <Cli as clap::CommandFactory>::command();
+        let run = command.find_subcommand_mut("run").unwrap();
+        let help = run.render_long_help().to_string();
+        assert!(
+            help.contains("pool") && help.contains("shared-lock"),
+            "{help}"
+        );
+        assert!(help.contains("auto|cpu|cuda|cuda:N"), "{help}");
+    }
+
+    #[test]
+    fn verbosity_is_global_and_counted() {
+        let level = |args: &[&str]| parse(args).unwrap().log.level();
+        assert_eq!(level(&[]), log::LevelFilter::Info);
+        assert_eq!(level(&["-v"]), log::LevelFilter::Debug);
+        assert_eq!(level(&["-vv", "run", "j"]), log::LevelFilter::Trace);
+        assert_eq!(
+            level(&["run", "j", "-v", "--verbose"]),
+            log::LevelFilter::Trace
+        );
+        assert_eq!(level(&["doctor", "-q"]), log::LevelFilter::Warn);
+        assert_eq!(level(&["--quiet"]), log::LevelFilter::Warn);
+        assert!(parse(&["-q", "-v"]).is_err());
+    }
 }

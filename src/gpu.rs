@@ -19,6 +19,7 @@ use serde::Serialize;
 use history::Ring;
 
 pub use history::HistoryPoint;
+pub use host::status_kib;
 
 /// The most history points kept per series, whatever the window and interval ask for.
 pub const MAX_HISTORY_POINTS: usize = 100_000;
@@ -203,6 +204,8 @@ pub struct Collector {
     seq: u64,
     host: Ring,
     devices: Vec<(u32, Ring)>,
+    /// NVML's device handles, looked up at the first sample and reused.
+    nvml: nvml::Reader,
 }
 
 impl Collector {
@@ -213,12 +216,13 @@ impl Collector {
             seq: 0,
             host: Ring::new(capacity),
             devices: Vec::new(),
+            nvml: nvml::Reader::default(),
         }
     }
 
     pub fn collect(&mut self) -> GpuSample {
         let pid = std::process::id();
-        let (status, mut devices) = nvml::read(pid);
+        let (status, mut devices) = self.nvml.read(pid);
         let now = Instant::now();
         let unix_ms = SystemTime::now()
             .duration_since(UNIX_EPOCH)

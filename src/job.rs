@@ -5,9 +5,9 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::languages::{self, ModelKind};
+use crate::languages::{self, ModelKind};
 
-pub use settings::{Device, Mode};
+pub use settings::{Device, Mode, MAX_WORKERS, MIN_WORKERS};
 
 mod settings;
 
@@ -163,11 +163,14 @@ impl JobSpec {
             .map(str::parse)
             .transpose()
             .map_err(|fix| bad("run.device", &run.device, fix))?;
-        if let Some(w) = run.workers.filter(|w| !(1..=64).contains(w)) {
+        if let Some(w) = run
+            .workers
+            .filter(|w| !(MIN_WORKERS..=MAX_WORKERS).contains(w))
+        {
             return Err(bad(
                 "run.workers",
                 &Some(w),
-                "use a worker count from 1 to 64".into(),
+                format!("use a worker count from {MIN_WORKERS} to {MAX_WORKERS}"),
             ));
         }
         if let Some(t) = run.intra_threads.filter(|t| !(1..=256).contains(t)) {
@@ -210,13 +213,16 @@ impl JobSpec {
     }
 
     /// Workers when neither the job nor the command line says: one per language, capped by
-    /// `TTS_MAX_WORKERS` (the knob the existing pipeline uses) or 4.
+    /// `TTS_MAX_WORKERS` (the knob the existing pipeline uses) or 4, and by `MAX_WORKERS`.
     pub fn default_workers(&self) -> usize {
         let cap = std::env::var("TTS_MAX_WORKERS")
             .ok()
             .and_then(|v| v.parse().ok())
             .filter(|&n: &usize| n > 0);
-        self.languages.len().min(cap.unwrap_or(4)).max(1)
+        self.languages
+            .len()
+            .min(cap.unwrap_or(4))
+            .clamp(MIN_WORKERS, MAX_WORKERS)
     }
 }
 
@@ -336,6 +342,15 @@ mod tests {
         let bad_mode = format!("[run]\nmode = \"fast\"\n{}", lang("fr", "a"));
         assert!(parse(&bad_mode).unwrap_err().to_string().contains("pool"));
         assert!(matches!(parse(""), Err(JobError::NoLanguages { .. })));
+        for (workers, ok) in [
+            (0, false),
+            (MIN_WORKERS, true),
+            (MAX_WORKERS, true),
+            (MAX_WORKERS + 1, false),
+        ] {
+            let job = format!("[run]\nworkers = {workers}\n{}", lang("fr", "a"));
+            assert_eq!(parse(&job).is_ok(), ok, "workers = {workers}");
+        }
         let twice = format!("{}{}", lang("fr", "a"), lang("fr", "b"));
         assert!(matches!(
             parse(&twice),

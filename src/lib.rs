@@ -3,8 +3,11 @@
 pub mod assets;
 pub mod audio;
 pub mod console;
+pub mod digest;
 pub mod engine;
 pub mod gpu;
 pub mod job;
+pub mod languages;
 pub mod qa;
 pub mod report;
+pub mod session;

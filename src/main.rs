@@ -13,6 +13,10 @@ use commands::Finished;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // The console logs to its own pane; every other command logs to stderr.
+    if cli.command.is_some() || !commands::console_can_open() {
+        commands::progress::init_logging(cli.log.level());
+    }
     let result = match cli.command {
         Some(Command::Run(args)) => commands::run::execute(args, &cli.runtime),
         Some(Command::Bench(args)) => commands::bench::execute(args, &cli.runtime),

@@ -8,7 +8,6 @@
 //! such embeddings. This scores nearest stock voices; it does not clone anyone.
 
 pub mod cache;
-mod fft;
 pub mod frontend;
 pub mod matching;
 pub mod mel;
@@ -18,11 +17,11 @@ use std::path::{Path, PathBuf};
 
 use ort::session::Session;
 use ort::value::Tensor;
-use sha2::{Digest, Sha256};
 
 use crate::assets::Assets;
 use crate::audio::resample::{resample, ResampleError};
 use crate::audio::wav::Clip;
+use crate::digest::sha256_file;
 use crate::engine::runtime::{Placement, Runtime, RuntimeError, SessionOptions};
 use crate::job::Device;
 
@@ -135,7 +134,7 @@ impl SpeakerEncoder {
         path: &Path,
         options: &SessionOptions,
     ) -> Result<SpeakerEncoder, QaError> {
-        let bytes = std::fs::read(path).map_err(|source| match source.kind() {
+        let (sha256, _) = sha256_file(path).map_err(|source| match source.kind() {
             std::io::ErrorKind::NotFound => QaError::ModelMissing {
                 path: path.to_path_buf(),
             },
@@ -144,10 +143,6 @@ impl SpeakerEncoder {
                 source,
             },
         })?;
-        let sha256: String = Sha256::digest(&bytes)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
         let (session, placement, _) = runtime.open(path, options)?;
         let names = |outlets: Vec<String>| outlets.join(", ");
         let inputs = names(

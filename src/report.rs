@@ -30,22 +30,29 @@ pub struct Versions {
     pub espeak_ng: String,
 }
 
+/// Totals over the languages the report lists, and nothing else.
 #[derive(Debug, Clone, Serialize)]
 pub struct Totals {
+    /// Wall time of the runs that made the listed languages, added up.
     pub wall_seconds: f64,
-    /// Sum over all utterances of the time spent inside ORT `run()`.
+    /// Sum over the listed languages' utterances of the time spent inside ORT `run()`.
     pub synthesis_seconds: f64,
     pub audio_seconds: f64,
     /// synthesis_seconds / wall_seconds: how many inferences ran side by side on average.
-    pub speedup: f64,
+    /// (The bench's "speedup" is another measure: shared-lock wall over pool wall.)
+    pub concurrency: f64,
     pub languages_done: usize,
     pub languages_failed: usize,
+    pub languages_cancelled: usize,
+    /// Some listed language was cancelled before it finished.
     pub cancelled: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct LanguageReport {
     pub code: String,
+    /// The session's run (counting from 1) that made this entry and its output.
+    pub run: u64,
     pub text: String,
     pub voice: String,
     pub model: String,
@@ -75,6 +82,8 @@ pub struct LanguageReport {
 #[derive(Debug, Clone, Serialize)]
 pub struct Take {
     pub take: usize,
+    /// The session's run that made this take.
+    pub run: u64,
     pub voice: String,
     pub speed: f32,
     pub text: String,
@@ -93,6 +102,7 @@ pub struct SentenceReport {
 }
 
 /// Run settings that the report states next to the results.
+#[derive(Debug, Clone, PartialEq)]
 pub struct RunSettings {
     pub job: String,
     pub mode: String,
@@ -124,101 +134,117 @@ impl RunSettings {
     }
 }
 
-pub fn build(settings: RunSettings, plan: &Plan, outcome: &RunOutcome) -> Report {
-    let languages: Vec<LanguageReport> = plan
-        .languages
+/// The report entries of one run's languages; `run` numbers the run within its session.
+/// Takes, similarity and voice matches are the session's to fill in.
+pub fn language_reports(plan: &Plan, outcome: &RunOutcome, run: u64) -> Vec<LanguageReport> {
+    plan.languages
         .iter()
         .zip(&outcome.languages)
-        .map(|(planned, result)| {
-            let (text, voice, model, warnings, utterances) = match planned {
-                Ok(p) => (
-                    p.text.clone(),
-                    p.voice.clone(),
-                    &p.model,
-                    p.warnings.clone(),
-                    p.utterances.clone(),
-                ),
-                Err(f) => (
-                    f.text.clone(),
-                    f.voice.clone(),
-                    &f.model,
-                    Vec::new(),
-                    Vec::new(),
-                ),
-            };
-            let sentences = utterances
-                .into_iter()
-                .zip(
-                    result
-                        .utterances
-                        .iter()
-                        .map(Some)
-                        .chain(std::iter::repeat(None)),
-                )
-                .map(|(u, timing)| SentenceReport {
-                    text: u.text,
-                    phonemes: u.phonemes,
-                    token_ids: u.token_ids,
-                    skipped_phonemes: u.skipped.into_iter().collect(),
-                    audio_seconds: timing.map(|t| t.audio_seconds).unwrap_or_default(),
-                    synthesis_seconds: timing.map(|t| t.synthesis_seconds).unwrap_or_default(),
-                })
-                .collect();
-            LanguageReport {
-                code: result.code.clone(),
-                text,
-                voice,
-                model: model_name(model),
-                execution_provider: result.execution_provider.clone(),
-                nodes_per_provider: result.nodes_per_provider.clone(),
-                cuda_fallback: result.cuda_fallback.clone(),
-                status: result.status,
-                error: result.error.clone(),
-                output: result.output.clone(),
-                audio_seconds: result.audio_seconds,
-                synthesis_seconds: result.synthesis_seconds,
-                rtf: (result.audio_seconds > 0.0)
-                    .then(|| result.synthesis_seconds / result.audio_seconds),
-                elapsed_seconds: result.elapsed_seconds,
-                warnings,
-                similarity: None,
-                similarity_error: None,
-                voice_match: None,
-                takes: Vec::new(),
-                sentences,
-            }
+        .map(|(planned, result)| language_report(planned, result, run))
+        .collect()
+}
+
+fn language_report(
+    planned: &Result<crate::engine::plan::LanguagePlan, crate::engine::plan::PlanFailure>,
+    result: &crate::engine::outcome::LanguageOutcome,
+    run: u64,
+) -> LanguageReport {
+    let (text, voice, model, warnings, utterances) = match planned {
+        Ok(p) => (
+            p.text.clone(),
+            p.voice.clone(),
+            &p.model,
+            p.warnings.clone(),
+            p.utterances.clone(),
+        ),
+        Err(f) => (
+            f.text.clone(),
+            f.voice.clone(),
+            &f.model,
+            Vec::new(),
+            Vec::new(),
+        ),
+    };
+    let sentences = utterances
+        .into_iter()
+        .zip(
+            result
+                .utterances
+                .iter()
+                .map(Some)
+                .chain(std::iter::repeat(None)),
+        )
+        .map(|(u, timing)| SentenceReport {
+            text: u.text,
+            phonemes: u.phonemes,
+            token_ids: u.token_ids,
+            skipped_phonemes: u.skipped.into_iter().collect(),
+            audio_seconds: timing.map(|t| t.audio_seconds).unwrap_or_default(),
+            synthesis_seconds: timing.map(|t| t.synthesis_seconds).unwrap_or_default(),
         })
         .collect();
-    let synthesis_seconds = outcome.synthesis_seconds();
-    Report {
-        schema: SCHEMA,
-        job: settings.job,
-        versions: Versions {
-            voxdeck: env!("CARGO_PKG_VERSION"),
-            onnxruntime: settings.ort_version,
-            espeak_ng: settings.espeak_version,
-        },
-        ort_library: settings.ort_library,
-        mode: settings.mode,
-        workers: settings.workers,
-        intra_threads: settings.intra_threads,
-        device: settings.device,
-        totals: Totals {
-            wall_seconds: outcome.wall_seconds,
-            synthesis_seconds,
-            audio_seconds: outcome.audio_seconds(),
-            speedup: synthesis_seconds / outcome.wall_seconds.max(1e-9),
-            languages_done: languages
-                .iter()
-                .filter(|l| l.status == Status::Done)
-                .count(),
-            languages_failed: languages
-                .iter()
-                .filter(|l| l.status == Status::Failed)
-                .count(),
-            cancelled: outcome.cancelled,
-        },
-        languages,
+    LanguageReport {
+        code: result.code.clone(),
+        run,
+        text,
+        voice,
+        model: model_name(model),
+        execution_provider: result.execution_provider.clone(),
+        nodes_per_provider: result.nodes_per_provider.clone(),
+        cuda_fallback: result.cuda_fallback.clone(),
+        status: result.status,
+        error: result.error.clone(),
+        output: result.output.clone(),
+        audio_seconds: result.audio_seconds,
+        synthesis_seconds: result.synthesis_seconds,
+        rtf: (result.audio_seconds > 0.0).then(|| result.synthesis_seconds / result.audio_seconds),
+        elapsed_seconds: result.elapsed_seconds,
+        warnings,
+        similarity: None,
+        similarity_error: None,
+        voice_match: None,
+        takes: Vec::new(),
+        sentences,
+    }
+}
+
+impl Report {
+    /// A report listing `languages`, made under `settings`, whose runs took `wall_seconds`
+    /// in all; the totals are computed from the listed languages alone.
+    pub fn new(settings: RunSettings, languages: Vec<LanguageReport>, wall_seconds: f64) -> Report {
+        let synthesis_seconds: f64 = languages.iter().map(|l| l.synthesis_seconds).sum();
+        let count = |status: Status| languages.iter().filter(|l| l.status == status).count();
+        let languages_cancelled = count(Status::Cancelled);
+        Report {
+            schema: SCHEMA,
+            job: settings.job,
+            versions: Versions {
+                voxdeck: env!("CARGO_PKG_VERSION"),
+                onnxruntime: settings.ort_version,
+                espeak_ng: settings.espeak_version,
+            },
+            ort_library: settings.ort_library,
+            mode: settings.mode,
+            workers: settings.workers,
+            intra_threads: settings.intra_threads,
+            device: settings.device,
+            totals: Totals {
+                wall_seconds,
+                synthesis_seconds,
+                audio_seconds: languages.iter().map(|l| l.audio_seconds).sum(),
+                concurrency: synthesis_seconds / wall_seconds.max(1e-9),
+                languages_done: count(Status::Done),
+                languages_failed: count(Status::Failed),
+                languages_cancelled,
+                cancelled: languages_cancelled > 0,
+            },
+            languages,
+        }
+    }
+
+    /// Whether every listed language finished and was written.
+    pub fn all_done(&self) -> bool {
+        self.languages.iter().all(|l| l.status == Status::Done)
     }
 }
 

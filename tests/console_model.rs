@@ -2,14 +2,15 @@
 //! the operator does changes the model as expected, and a real run reaches it.
 
 use std::path::Path;
-use std::sync::mpsc;
-use std::time::Duration;
 
 use voxdeck::console::action::Action;
 use voxdeck::console::model::Model;
-use voxdeck::console::runner::{Runner, RunnerEvent};
-use voxdeck::console::update::{apply_engine_event, update, Effect};
-use voxdeck::job::{JobSpec, Mode};
+use voxdeck::console::sync::sync;
+use voxdeck::console::update::{update, Effect};
+use voxdeck::job::{JobSpec, Mode, MAX_WORKERS};
+use voxdeck::session::published::Notice;
+use voxdeck::session::state::{RunPhase, SessionState};
+use voxdeck::session::{Session, SessionOptions};
 use voxdeck_ui::snapshot::{LanguageState, Popup, RunState};
 
 fn demo_like() -> JobSpec {
@@ -46,10 +47,10 @@ fn job_languages_are_ticked_and_settings_steer() {
     assert!(m.languages.iter().all(|l| l.checked));
     update(&mut m, Action::SelectNone);
     assert!(m.languages.iter().all(|l| !l.checked));
-    for _ in 0..40 {
+    for _ in 0..MAX_WORKERS + 10 {
         update(&mut m, Action::WorkersUp);
     }
-    assert_eq!(m.workers, 16);
+    assert_eq!(m.workers, MAX_WORKERS);
     update(&mut m, Action::CycleMode);
     assert_eq!(m.mode, Mode::SharedLock);
     m.cursor = row(&m, "it");
@@ -122,50 +123,36 @@ fn a_real_run_reaches_the_model() {
         [Effect::StartRun(job)] => (**job).clone(),
         other => panic!("{other:?}"),
     };
-    let (tx, rx) = mpsc::channel();
-    let runner = Runner::start(None, move |e| {
-        let _ = tx.send(e);
-    });
+    let session = Session::start(SessionOptions::default(), || {});
     let out = tempfile::tempdir().unwrap();
-    runner.run(job, out.path().to_path_buf());
-    let mut finished = false;
-    let (mut takes, mut scores) = (Vec::new(), Vec::new());
-    while !finished {
-        match rx
-            .recv_timeout(Duration::from_secs(120))
-            .expect("engine events within two minutes")
-        {
-            RunnerEvent::Engine(event) => {
-                apply_engine_event(&mut m, &event);
-            }
-            RunnerEvent::TakeSaved {
-                language,
-                take,
-                path,
-                voice,
-                ..
-            } => {
-                assert!(voice == "ff_siwis" || voice == "if_sara", "{voice}");
-                assert!(path.exists());
-                takes.push((language, take));
-            }
-            RunnerEvent::Scored {
-                language,
-                similarity,
-                ..
-            } => {
-                let value = similarity.expect("the demo source clip scores");
-                assert!((-1.0..=1.0).contains(&value));
-                scores.push(language);
-            }
-            RunnerEvent::Finished { provider, .. } => {
-                assert_eq!(provider.as_deref(), Some("CPUExecutionProvider"));
-                finished = true;
-            }
-            RunnerEvent::SetupFailed(message) => panic!("{message}"),
-            RunnerEvent::Loading { .. } | RunnerEvent::Matched { .. } => {}
+    let id = session.run(job, out.path().to_path_buf());
+    // The console's path: wait for a notice, sync the model from the state it points at.
+    loop {
+        session.state().wait_for_notice();
+        let phase = session.state().take(|state, notices| {
+            sync(&mut m, state, &notices);
+            state.run.phase.clone()
+        });
+        if let RunPhase::SetupFailed(message) = &phase {
+            panic!("{message}");
+        }
+        if !phase.is_active() && session.state().read(|s| s.run.id) == id {
+            break;
         }
     }
+    let (mut takes, mut scores) = (Vec::new(), Vec::new());
+    for entry in m.languages.iter().filter(|l| !l.takes.is_empty()) {
+        for take in &entry.takes {
+            assert!(take.path.exists());
+            let voice = &take.row.voice;
+            assert!(voice == "ff_siwis" || voice == "if_sara", "{voice}");
+            let value = take.row.similarity.expect("the demo source clip scores");
+            assert!((-1.0..=1.0).contains(&value));
+            takes.push((entry.language.code.to_string(), take.row.take));
+            scores.push(entry.language.code);
+        }
+    }
+    assert_eq!(m.run.provider.as_deref(), Some("CPUExecutionProvider"));
     takes.sort();
     scores.sort();
     assert_eq!(takes, [("fr".to_string(), 1), ("it".to_string(), 1)]);
@@ -248,13 +235,12 @@ fn confirming_a_cancel_after_the_run_ended_changes_nothing() {
     update(&mut m, Action::Run);
     update(&mut m, Action::Cancel);
     // The run finishes while the question is open.
-    apply_engine_event(
-        &mut m,
-        &voxdeck::engine::events::EngineEvent::RunDone {
-            wall_seconds: 1.0,
-            cancelled: false,
-        },
-    );
+    let mut state = SessionState::default();
+    state.run.phase = RunPhase::Finished {
+        wall_seconds: 1.0,
+        cancelled: false,
+    };
+    sync(&mut m, &state, &[Notice::Session]);
     assert!(update(&mut m, Action::Confirm).is_empty());
     assert_eq!(m.run.state, RunState::Done);
 }

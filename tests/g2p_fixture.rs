@@ -3,9 +3,9 @@
 
 use voxdeck::assets::{self, Assets};
 use voxdeck::engine::kokoro::Vocab;
-use voxdeck::engine::languages;
 use voxdeck::engine::phonemize;
 use voxdeck::engine::plan::kokoro_utterances;
+use voxdeck::languages;
 
 fn fixture() -> serde_json::Value {
     let text = std::fs::read_to_string(concat!(

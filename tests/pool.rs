@@ -4,14 +4,16 @@
 mod common;
 
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::sync::{mpsc, Arc, Mutex};
 use std::time::Duration;
 
 use common::{job, language, language_report, report, run_job, stderr, temp_files};
 use voxdeck::assets::Assets;
-use voxdeck::engine::events::EngineEvent;
+use voxdeck::engine::outcome::RunOutcome;
 use voxdeck::engine::plan;
 use voxdeck::engine::pool::{Engine, EngineOptions};
+use voxdeck::engine::progress::{LanguageProgress, RunObserver, Unobserved};
 use voxdeck::engine::run::Status;
 use voxdeck::engine::runtime::{self, Runtime};
 use voxdeck::job::{Device, JobSpec, Mode};
@@ -36,6 +38,21 @@ fn engine_for(job: &JobSpec, mode: Mode, workers: usize) -> (Engine, plan::Plan)
     )
 }
 
+/// Sends each change it hears (test side of the engine's observer seam).
+struct Changes(Mutex<mpsc::Sender<LanguageProgress>>);
+
+impl RunObserver for Changes {
+    fn language_changed(&self, _: usize, progress: &LanguageProgress) {
+        let _ = self.0.lock().unwrap().send(progress.clone());
+    }
+    fn run_finished(&self, _: &RunOutcome) {}
+}
+
+fn submit(engine: &Engine, plan: plan::Plan, dir: &Path) -> voxdeck::engine::pool::RunHandle {
+    let cancel = Arc::new(AtomicBool::new(false));
+    engine.submit(plan, dir.to_path_buf(), Arc::new(Unobserved), cancel)
+}
+
 fn spec(body: &str) -> JobSpec {
     JobSpec::parse(body, Path::new("test.toml"), Path::new("."), "test".into()).unwrap()
 }
@@ -47,10 +64,7 @@ fn pool_and_shared_lock_give_identical_audio() {
     let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
     for (mode, dir) in [Mode::Pool, Mode::SharedLock].into_iter().zip(&dirs) {
         let (engine, plan) = engine_for(&job, mode, 2);
-        assert!(engine
-            .submit(plan, dir.path().to_path_buf())
-            .wait()
-            .all_done());
+        assert!(submit(&engine, plan, dir.path()).wait().all_done());
     }
     for code in ["fr", "it"] {
         let a = std::fs::read(dirs[0].path().join(format!("{code}.wav"))).unwrap();
@@ -98,9 +112,9 @@ fn three_languages_on_two_workers_with_one_failure() {
     }
     let totals = &report["totals"];
     assert!((totals["synthesis_seconds"].as_f64().unwrap() - synthesis).abs() < 1e-6);
-    let speedup =
+    let concurrency =
         totals["synthesis_seconds"].as_f64().unwrap() / totals["wall_seconds"].as_f64().unwrap();
-    assert!((totals["speedup"].as_f64().unwrap() - speedup).abs() < 1e-6);
+    assert!((totals["concurrency"].as_f64().unwrap() - concurrency).abs() < 1e-6);
     assert!(temp_files(&out).is_empty());
 }
 
@@ -156,12 +170,20 @@ fn cancel_after_the_first_sentence_writes_no_partial_output() {
     );
     let (engine, plan) = engine_for(&job, Mode::Pool, 2);
     let dir = tempfile::tempdir().unwrap();
-    let handle = engine.submit(plan, dir.path().to_path_buf());
+    let (tx, rx) = mpsc::channel();
+    let observer = Arc::new(Changes(Mutex::new(tx)));
+    let handle = engine.submit(
+        plan,
+        dir.path().to_path_buf(),
+        observer,
+        Arc::new(AtomicBool::new(false)),
+    );
     loop {
-        match handle.events.recv_timeout(Duration::from_secs(60)) {
-            Ok(Some(EngineEvent::Progress(_))) => break,
-            Ok(Some(_)) => continue,
-            other => panic!("no progress before the run ended: {other:?}"),
+        let change = rx
+            .recv_timeout(Duration::from_secs(60))
+            .expect("progress within a minute");
+        if change.sentences_done > 0 {
+            break;
         }
     }
     handle.cancel();

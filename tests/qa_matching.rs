@@ -5,9 +5,9 @@ mod common;
 
 use common::{job, run_job, stderr};
 use voxdeck::assets::Assets;
-use voxdeck::engine::languages;
 use voxdeck::engine::runtime;
 use voxdeck::job::Device;
+use voxdeck::languages;
 use voxdeck::qa::cache::EmbeddingCache;
 use voxdeck::qa::matching::rank_voices;
 use voxdeck::qa::scoring::SourceScorer;

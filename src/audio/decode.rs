@@ -19,6 +19,8 @@ use super::wav::Clip;
 pub enum DecodeError {
     #[error("file not found: {path}; check the path")]
     NotFound { path: PathBuf },
+    #[error("{path} is a folder, not an audio file; give the path of a clip")]
+    Directory { path: PathBuf },
     #[error("cannot read {path}: {source}")]
     Io {
         path: PathBuf,
@@ -61,6 +63,11 @@ pub fn decode(path: &Path) -> Result<DecodedClip, DecodeError> {
 }
 
 fn decode_unguarded(path: &Path) -> Result<DecodedClip, DecodeError> {
+    if path.is_dir() {
+        return Err(DecodeError::Directory {
+            path: path.to_path_buf(),
+        });
+    }
     let file = File::open(path).map_err(|source| match source.kind() {
         ErrorKind::NotFound => DecodeError::NotFound {
             path: path.to_path_buf(),

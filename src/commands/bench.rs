@@ -4,11 +4,14 @@
 
 use std::path::Path;
 use std::process::Command;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::{bail, Context};
 use serde::{Deserialize, Serialize};
 use voxdeck::engine::pool::{Engine, EngineOptions};
+use voxdeck::engine::progress::Unobserved;
 use voxdeck::job::Mode;
 
 use super::{prepare, Finished};
@@ -37,8 +40,9 @@ pub fn execute(args: BenchArgs, runtime: &RuntimeArgs) -> anyhow::Result<Finishe
     if let Ok(spec) = std::env::var("VOXDECK_BENCH_ONE") {
         return measure_one(&args, runtime, &spec);
     }
-    if args.workers.is_empty() || args.workers.iter().any(|&w| !(1..=64).contains(&w)) {
-        bail!("--workers takes worker counts from 1 to 64, e.g. --workers 1,2,4");
+    // clap keeps every count within MIN_WORKERS..=MAX_WORKERS.
+    if args.workers.is_empty() {
+        bail!("--workers takes worker counts, e.g. --workers 1,2,4");
     }
     if args.repeat == 0 {
         bail!("--repeat must be at least 1");
@@ -130,16 +134,24 @@ fn measure_one(args: &BenchArgs, runtime: &RuntimeArgs, spec: &str) -> anyhow::R
     };
     let preload: Vec<_> = prepared.plan.models.clone().into_iter().collect();
     let engine = Engine::start(prepared.runtime.clone(), options, &preload)?;
-    let rss_loaded_mib = proc_status_kib("VmRSS:") / 1024.0;
+    let rss_loaded_mib = status_mib("VmRSS");
     let out = std::env::temp_dir().join(format!("voxdeck-bench-{}", std::process::id()));
-    let warm = engine.submit(prepared.plan.clone(), out.clone()).wait();
-    let _ = warm;
+    let submit = || {
+        let cancel = Arc::new(AtomicBool::new(false));
+        engine.submit(
+            prepared.plan.clone(),
+            out.clone(),
+            Arc::new(Unobserved),
+            cancel,
+        )
+    };
+    submit().wait();
     reset_peak_rss();
     let cpu_before = process_cpu_seconds();
     let timed_start = Instant::now();
     let mut runs = Vec::new();
     for _ in 0..args.repeat {
-        runs.push(engine.submit(prepared.plan.clone(), out.clone()).wait());
+        runs.push(submit().wait());
     }
     let timed_wall = timed_start.elapsed().as_secs_f64();
     let cpu = process_cpu_seconds() - cpu_before;
@@ -158,7 +170,7 @@ fn measure_one(args: &BenchArgs, runtime: &RuntimeArgs, spec: &str) -> anyhow::R
         audio_seconds: median.audio_seconds(),
         cpu_busy_percent: 100.0 * cpu / (timed_wall * cores),
         rss_loaded_mib,
-        peak_rss_mib: proc_status_kib("VmHWM:") / 1024.0,
+        peak_rss_mib: status_mib("VmHWM"),
         languages_failed: median
             .languages
             .iter()
@@ -217,14 +229,9 @@ pub fn render(results: &[Measurement]) -> String {
     text
 }
 
-fn proc_status_kib(field: &str) -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix(field))
-        .and_then(|v| v.split_whitespace().next())
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(f64::NAN)
+/// A /proc/self/status figure in MiB; NaN where it cannot be read.
+fn status_mib(field: &str) -> f64 {
+    voxdeck::gpu::status_kib(field).map_or(f64::NAN, |kib| kib as f64 / 1024.0)
 }
 
 /// Resets VmHWM so the peak covers only the timed runs (Linux: clear_refs value 5).

@@ -1,14 +1,12 @@
 //! `voxdeck doctor`: one line per part of the box voxdeck depends on, ok or fail with the fix.
 
-use std::io::Read;
-
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 use voxdeck::assets::{self, Assets};
+use voxdeck::digest::sha256_file;
 use voxdeck::engine::espeak::Espeak;
-use voxdeck::engine::languages::LANGUAGES;
 use voxdeck::engine::runtime::{self, SessionOptions};
 use voxdeck::job::Device;
+use voxdeck::languages::LANGUAGES;
 
 use super::Finished;
 use crate::cli::{DoctorArgs, RuntimeArgs};
@@ -215,25 +213,4 @@ fn check_assets(assets: &Assets) -> Vec<Check> {
             ),
         )]
     }
-}
-
-fn sha256_file(path: &std::path::Path) -> std::io::Result<(String, u64)> {
-    let mut file = std::fs::File::open(path)?;
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 1 << 20];
-    let mut total = 0u64;
-    loop {
-        let n = file.read(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        total += n as u64;
-        hasher.update(&buf[..n]);
-    }
-    let digest = hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    Ok((digest, total))
 }

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use anyhow::{bail, Context};
 use voxdeck::gpu::{self, DeviceSample, GpuSample, GpuSampler, GpuStatus, SamplerOptions};
+use voxdeck_ui::bytes;
 
 use super::Finished;
 use crate::cli::GpuArgs;
@@ -177,18 +178,4 @@ fn percent(part: u64, whole: u64) -> String {
         return "?%".into();
     }
     format!("{:.0}%", part as f64 * 100.0 / whole as f64)
-}
-
-fn bytes(n: u64) -> String {
-    const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
-    if n < 1024 {
-        return format!("{n} B");
-    }
-    let mut value = n as f64 / 1024.0;
-    let mut unit = 0;
-    while value >= 1024.0 && unit + 1 < UNITS.len() {
-        value /= 1024.0;
-        unit += 1;
-    }
-    format!("{value:.1} {}", UNITS[unit])
 }

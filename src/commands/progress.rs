@@ -1,192 +1,178 @@
-//! Headless progress: redrawn gauges when stderr is a terminal, one plain line per event
-//! otherwise (logs, CI, pipes).
+//! Headless progress, a projection of the session's state: one indicatif bar per language
+//! on a terminal, one plain line per change otherwise (logs, CI, pipes). Log lines are
+//! printed above the bars, so nothing else writing to stderr can tear them.
 
 use std::collections::BTreeMap;
-use std::io::{IsTerminal, Write};
-use std::time::Instant;
+use std::io::IsTerminal;
+use std::sync::OnceLock;
+use std::time::Duration;
 
-use voxdeck::engine::events::EngineEvent;
-use voxdeck::engine::plan::Plan;
-use voxdeck_ui::{progress_line, ProgressLine};
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+use voxdeck::engine::outcome::Status;
+use voxdeck::engine::progress::LanguageProgress;
+use voxdeck::session::published::Notice;
+use voxdeck::session::state::SessionState;
 
-struct Row {
-    state: &'static str,
-    done: usize,
-    total: usize,
-    audio_seconds: f64,
-    elapsed_seconds: f64,
-    rtf: Option<f64>,
-    detail: String,
+/// The one set of bars of this process; the logger prints through it.
+pub fn bars() -> &'static MultiProgress {
+    static BARS: OnceLock<MultiProgress> = OnceLock::new();
+    BARS.get_or_init(|| {
+        let target = if std::io::stderr().is_terminal() {
+            ProgressDrawTarget::stderr()
+        } else {
+            ProgressDrawTarget::hidden()
+        };
+        MultiProgress::with_draw_target(target)
+    })
+}
+
+/// The logger of headless commands: `level` and above on stderr, above the bars.
+pub fn init_logging(level: log::LevelFilter) {
+    let logger = env_logger::Builder::new()
+        .filter_level(level)
+        .format(|out, record| {
+            use std::io::Write;
+            let label = match record.level() {
+                log::Level::Info => return writeln!(out, "{}", record.args()),
+                log::Level::Warn => "warning",
+                log::Level::Error => "error",
+                log::Level::Debug => "debug",
+                log::Level::Trace => "trace",
+            };
+            writeln!(out, "{label}: {}", record.args())
+        })
+        .build();
+    let _ = indicatif_log_bridge::LogWrapper::new(bars().clone(), logger).try_init();
+    log::set_max_level(level);
+}
+
+/// The line that stands for a language's state, on a bar or alone.
+pub fn describe(p: &LanguageProgress) -> String {
+    let rtf = p.rtf().map(|r| format!(", RTF {r:.2}")).unwrap_or_default();
+    match p.status {
+        Status::Queued if p.voice.is_empty() => format!("queued, {} default voice", p.model.name()),
+        Status::Queued => format!("queued, {} {}", p.model.name(), p.voice),
+        Status::Running => format!(
+            "{}/{} sentences, {:.2} s audio{rtf}",
+            p.sentences_done, p.sentences_total, p.audio_seconds
+        ),
+        Status::Done => match &p.output {
+            Some(output) => format!(
+                "done, {:.2} s audio{rtf} -> {}",
+                p.audio_seconds,
+                output.display()
+            ),
+            None => "done".to_string(),
+        },
+        Status::Failed => format!("FAILED: {}", p.error.as_deref().unwrap_or("unknown error")),
+        Status::Cancelled => "cancelled (no output written)".to_string(),
+    }
 }
 
 pub struct ProgressView {
-    rows: BTreeMap<String, Row>,
-    order: Vec<String>,
+    bars: BTreeMap<String, ProgressBar>,
+    /// Off a terminal: the last line printed per language, so each change prints once.
+    printed: BTreeMap<String, String>,
     terminal: bool,
-    drawn_lines: usize,
-    last_draw: Instant,
 }
 
 impl ProgressView {
-    pub fn new(plan: &Plan) -> ProgressView {
-        let mut rows = BTreeMap::new();
-        let mut order = Vec::new();
-        for language in &plan.languages {
-            let (code, total, warnings) = match language {
-                Ok(p) => (p.code.clone(), p.utterances.len(), p.warnings.clone()),
-                Err(f) => (f.code.clone(), 0, Vec::new()),
-            };
-            for warning in warnings {
-                eprintln!("warning: {code}: {warning}");
-            }
-            order.push(code.clone());
-            let row = Row {
-                state: "queued",
-                done: 0,
-                total,
-                audio_seconds: 0.0,
-                elapsed_seconds: 0.0,
-                rtf: None,
-                detail: String::new(),
-            };
-            rows.insert(code, row);
-        }
+    pub fn new() -> ProgressView {
         ProgressView {
-            rows,
-            order,
-            terminal: std::io::stderr().is_terminal(),
-            drawn_lines: 0,
-            last_draw: Instant::now(),
+            bars: BTreeMap::new(),
+            printed: BTreeMap::new(),
+            terminal: !bars().is_hidden(),
         }
     }
 
-    pub fn apply(&mut self, event: &EngineEvent) {
-        let (code, plain) = match event {
-            EngineEvent::Started {
-                language,
-                voice,
-                model,
-                sentences_total,
-            } => {
-                let row = self.row(language);
-                row.total = *sentences_total;
-                row.detail = format!("{} {voice}", model.name());
-                (
-                    language.clone(),
-                    format!(
-                        "{language}: queued, {sentences_total} sentences, {} voice {voice}",
-                        model.name()
-                    ),
+    /// Shows the languages that changed.
+    pub fn show(&mut self, state: &SessionState, notices: &[Notice]) {
+        for notice in notices {
+            let Notice::Language(code) = notice else {
+                continue;
+            };
+            let Some(record) = state.language(code) else {
+                continue;
+            };
+            let line = describe(&record.progress);
+            if self.terminal {
+                self.bar(code, &record.progress, line);
+            } else if self.printed.get(code) != Some(&line) {
+                eprintln!("{code}: {line}");
+                self.printed.insert(code.clone(), line);
+            }
+        }
+    }
+
+    fn bar(&mut self, code: &str, p: &LanguageProgress, line: String) {
+        let bar = self.bars.entry(code.to_string()).or_insert_with(|| {
+            let bar = bars().add(ProgressBar::new(0));
+            bar.set_style(
+                ProgressStyle::with_template(
+                    "{prefix:>6} [{bar:24}] {pos}/{len} {elapsed:>4} {wide_msg}",
                 )
-            }
-            EngineEvent::Progress(p) => {
-                let row = self.row(&p.language);
-                row.state = "running";
-                row.done = p.sentences_done;
-                row.total = p.sentences_total;
-                row.audio_seconds = p.audio_seconds;
-                row.elapsed_seconds = p.elapsed_seconds;
-                row.rtf = Some(p.rtf);
-                let line = format!(
-                    "{}: {}/{} sentences, {:.2} s audio, RTF {:.2}",
-                    p.language, p.sentences_done, p.sentences_total, p.audio_seconds, p.rtf
-                );
-                (p.language.clone(), line)
-            }
-            EngineEvent::LanguageDone {
-                language, output, ..
-            } => {
-                let row = self.row(language);
-                row.state = "done";
-                row.detail = output.display().to_string();
-                (
-                    language.clone(),
-                    format!("{language}: done -> {}", output.display()),
-                )
-            }
-            EngineEvent::LanguageFailed { language, error } => {
-                let row = self.row(language);
-                row.state = "FAILED";
-                row.detail = error.clone();
-                (language.clone(), format!("{language}: FAILED: {error}"))
-            }
-            EngineEvent::LanguageCancelled { language } => {
-                self.row(language).state = "cancelled";
-                (
-                    language.clone(),
-                    format!("{language}: cancelled (no output written)"),
-                )
-            }
-            EngineEvent::RunDone {
-                wall_seconds,
-                cancelled,
-            } => {
-                let how = if *cancelled { "cancelled" } else { "finished" };
-                (
-                    String::new(),
-                    format!("run {how} after {wall_seconds:.2} s"),
-                )
-            }
-        };
-        let _ = code;
-        if self.terminal {
-            self.draw(false);
+                .expect("a valid template")
+                .progress_chars("=> "),
+            );
+            bar.set_prefix(code.to_string());
+            bar.enable_steady_tick(Duration::from_millis(500));
+            bar
+        });
+        bar.set_length(p.sentences_total as u64);
+        bar.set_position(p.sentences_done as u64);
+        if p.is_finished() {
+            bar.finish_with_message(line);
         } else {
-            eprintln!("{plain}");
+            bar.set_message(line);
         }
     }
+}
 
-    /// Redraws elapsed times while nothing else happens (terminal only).
-    pub fn tick(&mut self) {
-        if self.terminal && self.last_draw.elapsed().as_millis() >= 500 {
-            self.draw(true);
-        }
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use voxdeck::languages::ModelKind;
+
+    #[test]
+    fn each_state_reads_as_one_line() {
+        let mut p = LanguageProgress::new("fr", ModelKind::Kokoro, "ff_siwis");
+        assert_eq!(describe(&p), "queued, kokoro ff_siwis");
+        p.status = Status::Running;
+        (p.sentences_done, p.sentences_total) = (2, 5);
+        (p.audio_seconds, p.synthesis_seconds) = (4.0, 1.0);
+        assert_eq!(describe(&p), "2/5 sentences, 4.00 s audio, RTF 0.25");
+        p.status = Status::Done;
+        p.output = Some("out/fr.wav".into());
+        assert_eq!(describe(&p), "done, 4.00 s audio, RTF 0.25 -> out/fr.wav");
+        p.status = Status::Failed;
+        p.error = Some("no phonemes".into());
+        assert_eq!(describe(&p), "FAILED: no phonemes");
     }
 
-    pub fn finish(&mut self) {
-        if self.terminal {
-            self.draw(true);
-        }
-    }
-
-    fn row(&mut self, code: &str) -> &mut Row {
-        self.rows.entry(code.to_string()).or_insert_with(|| Row {
-            state: "queued",
-            done: 0,
-            total: 0,
-            audio_seconds: 0.0,
-            elapsed_seconds: 0.0,
-            rtf: None,
-            detail: String::new(),
-        })
-    }
-
-    fn draw(&mut self, force: bool) {
-        if !force && self.last_draw.elapsed().as_millis() < 50 {
-            return;
-        }
-        self.last_draw = Instant::now();
-        let width = crossterm::terminal::size().map_or(80, |(w, _)| w.max(2) as usize - 1);
-        let mut err = std::io::stderr().lock();
-        if self.drawn_lines > 0 {
-            let _ = write!(err, "\x1b[{}A", self.drawn_lines);
-        }
-        for code in &self.order {
-            let row = &self.rows[code];
-            let line = progress_line(&ProgressLine {
-                language: code,
-                state: row.state,
-                done: row.done,
-                total: row.total,
-                audio_seconds: row.audio_seconds,
-                elapsed_seconds: row.elapsed_seconds,
-                rtf: row.rtf,
-                detail: &row.detail,
+    #[test]
+    fn off_a_terminal_each_change_prints_once() {
+        let mut view = ProgressView {
+            bars: BTreeMap::new(),
+            printed: BTreeMap::new(),
+            terminal: false,
+        };
+        let mut state = SessionState::default();
+        state
+            .languages
+            .push(voxdeck::session::state::LanguageRecord {
+                code: "fr".into(),
+                run: 1,
+                progress: LanguageProgress::new("fr", ModelKind::Kokoro, "ff_siwis"),
+                report: None,
+                settled: None,
+                takes: Vec::new(),
+                similarity_error: None,
+                voice_match: None,
             });
-            // One screen row per language, or the cursor-up redraw would drift.
-            let line: String = line.chars().take(width).collect();
-            let _ = writeln!(err, "\x1b[2K{line}");
-        }
-        self.drawn_lines = self.order.len();
+        let notices = [Notice::Language("fr".into()), Notice::Session];
+        view.show(&state, &notices);
+        view.show(&state, &notices);
+        assert_eq!(view.printed.len(), 1);
+        assert_eq!(view.printed["fr"], "queued, kokoro ff_siwis");
     }
 }

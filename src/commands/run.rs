@@ -1,146 +1,117 @@
-//! `voxdeck run`: one job, headless, with progress on stderr and a report on disk.
+//! `voxdeck run`: one job, headless, driven through the session core like the console:
+//! progress on stderr, results and report.json in the output folder.
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 
-use anyhow::Context;
-use voxdeck::engine::events::EngineEvent;
-use voxdeck::engine::pool::{Engine, EngineOptions};
-use voxdeck::report::{self, RunSettings};
+use voxdeck::session::state::RunPhase;
+use voxdeck::session::{Session, SessionOptions};
 
 use super::progress::ProgressView;
-use super::{prepare, Finished};
+use super::{load_job, Finished};
 use crate::cli::{RunArgs, RuntimeArgs};
 
-/// Set by SIGINT/SIGTERM: the run is cancelled cleanly instead of killed.
-static INTERRUPTED: AtomicBool = AtomicBool::new(false);
-
-extern "C" fn on_signal(_: libc::c_int) {
-    INTERRUPTED.store(true, Ordering::SeqCst);
-}
+/// Exit status after a second Ctrl-C: 128 + SIGINT, as shells report it.
+const INTERRUPTED_EXIT: i32 = 130;
 
 pub fn execute(args: RunArgs, runtime_args: &RuntimeArgs) -> anyhow::Result<Finished> {
-    let prepared = prepare(&args.job, runtime_args.ort_lib.as_deref())?;
-    let job = &prepared.job;
-    let workers = args
-        .workers
-        .or(job.workers)
-        .unwrap_or_else(|| job.default_workers());
-    if !(1..=64).contains(&workers) {
-        anyhow::bail!("--workers {workers} is out of range: use 1 to 64");
-    }
-    let options = EngineOptions {
-        workers,
-        mode: args.mode.unwrap_or(job.mode),
-        device: args.device.unwrap_or(job.device),
-        intra_threads: args.intra_threads.or(job.intra_threads),
-        share_prepacked: true,
-    };
+    let mut job = load_job(&args.job)?;
+    job.workers = Some(
+        args.workers
+            .or(job.workers)
+            .unwrap_or_else(|| job.default_workers()),
+    );
+    job.mode = args.mode.unwrap_or(job.mode);
+    job.device = args.device.unwrap_or(job.device);
+    job.intra_threads = args.intra_threads.or(job.intra_threads);
     let out_dir = args
         .out
         .clone()
         .unwrap_or_else(|| job.output_dir_or_default());
-    std::fs::create_dir_all(&out_dir)
-        .with_context(|| format!("cannot create output folder {}", out_dir.display()))?;
-    let preload: Vec<_> = prepared.plan.models.clone().into_iter().collect();
-    let engine = Engine::start(prepared.runtime.clone(), options.clone(), &preload)?;
-    install_signal_handlers();
 
-    let handle = engine.submit(prepared.plan.clone(), out_dir.clone());
-    let mut view = ProgressView::new(&prepared.plan);
-    let mut finished_utterances = 0;
-    loop {
-        if INTERRUPTED.load(Ordering::SeqCst) {
-            handle.cancel();
+    let session = Arc::new(Session::start(
+        SessionOptions {
+            ort_lib: runtime_args.ort_lib.clone(),
+        },
+        || {},
+    ));
+    cancel_on_signals(&session);
+    let id = session.run(job, out_dir);
+    let mut view = ProgressView::new();
+    let phase = loop {
+        session.state().wait_for_notice();
+        let (phase, sentences_done) = session.state().take(|state, notices| {
+            view.show(state, &notices);
+            let done: usize = state
+                .run_languages()
+                .map(|l| l.progress.sentences_done)
+                .sum();
+            (state.run.phase.clone(), done)
+        });
+        if args.cancel_after.is_some_and(|n| sentences_done >= n) {
+            session.cancel();
         }
-        match handle.events.recv_timeout(Duration::from_millis(100)) {
-            Ok(Some(event)) => {
-                if let EngineEvent::Progress(_) = &event {
-                    finished_utterances += 1;
-                    if args.cancel_after.is_some_and(|n| finished_utterances >= n) {
-                        handle.cancel();
-                    }
-                }
-                view.apply(&event);
-            }
-            Ok(None) => break,
-            Err(_) => view.tick(),
+        if !phase.is_active() && session.state().read(|s| s.run.id) == id {
+            break phase;
         }
-    }
-    let outcome = handle.wait();
-    view.finish();
-
-    let settings = RunSettings::of(&job.name, &engine);
-    let mut report = report::build(settings, &prepared.plan, &outcome);
-    score_against_source(&mut report, &prepared);
-    let report_path = out_dir.join("report.json");
-    report::write(&report, &report_path)
-        .with_context(|| format!("cannot write {}", report_path.display()))?;
+    };
+    let wall_seconds = match phase {
+        RunPhase::SetupFailed(message) => anyhow::bail!(message),
+        RunPhase::Finished { wall_seconds, .. } => wall_seconds,
+        other => anyhow::bail!("the run ended in an unexpected phase: {other:?}"),
+    };
+    let written = session.state().read(|s| s.run.report.clone());
+    let report_path = match written {
+        Some(Ok(path)) => path,
+        Some(Err(message)) => anyhow::bail!(message),
+        None => anyhow::bail!("the session wrote no report"),
+    };
+    let report = session
+        .report()
+        .ok_or_else(|| anyhow::anyhow!("the session has no report"))?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     }
-    eprintln!(
-        "{} of {} languages done in {:.2} s wall, {:.2} s synthesis (speedup {:.2}x, {} workers, {}); report: {}",
+    log::info!(
+        "{} of {} languages done in {wall_seconds:.2} s wall, {:.2} s synthesis ({:.2} inferences at once on average, {} workers, {}); report: {}",
         report.totals.languages_done,
         report.languages.len(),
-        report.totals.wall_seconds,
         report.totals.synthesis_seconds,
-        report.totals.speedup,
-        workers,
-        options.mode.name(),
+        report.totals.concurrency,
+        report.workers,
+        report.mode,
         report_path.display()
     );
-    Ok(if outcome.all_done() {
+    Ok(if report.all_done() {
         Finished::AllDone
     } else {
         Finished::SomeFailed
     })
 }
 
-/// Similarity of each result to the source clip, the voice rankings, and the one take.
-fn score_against_source(report: &mut report::Report, prepared: &super::Prepared) {
-    let assets = voxdeck::assets::Assets::locate();
-    let mut scorer = match &prepared.job.source_clip {
-        Some(source) => voxdeck::qa::scoring::SourceScorer::new(&prepared.runtime, &assets, source),
-        None => Err("no source clip in the job".to_string()),
-    };
-    for language in &mut report.languages {
-        language.voice_match = prepared
-            .matches
-            .iter()
-            .find(|m| m.language == language.code)
-            .cloned();
-        match (&mut scorer, &language.output) {
-            (Ok(scorer), Some(output)) => match scorer.score(output) {
-                Ok(similarity) => language.similarity = Some(similarity),
-                Err(e) => language.similarity_error = Some(e),
-            },
-            (Err(e), _) => language.similarity_error = Some(e.clone()),
-            (Ok(_), None) => {}
+/// First Ctrl-C or SIGTERM cancels (sentences in flight finish); the second stops at once.
+fn cancel_on_signals(session: &Arc<Session>) {
+    let session = Arc::downgrade(session);
+    let presses = AtomicUsize::new(0);
+    let installed = ctrlc::set_handler(move || {
+        if presses.fetch_add(1, Ordering::SeqCst) > 0 {
+            eprintln!("voxdeck: stopped");
+            std::process::exit(INTERRUPTED_EXIT);
         }
-        if language.output.is_some() {
-            let speed = prepared
-                .job
-                .languages
-                .iter()
-                .find(|l| l.code == language.code)
-                .map_or(1.0, |l| l.speed);
-            language.takes = vec![report::Take {
-                take: 1,
-                voice: language.voice.clone(),
-                speed,
-                text: language.text.clone(),
-                output: language.output.clone(),
-                similarity: language.similarity,
-            }];
-        }
-    }
-}
-
-fn install_signal_handlers() {
-    // SAFETY: the handler only stores to an atomic, which is async-signal-safe.
-    unsafe {
-        libc::signal(libc::SIGINT, on_signal as *const () as libc::sighandler_t);
-        libc::signal(libc::SIGTERM, on_signal as *const () as libc::sighandler_t);
+        let in_flight = session.upgrade().map_or(0, |s| {
+            s.cancel();
+            s.state().read(|state| {
+                state
+                    .run_languages()
+                    .filter(|l| l.progress.status == voxdeck::engine::outcome::Status::Running)
+                    .count()
+            })
+        });
+        eprintln!(
+            "voxdeck: cancelling: sentences in flight in {in_flight} language(s) will finish; press Ctrl-C again to stop now"
+        );
+    });
+    if let Err(e) = installed {
+        log::warn!("Ctrl-C will not cancel cleanly: {e}");
     }
 }

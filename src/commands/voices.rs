@@ -2,8 +2,8 @@
 
 use serde::Serialize;
 use voxdeck::assets::Assets;
-use voxdeck::engine::languages::LANGUAGES;
 use voxdeck::engine::piper::PiperVoice;
+use voxdeck::languages::LANGUAGES;
 
 use super::Finished;
 use crate::cli::VoicesArgs;
@@ -23,22 +23,13 @@ pub fn execute(args: VoicesArgs) -> anyhow::Result<Finished> {
     let kokoro = assets.kokoro_voice_names();
     let mut rows = Vec::new();
     for language in LANGUAGES {
-        let own: Vec<String> = kokoro
-            .iter()
-            .filter(|v| v.starts_with(language.kokoro_voice_prefix))
-            .cloned()
-            .collect();
         rows.push(LanguageVoices {
             code: language.code,
             name: language.name,
             model: "kokoro",
             default_voice: language.kokoro_default_voice.to_string(),
             trained: language.kokoro_trained,
-            voices: if language.kokoro_trained {
-                own
-            } else {
-                kokoro.clone()
-            },
+            voices: language.kokoro_voices(&kokoro),
         });
     }
     let dir = assets.path(voxdeck::assets::PIPER_DIR);

@@ -1,5 +1,5 @@
-//! The console's event loop: one `tokio::select!` over key presses, engine events, GPU
-//! samples, playback status and log activity, with a tick only while something animates.
+//! The console's event loop: one `tokio::select!` over key presses, session notices, GPU
+//! samples and playback status, with a tick only while something animates.
 //! It draws only when the model changed, at most every ~16 ms, inside a synchronized
 //! update so the terminal never shows half a frame.
 
@@ -20,19 +20,18 @@ use super::action::Action;
 use super::apply::apply;
 use super::config::{config_path, ConsoleConfig};
 use super::model::Model;
-use super::runner::{Runner, RunnerEvent};
 use super::update::{update, Effect};
-use super::{logging, snapshot, terminal};
+use super::{logging, snapshot, sync, terminal};
 use crate::audio::decode;
 use crate::audio::playback::{LabelledClip, PlaybackStatus, Player};
 use crate::audio::resample::resample;
 use crate::gpu::{GpuSample, GpuSampler, SamplerOptions};
+use crate::session::{Session, SessionOptions};
 
 const FRAME: Duration = Duration::from_millis(16);
 
-/// Everything that can wake the loop besides a key.
+/// Everything that can wake the loop besides a key and the session.
 pub enum Wake {
-    Runner(RunnerEvent),
     Gpu(Box<GpuSample>),
     Playback(PlaybackStatus),
     ClipLoaded(PathBuf, Result<decode::DecodedClip, String>),
@@ -79,11 +78,15 @@ async fn event_loop(
     terminal: &mut Terminal<CrosstermBackend<std::io::Stdout>>,
 ) -> anyhow::Result<()> {
     let (tx, mut rx) = unbounded_channel::<Wake>();
-    let runner = {
-        let tx = tx.clone();
-        Runner::start(options.ort_lib.clone(), move |e| {
-            let _ = tx.send(Wake::Runner(e));
-        })
+    // The session's notices wake the loop through one stored permit: however much the
+    // engine publishes, the loop finds one wake-up and the newest state.
+    let session_changed = Arc::new(tokio::sync::Notify::new());
+    let session = {
+        let notify = session_changed.clone();
+        let options = SessionOptions {
+            ort_lib: options.ort_lib.clone(),
+        };
+        Session::start(options, move || notify.notify_one())
     };
     let sampler = {
         let tx = tx.clone();
@@ -107,17 +110,14 @@ async fn event_loop(
         load_clip(path, tx.clone());
     }
     for code in std::mem::take(&mut model.match_on_open) {
-        match (
-            crate::engine::languages::find(&code),
-            model.source.path.clone(),
-        ) {
-            (Some(language), Some(source)) => {
+        match model.source.path.clone() {
+            Some(source) => {
                 model.status = Some(format!(
                     "the job asks to match voices: ranking {code} voices..."
                 ));
-                runner.match_voice(language, source, model.device);
+                session.match_voice(&code, source, model.device);
             }
-            _ => {
+            None => {
                 model.status = Some(format!(
                     "{code}: voice = \"match\" needs a source clip; using {}",
                     model.selected().voice
@@ -151,7 +151,7 @@ async fn event_loop(
                 Some(Ok(Event::Key(key))) if key.kind != KeyEventKind::Release => {
                     if let Some(action) = config.keymap.action(key, model.popup.as_ref(), model.editing_inline) {
                         for effect in update(model, action) {
-                            carry_out(effect, model, &runner, player.as_ref(), &tx);
+                            carry_out(effect, model, &session, player.as_ref(), &tx);
                         }
                         dirty = true;
                     }
@@ -172,6 +172,10 @@ async fn event_loop(
                 Some(Err(e)) => log::warn!("terminal input error: {e}"),
                 None => break,
             },
+            _ = session_changed.notified() => {
+                session.state().take(|state, notices| sync::sync(model, state, &notices));
+                dirty = true;
+            }
             Some(wake) = rx.recv() => {
                 apply(model, wake, player.as_ref());
                 while let Ok(more) = rx.try_recv() {
@@ -183,12 +187,12 @@ async fn event_loop(
             _ = tokio::time::sleep_until(next_frame), if dirty => {}
         }
     }
-    runner.cancel();
+    session.cancel();
     if let Some(sampler) = sampler {
         sampler.stop();
     }
     drop(player);
-    drop(runner);
+    drop(session);
     Ok(())
 }
 
@@ -228,7 +232,7 @@ fn draw(
 fn carry_out(
     effect: Effect,
     model: &mut Model,
-    runner: &Runner,
+    session: &Session,
     player: Option<&Player>,
     tx: &UnboundedSender<Wake>,
 ) {
@@ -242,11 +246,11 @@ fn carry_out(
                 model.mode.name()
             );
             model.run.out_dir = Some(out_dir.clone());
-            runner.run(*job, out_dir);
+            session.run(*job, out_dir);
         }
         Effect::CancelRun => {
             log::info!("cancelling the run: sentences in flight finish, the rest stop");
-            runner.cancel();
+            session.cancel();
         }
         Effect::Play { label, path } => prepare_playback(tx.clone(), move || {
             let clip = decode::decode(&path).map_err(|e| e.to_string())?.clip;
@@ -268,10 +272,8 @@ fn carry_out(
             ))
         }),
         Effect::MatchVoice { code, source } => {
-            if let Some(language) = crate::engine::languages::find(&code) {
-                log::info!("matching {code} voices to {}", source.display());
-                runner.match_voice(language, source, model.device);
-            }
+            log::info!("matching {code} voices to {}", source.display());
+            session.match_voice(&code, source, model.device);
         }
         Effect::ToggleAb => {
             if let Some(player) = player {

@@ -1,5 +1,5 @@
 //! The interactive console: model, actions, update, keymap, event loop. It draws through
-//! the pure views of `voxdeck-ui` and drives the same engine as the headless commands.
+//! the pure views of `voxdeck-ui` and drives the same session core as the headless commands.
 
 pub mod action;
 pub mod app;
@@ -9,9 +9,8 @@ pub mod keymap;
 pub mod logging;
 pub mod model;
 pub mod popups;
-pub mod runner;
 pub mod snapshot;
-pub mod takes;
+pub mod sync;
 pub mod terminal;
 pub mod update;
 

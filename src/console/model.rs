@@ -1,15 +1,15 @@
-//! The console's state. Changed only by `update` (operator actions) and `apply_*`
-//! (engine events, GPU samples, playback status); drawn only through `snapshot`.
+//! The console's state. Changed only by `update` (operator actions), `sync` (the session's
+//! published state) and `apply` (GPU samples, playback status, decoded clips); drawn only
+//! through `snapshot`.
 
 use std::path::PathBuf;
 use std::time::Instant;
 
 use voxdeck_ui::snapshot::{Focus, GpuPane, LanguageState, Playback, Popup, RunState, TakeRow};
 
-use crate::engine::languages::{Language, ModelKind, LANGUAGES};
-use crate::job::{Device, JobSpec, LanguageJob, Mode};
-
-pub const MAX_WORKERS: usize = 16;
+use crate::job::{Device, JobSpec, LanguageJob, Mode, MAX_WORKERS, MIN_WORKERS};
+use crate::languages::{Language, ModelKind, LANGUAGES};
+use crate::session::state::RunPhase;
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct LanguageProgress {
@@ -22,7 +22,6 @@ pub struct LanguageProgress {
     pub provider: Option<String>,
     pub error: Option<String>,
     pub output: Option<PathBuf>,
-    pub warning: Option<String>,
 }
 
 /// A kept take: what the table shows, and where its audio is.
@@ -67,6 +66,8 @@ pub struct RunInfo {
     pub out_dir: Option<PathBuf>,
     /// The languages in the current (or last) run; other rows keep older results.
     pub codes: Vec<String>,
+    /// The session's phase as last synced, to tell what changed.
+    pub phase: RunPhase,
 }
 
 #[derive(Debug, Clone)]
@@ -99,6 +100,8 @@ pub struct Model {
     /// Kokoro voices installed, for cycling.
     pub kokoro_voices: Vec<String>,
     pub similarity_threshold: f32,
+    /// Voice rankings up to this id have been shown.
+    pub rankings_seen: u64,
     pub quit: bool,
 }
 
@@ -139,7 +142,7 @@ impl Model {
             languages,
             cursor: 0,
             focus: Focus::Languages,
-            workers: workers.clamp(1, MAX_WORKERS),
+            workers: workers.clamp(MIN_WORKERS, MAX_WORKERS),
             mode: job.map_or(Mode::Pool, |j| j.mode),
             device: job.map_or(Device::Auto, |j| j.device),
             intra_threads: job.and_then(|j| j.intra_threads),
@@ -160,6 +163,7 @@ impl Model {
             status: None,
             kokoro_voices,
             similarity_threshold: 0.75,
+            rankings_seen: 0,
             quit: false,
         }
     }

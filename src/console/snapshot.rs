@@ -11,7 +11,7 @@ pub fn snapshot(model: &Model, now: Instant) -> Snapshot {
         Some(started) => now.duration_since(started).as_secs_f64(),
         None => model.run.wall_seconds,
     };
-    let speedup = (wall_seconds > 0.0 && model.run.synthesis_seconds > 0.0)
+    let concurrency = (wall_seconds > 0.0 && model.run.synthesis_seconds > 0.0)
         .then(|| model.run.synthesis_seconds / wall_seconds);
     Snapshot {
         header: Header {
@@ -22,7 +22,7 @@ pub fn snapshot(model: &Model, now: Instant) -> Snapshot {
             mode: model.mode.name().to_string(),
             state: model.run.state,
             wall_seconds,
-            speedup,
+            concurrency,
         },
         source: SourcePane {
             path: model.source.path.as_ref().map(|p| p.display().to_string()),
@@ -52,7 +52,7 @@ pub fn snapshot(model: &Model, now: Instant) -> Snapshot {
                 similarity: entry.similarity,
                 takes: entry.takes.len(),
                 warning: (!entry.language.kokoro_trained
-                    && entry.model == crate::engine::languages::ModelKind::Kokoro)
+                    && entry.model == crate::languages::ModelKind::Kokoro)
                     .then(|| "Kokoro not trained for this language".to_string()),
             })
             .collect(),

@@ -6,10 +6,9 @@ use std::path::PathBuf;
 use voxdeck_ui::snapshot::{Focus, LanguageState, Playback, Popup, RunState};
 
 use super::action::Action;
-use super::model::{LanguageProgress, Model, MAX_WORKERS};
-use crate::engine::events::EngineEvent;
-use crate::engine::languages::ModelKind;
-use crate::job::{Device, JobSpec, Mode};
+use super::model::{LanguageProgress, Model};
+use crate::job::{Device, JobSpec, Mode, MAX_WORKERS, MIN_WORKERS};
+use crate::languages::ModelKind;
 
 #[derive(Debug, Clone)]
 pub enum Effect {
@@ -129,7 +128,7 @@ pub fn update(model: &mut Model, action: Action) -> Vec<Effect> {
             }
         }
         Action::WorkersUp => model.workers = (model.workers + 1).min(MAX_WORKERS),
-        Action::WorkersDown => model.workers = model.workers.saturating_sub(1).max(1),
+        Action::WorkersDown => model.workers = model.workers.saturating_sub(1).max(MIN_WORKERS),
         Action::CycleMode => {
             model.mode = match model.mode {
                 Mode::Pool => Mode::SharedLock,
@@ -272,21 +271,11 @@ fn cycle_voice(model: &mut Model) {
         ));
         return;
     }
-    let prefix = entry.language.kokoro_voice_prefix;
-    let own: Vec<&String> = model
-        .kokoro_voices
-        .iter()
-        .filter(|v| v.starts_with(prefix))
-        .collect();
-    let choices = if own.is_empty() || !entry.language.kokoro_trained {
-        model.kokoro_voices.iter().collect()
-    } else {
-        own
-    };
-    if let Some(at) = choices.iter().position(|v| **v == entry.voice) {
+    let choices = entry.language.kokoro_voices(&model.kokoro_voices);
+    if let Some(at) = choices.iter().position(|v| *v == entry.voice) {
         entry.voice = choices[(at + 1) % choices.len()].clone();
     } else if let Some(first) = choices.first() {
-        entry.voice = (*first).clone();
+        entry.voice = first.clone();
     }
 }
 
@@ -301,85 +290,4 @@ fn no_result_message(model: &Model) -> String {
         "no result for {} yet: run it first (r)",
         model.selected().language.code
     )
-}
-
-/// Engine progress into the model. Returns true when the run finished.
-pub fn apply_engine_event(model: &mut Model, event: &EngineEvent) -> bool {
-    fn row<'m>(model: &'m mut Model, code: &str) -> Option<&'m mut LanguageProgress> {
-        model
-            .languages
-            .iter_mut()
-            .find(|l| l.language.code == code)
-            .map(|l| &mut l.progress)
-    }
-    match event {
-        EngineEvent::Started {
-            language,
-            sentences_total,
-            ..
-        } => {
-            if let Some(p) = row(model, language) {
-                p.state = LanguageState::Queued;
-                p.total = *sentences_total;
-            }
-        }
-        EngineEvent::Progress(progress) => {
-            if let Some(p) = row(model, &progress.language) {
-                p.state = LanguageState::Running;
-                p.done = progress.sentences_done;
-                p.total = progress.sentences_total;
-                p.audio_seconds = progress.audio_seconds;
-                p.elapsed_seconds = progress.elapsed_seconds;
-                p.rtf = Some(progress.rtf);
-            }
-            model.run.synthesis_seconds = model
-                .languages
-                .iter()
-                .filter(|l| model.in_run(l))
-                .map(|l| l.progress.rtf.unwrap_or(0.0) * l.progress.audio_seconds)
-                .sum();
-        }
-        EngineEvent::LanguageDone {
-            language, output, ..
-        } => {
-            if let Some(p) = row(model, language) {
-                p.state = LanguageState::Done;
-                p.output = Some(output.clone());
-            }
-        }
-        EngineEvent::LanguageFailed { language, error } => {
-            if let Some(p) = row(model, language) {
-                p.state = LanguageState::Failed;
-                p.error = Some(error.clone());
-            }
-        }
-        EngineEvent::LanguageCancelled { language } => {
-            if let Some(p) = row(model, language) {
-                p.state = LanguageState::Cancelled;
-            }
-        }
-        EngineEvent::RunDone {
-            wall_seconds,
-            cancelled,
-        } => {
-            model.run.wall_seconds = *wall_seconds;
-            model.run.started = None;
-            let failed = model
-                .languages
-                .iter()
-                .any(|l| model.in_run(l) && l.progress.state == LanguageState::Failed);
-            model.run.state = match (cancelled, failed) {
-                (true, _) => RunState::Cancelled,
-                (false, true) => RunState::DoneWithFailures,
-                (false, false) => RunState::Done,
-            };
-            model.status = Some(format!(
-                "run {} after {:.1} s",
-                if *cancelled { "cancelled" } else { "finished" },
-                wall_seconds
-            ));
-            return true;
-        }
-    }
-    false
 }

@@ -1,17 +1,17 @@
 //! Everything that turns text into audio. Knows nothing of terminals.
 
 pub mod espeak;
-pub mod events;
 pub mod kokoro;
-pub mod languages;
 pub mod outcome;
 pub mod phonemize;
 pub mod piper;
 pub mod plan;
 pub mod pool;
+pub mod progress;
 pub mod run;
 pub mod runtime;
 mod schedule;
+mod sessions;
 pub mod text;
 
 use std::path::{Path, PathBuf};

@@ -8,7 +8,7 @@
 //! with phonemizer's spacing, and misaki's substitutions are applied.
 
 use super::espeak::{Espeak, EspeakError};
-use super::languages::Language;
+use crate::languages::Language;
 
 /// phonemizer's punctuation marks; everything else (`-`, `'`, `/`, the danda) goes to espeak.
 const MARKS: &[char] = &[

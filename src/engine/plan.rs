@@ -8,18 +8,27 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::kokoro::{self, KokoroFiles, Vocab, VoicePack};
-use super::languages::{self, Language, ModelKind};
 use super::phonemize;
 use super::piper::PiperVoice;
 use super::text;
 use crate::assets::{self, Assets};
 use crate::job::{JobSpec, LanguageJob};
+use crate::languages::{self, Language, ModelKind};
 
 /// Which model file a session is opened from: sessions are keyed by it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 pub enum ModelId {
     Kokoro,
     Piper(String),
+}
+
+impl ModelId {
+    pub fn kind(&self) -> ModelKind {
+        match self {
+            ModelId::Kokoro => ModelKind::Kokoro,
+            ModelId::Piper(_) => ModelKind::Piper,
+        }
+    }
 }
 
 impl std::fmt::Display for ModelId {
@@ -182,20 +191,11 @@ fn plan_kokoro(
     );
     if let Some(unknown) = components.into_iter().find(|v| !known.contains(v)) {
         let voice = unknown;
-        let own: Vec<_> = known
-            .iter()
-            .filter(|v| v.starts_with(language.kokoro_voice_prefix))
-            .cloned()
-            .collect();
         return Err(PlanError::UnknownVoice {
             code: job.code.clone(),
             model: "Kokoro",
             voice,
-            choices: if own.is_empty() {
-                known.join(", ")
-            } else {
-                own.join(", ")
-            },
+            choices: language.kokoro_voices(&known).join(", "),
         });
     }
     let fail = |error: String| PlanFailure {

@@ -11,12 +11,13 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
 use ort::session::builder::PrepackedWeights;
-use ort::session::Session;
 
-use super::events::{self, EventReceiver};
 use super::plan::{ModelId, Plan};
+use super::progress::RunObserver;
 use super::run::{RunOutcome, RunState};
-use super::runtime::{Placement, Runtime, RuntimeError, SessionOptions};
+use super::runtime::{Runtime, RuntimeError, SessionOptions};
+pub use super::sessions::OpenSession;
+use super::sessions::{SessionFactory, Sessions};
 use crate::job::{Device, Mode};
 
 #[derive(Debug, Clone)]
@@ -30,74 +31,6 @@ pub struct EngineOptions {
     pub share_prepacked: bool,
 }
 
-/// An open session and what it really runs on.
-pub struct OpenSession {
-    pub session: Session,
-    pub placement: Placement,
-    /// Why CUDA was not used under `--device auto`, if it was not.
-    pub fallback: Option<String>,
-}
-
-type SharedSession = Arc<Mutex<OpenSession>>;
-
-/// Where a worker gets its sessions from.
-pub(crate) enum Sessions {
-    Owned(HashMap<ModelId, OpenSession>),
-    Shared(Arc<Mutex<HashMap<ModelId, SharedSession>>>),
-}
-
-pub(crate) struct SessionFactory {
-    runtime: Arc<Runtime>,
-    options: SessionOptions,
-}
-
-impl SessionFactory {
-    pub(crate) fn open(&self, path: &std::path::Path) -> Result<OpenSession, RuntimeError> {
-        let (session, placement, fallback) = self.runtime.open(path, &self.options)?;
-        Ok(OpenSession {
-            session,
-            placement,
-            fallback,
-        })
-    }
-}
-
-impl Sessions {
-    /// Runs `f` with the session for `model`, opening it first if needed. In shared mode
-    /// the session's mutex is held for the whole call: that is the point of the baseline.
-    pub(crate) fn with<T>(
-        &mut self,
-        model: &ModelId,
-        path: &std::path::Path,
-        factory: &SessionFactory,
-        f: impl FnOnce(&mut OpenSession) -> T,
-    ) -> Result<T, RuntimeError> {
-        match self {
-            Sessions::Owned(map) => {
-                if !map.contains_key(model) {
-                    map.insert(model.clone(), factory.open(path)?);
-                }
-                Ok(f(map.get_mut(model).expect("inserted above")))
-            }
-            Sessions::Shared(map) => {
-                let shared = {
-                    let mut map = map.lock().unwrap_or_else(|p| p.into_inner());
-                    match map.get(model) {
-                        Some(s) => s.clone(),
-                        None => {
-                            let s = Arc::new(Mutex::new(factory.open(path)?));
-                            map.insert(model.clone(), s.clone());
-                            s
-                        }
-                    }
-                };
-                let mut guard = shared.lock().unwrap_or_else(|p| p.into_inner());
-                Ok(f(&mut guard))
-            }
-        }
-    }
-}
-
 /// A running set of workers, ready to take runs one after another with warm sessions.
 pub struct Engine {
     options: EngineOptions,
@@ -107,9 +40,8 @@ pub struct Engine {
     runtime: Arc<Runtime>,
 }
 
-/// A submitted run: its event stream and its cancel switch.
+/// A submitted run: its cancel switch and its outcome.
 pub struct RunHandle {
-    pub events: EventReceiver,
     cancel: Arc<AtomicBool>,
     state: Arc<RunState>,
 }
@@ -119,10 +51,6 @@ impl RunHandle {
     /// left unfinished get no output file.
     pub fn cancel(&self) {
         self.cancel.store(true, Ordering::SeqCst);
-    }
-
-    pub fn cancel_flag(&self) -> Arc<AtomicBool> {
-        self.cancel.clone()
     }
 
     /// Blocks until every worker has finished with this run.
@@ -243,14 +171,20 @@ impl Engine {
         &self.runtime
     }
 
-    /// Queues a planned job; results are written under `out_dir` as `<lang>.wav`.
-    pub fn submit(&self, plan: Plan, out_dir: PathBuf) -> RunHandle {
-        let (tx, rx) = events::channel();
-        let cancel = Arc::new(AtomicBool::new(false));
+    /// Queues a planned job; results are written under `out_dir` as `<lang>.wav`. The
+    /// observer hears every change of every language; setting `cancel` (or calling
+    /// `RunHandle::cancel`) stops the run.
+    pub fn submit(
+        &self,
+        plan: Plan,
+        out_dir: PathBuf,
+        observer: Arc<dyn RunObserver>,
+        cancel: Arc<AtomicBool>,
+    ) -> RunHandle {
         let state = Arc::new(RunState::new(
             plan,
             out_dir,
-            tx,
+            observer,
             cancel.clone(),
             self.senders.len(),
         ));
@@ -260,11 +194,7 @@ impl Engine {
                 state.worker_lost();
             }
         }
-        RunHandle {
-            events: rx,
-            cancel,
-            state,
-        }
+        RunHandle { cancel, state }
     }
 
     fn shutdown(&mut self) {

@@ -7,14 +7,15 @@ use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use super::events::{EngineEvent, EventSender, Progress};
-use super::plan::{LanguagePlan, Plan, PlanFailure, VoiceData};
-use super::pool::{SessionFactory, Sessions};
+use super::plan::{LanguagePlan, ModelId, Plan, PlanFailure, VoiceData};
+use super::progress::{LanguageProgress, RunObserver};
 use super::schedule::{schedule, Unit};
+use super::sessions::{SessionFactory, Sessions};
 use super::{kokoro, piper};
 use crate::audio::wav::{self, Clip};
+use crate::languages::ModelKind;
 
 /// Silence put between sentences when a language's utterances are joined.
 const SENTENCE_PAUSE_SECONDS: f64 = 0.2;
@@ -23,6 +24,8 @@ pub use super::outcome::{LanguageOutcome, RunOutcome, Status, UtteranceTiming};
 
 struct LanguageState {
     plan: Option<LanguagePlan>,
+    model: ModelKind,
+    voice: String,
     audio: Vec<Option<Vec<f32>>>,
     done: usize,
     started: Option<Instant>,
@@ -32,9 +35,9 @@ struct LanguageState {
 pub(crate) struct RunState {
     queue: Mutex<VecDeque<Unit>>,
     languages: Vec<Mutex<LanguageState>>,
-    models: std::collections::BTreeMap<super::plan::ModelId, PathBuf>,
+    models: std::collections::BTreeMap<ModelId, PathBuf>,
     out_dir: PathBuf,
-    events: EventSender,
+    observer: Arc<dyn RunObserver>,
     cancel: Arc<AtomicBool>,
     started: Instant,
     workers_left: Mutex<usize>,
@@ -46,7 +49,7 @@ impl RunState {
     pub(crate) fn new(
         plan: Plan,
         out_dir: PathBuf,
-        events: EventSender,
+        observer: Arc<dyn RunObserver>,
         cancel: Arc<AtomicBool>,
         workers: usize,
     ) -> RunState {
@@ -59,7 +62,7 @@ impl RunState {
             languages: languages.into_iter().map(Mutex::new).collect(),
             models: plan.models,
             out_dir,
-            events,
+            observer,
             cancel,
             started: Instant::now(),
             workers_left: Mutex::new(workers),
@@ -68,30 +71,20 @@ impl RunState {
         }
     }
 
-    /// Tells the reader what is about to happen, and which languages already failed.
+    /// Tells the observer what is about to happen, and which languages already failed.
     pub(crate) fn announce(&self) {
-        for lang in &self.languages {
+        for (index, lang) in self.languages.iter().enumerate() {
             let lang = lock(lang);
             // A previous run's result must not pass for this run's: a language that fails
             // or is cancelled now leaves no file at all.
             let stale = self.out_dir.join(format!("{}.wav", lang.outcome.code));
             let _ = std::fs::remove_file(&stale);
-            match &lang.plan {
-                Some(plan) => self.events.send(EngineEvent::Started {
-                    language: plan.code.clone(),
-                    model: match plan.model {
-                        super::plan::ModelId::Kokoro => super::languages::ModelKind::Kokoro,
-                        super::plan::ModelId::Piper(_) => super::languages::ModelKind::Piper,
-                    },
-                    voice: plan.voice.clone(),
-                    sentences_total: plan.utterances.len(),
-                }),
-                None => self.events.send(EngineEvent::LanguageFailed {
-                    language: lang.outcome.code.clone(),
-                    error: lang.outcome.error.clone().unwrap_or_default(),
-                }),
-            }
+            self.publish(index, &lang);
         }
+    }
+
+    fn publish(&self, index: usize, lang: &LanguageState) {
+        self.observer.language_changed(index, &lang.progress());
     }
 
     /// A worker's share of the run: take units until none are left or the run is cancelled.
@@ -219,18 +212,10 @@ impl RunState {
             .map(|s| s.elapsed().as_secs_f64())
             .unwrap_or_default();
         lang.outcome.elapsed_seconds = elapsed;
-        let total = lang.audio.len();
-        self.events.send(EngineEvent::Progress(Progress {
-            language: lang.outcome.code.clone(),
-            sentences_done: lang.done,
-            sentences_total: total,
-            audio_seconds: lang.outcome.audio_seconds,
-            elapsed_seconds: elapsed,
-            rtf: lang.outcome.synthesis_seconds / lang.outcome.audio_seconds.max(1e-9),
-        }));
-        if lang.done == total {
+        if lang.done == lang.audio.len() {
             self.finish_language(&mut lang);
         }
+        self.publish(unit.language, &lang);
     }
 
     /// Joins a complete language's utterances and writes `<out>/<code>.wav` (temp, rename).
@@ -265,20 +250,11 @@ impl RunState {
         match written {
             Ok(()) => {
                 lang.outcome.status = Status::Done;
-                lang.outcome.output = Some(dest.clone());
-                self.events.send(EngineEvent::LanguageDone {
-                    language: lang.outcome.code.clone(),
-                    output: dest,
-                    audio_seconds: lang.outcome.audio_seconds,
-                });
+                lang.outcome.output = Some(dest);
             }
             Err(error) => {
                 lang.outcome.status = Status::Failed;
-                lang.outcome.error = Some(error.clone());
-                self.events.send(EngineEvent::LanguageFailed {
-                    language: lang.outcome.code.clone(),
-                    error,
-                });
+                lang.outcome.error = Some(error);
             }
         }
     }
@@ -289,12 +265,9 @@ impl RunState {
             return;
         }
         lang.outcome.status = Status::Failed;
-        lang.outcome.error = Some(error.clone());
+        lang.outcome.error = Some(error);
         lang.audio.iter_mut().for_each(|a| *a = None);
-        self.events.send(EngineEvent::LanguageFailed {
-            language: lang.outcome.code.clone(),
-            error,
-        });
+        self.publish(language, &lang);
     }
 
     /// Called once per worker when it has nothing more to do for this run; the last one
@@ -307,42 +280,33 @@ impl RunState {
         }
         let cancelled = self.cancel.load(Ordering::SeqCst);
         let mut outcomes = Vec::new();
-        for lang in &self.languages {
+        for (index, lang) in self.languages.iter().enumerate() {
             let mut lang = lock(lang);
             if matches!(lang.outcome.status, Status::Queued | Status::Running) {
                 lang.outcome.status = Status::Cancelled;
-                self.events.send(EngineEvent::LanguageCancelled {
-                    language: lang.outcome.code.clone(),
-                });
+                self.publish(index, &lang);
             }
             outcomes.push(lang.outcome.clone());
         }
-        let wall_seconds = self.started.elapsed().as_secs_f64();
-        self.events.send(EngineEvent::RunDone {
-            wall_seconds,
-            cancelled,
-        });
-        self.events.close();
-        *lock(&self.outcome) = Some(RunOutcome {
+        let outcome = RunOutcome {
             languages: outcomes,
-            wall_seconds,
+            wall_seconds: self.started.elapsed().as_secs_f64(),
             cancelled,
-        });
+        };
+        // The observer hears the end before `wait` returns, so a reader that saw the run
+        // finish can rely on the observer's state being final.
+        self.observer.run_finished(&outcome);
+        *lock(&self.outcome) = Some(outcome);
         self.finished.notify_all();
     }
 
     pub(crate) fn wait(&self) -> RunOutcome {
-        let mut outcome = lock(&self.outcome);
-        loop {
-            if let Some(done) = outcome.as_ref() {
-                return done.clone();
-            }
-            outcome = self
-                .finished
-                .wait_timeout(outcome, Duration::from_secs(1))
-                .map(|(g, _)| g)
-                .unwrap_or_else(|p| p.into_inner().0);
-        }
+        let outcome = lock(&self.outcome);
+        let outcome = self
+            .finished
+            .wait_while(outcome, |o| o.is_none())
+            .unwrap_or_else(|p| p.into_inner());
+        outcome.clone().expect("waited until it was set")
     }
 }
 
@@ -367,6 +331,8 @@ impl LanguageState {
                 let mut outcome = blank(plan.code.clone(), Status::Queued, None);
                 outcome.utterances = vec![UtteranceTiming::default(); n];
                 LanguageState {
+                    model: plan.model.kind(),
+                    voice: plan.voice.clone(),
                     plan: Some(plan),
                     audio: vec![None; n],
                     done: 0,
@@ -375,12 +341,34 @@ impl LanguageState {
                 }
             }
             Err(failure) => LanguageState {
+                model: failure.model.kind(),
+                voice: failure.voice,
                 plan: None,
                 audio: Vec::new(),
                 done: 0,
                 started: None,
                 outcome: blank(failure.code, Status::Failed, Some(failure.error)),
             },
+        }
+    }
+}
+
+impl LanguageState {
+    fn progress(&self) -> LanguageProgress {
+        let outcome = &self.outcome;
+        LanguageProgress {
+            code: outcome.code.clone(),
+            model: self.model,
+            voice: self.voice.clone(),
+            status: outcome.status,
+            sentences_done: self.done,
+            sentences_total: self.audio.len(),
+            audio_seconds: outcome.audio_seconds,
+            synthesis_seconds: outcome.synthesis_seconds,
+            elapsed_seconds: outcome.elapsed_seconds,
+            execution_provider: outcome.execution_provider.clone(),
+            output: outcome.output.clone(),
+            error: outcome.error.clone(),
         }
     }
 }

@@ -73,44 +73,28 @@ pub fn choose_library(explicit: Option<&Path>, assets: &Assets) -> (PathBuf, &'s
     (assets.path(assets::ORT_LIBRARY), "scripts/setup")
 }
 
-/// CUDA and cuDNN libraries that the CUDA provider loads by name. When they sit next to
-/// the ORT library (as `VOXDECK_GPU=1 scripts/setup` lays them out), they are loaded first
-/// from there, so the provider finds them without LD_LIBRARY_PATH.
-const CUDA_LIBRARIES: &[&str] = &[
-    "libcudart.so.13",
-    "libcublasLt.so.13",
-    "libcublas.so.13",
-    "libnvrtc.so.13",
-    "libcurand.so.10",
-    "libcufft.so.12",
-    "libcudnn.so.9",
-    "libcudnn_graph.so.9",
-    "libcudnn_ops.so.9",
-    "libcudnn_heuristic.so.9",
-    "libcudnn_adv.so.9",
-    "libcudnn_cnn.so.9",
-    "libcudnn_engines_precompiled.so.9",
-    "libcudnn_engines_runtime_compiled.so.9",
-];
-
+/// When the CUDA and cuDNN libraries sit next to the ORT library (as `VOXDECK_GPU=1
+/// scripts/setup` lays them out), ort's `preload_dylibs` loads them from there first, so the
+/// CUDA provider finds them without LD_LIBRARY_PATH. The error says which one is missing.
 fn preload_cuda_libraries(ort_library: &Path) -> Option<String> {
     let dir = ort_library.parent()?;
-    if !dir.join(CUDA_LIBRARIES[0]).exists() {
+    let first = ep::cuda::CUDA_DYLIBS.first()?;
+    if !dir.join(first).exists() {
         return None;
     }
-    for name in CUDA_LIBRARIES {
-        let path = dir.join(name);
-        if !path.exists() {
-            continue;
-        }
-        // SAFETY: loading vendor libraries whose initialisers only register CUDA state; kept
-        // loaded for the life of the process on purpose (the provider uses them).
-        match unsafe { libloading::Library::new(&path) } {
-            Ok(lib) => std::mem::forget(lib),
-            Err(e) => return Some(format!("cannot load {}: {e}", path.display())),
-        }
+    if let Some(missing) = ep::cuda::CUDA_DYLIBS
+        .iter()
+        .chain(ep::cuda::CUDNN_DYLIBS)
+        .find(|name| !dir.join(name).exists())
+    {
+        return Some(format!(
+            "{missing} is missing from {}; run VOXDECK_GPU=1 scripts/setup again",
+            dir.display()
+        ));
     }
-    None
+    ep::cuda::preload_dylibs(Some(dir), Some(dir))
+        .err()
+        .map(|e| e.to_string())
 }
 
 /// Loads ONNX Runtime once per process. `ort::init_from` is used rather than `ort::init`,
@@ -170,8 +154,8 @@ fn library_version(path: &Path) -> String {
     read().unwrap_or_else(|e| format!("unknown ({e})"))
 }
 
-/// ORT's log: node placements are recorded per session, warnings and errors go to stderr
-/// (the console redirects fd 2 to its log file), the rest is dropped.
+/// ORT's log: node placements are recorded per session; the rest goes through `log`, so it
+/// reaches the console's log pane or the headless logger like voxdeck's own lines.
 fn route_ort_log(level: LogLevel, _category: &str, id: &str, _location: &str, message: &str) {
     if let Some((provider, count)) = parse_placement(message) {
         let mut all = PLACEMENTS
@@ -184,9 +168,13 @@ fn route_ort_log(level: LogLevel, _category: &str, id: &str, _location: &str, me
             .or_default() += count;
         return;
     }
-    if matches!(level, LogLevel::Warning | LogLevel::Error | LogLevel::Fatal) {
-        eprintln!("onnxruntime [{level:?}] {message}");
-    }
+    let level = match level {
+        LogLevel::Fatal | LogLevel::Error => log::Level::Error,
+        LogLevel::Warning => log::Level::Warn,
+        LogLevel::Info => log::Level::Debug,
+        LogLevel::Verbose => log::Level::Trace,
+    };
+    log::log!(target: "onnxruntime", level, "{message}");
 }
 
 /// ORT logs "All nodes placed on [CPUExecutionProvider]. Number of nodes: 123" or, split

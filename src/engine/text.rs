@@ -8,8 +8,10 @@ const CLAUSE_END: &[char] = &[',', ';', ':', '—', '–'];
 /// Words whose trailing period does not end a sentence.
 const ABBREVIATIONS: &[&str] = &[
     "mr", "mrs", "ms", "dr", "st", "prof", "sr", "jr", "vs", "etc", "e.g", "i.e", "mme", "mlle",
-    "sra", "sr", "dott", "no",
+    "sra", "dott",
 ];
+/// Abbreviations only before a number ("No. 5", "nos. 3 and 4"): elsewhere "no." is the word.
+const NUMBER_ABBREVIATIONS: &[&str] = &["no", "nos"];
 
 /// Collapses runs of whitespace (newlines included) into single spaces and trims the ends.
 pub fn normalise_whitespace(text: &str) -> String {
@@ -32,7 +34,7 @@ pub fn split_sentences(text: &str) -> Vec<String> {
                 end += 1;
             }
             let at_break = end == chars.len() || chars[end] == ' ';
-            if at_break && !ends_with_abbreviation(&chars[start..i], chars[i]) {
+            if at_break && !ends_with_abbreviation(&chars[start..i], chars[i], &chars[end..]) {
                 push_trimmed(&mut sentences, &chars[start..end]);
                 start = end;
             }
@@ -125,7 +127,9 @@ fn is_closer(c: char) -> bool {
     matches!(c, '"' | '\'' | ')' | ']' | '»' | '”' | '’')
 }
 
-fn ends_with_abbreviation(before: &[char], mark: char) -> bool {
+/// Whether the `mark` after `before` closes an abbreviation rather than the sentence; `after`
+/// is the text that follows the mark.
+fn ends_with_abbreviation(before: &[char], mark: char, after: &[char]) -> bool {
     if mark != '.' {
         return false;
     }
@@ -137,7 +141,15 @@ fn ends_with_abbreviation(before: &[char], mark: char) -> bool {
     let word: String = word.chars().rev().collect::<String>().to_lowercase();
     let bare = word.trim_start_matches(['(', '"', '«', '“']);
     let single_letter = bare.chars().count() == 1 && bare.chars().all(char::is_alphabetic);
-    single_letter || ABBREVIATIONS.contains(&bare)
+    let number_follows = || {
+        after
+            .iter()
+            .find(|c| !c.is_whitespace())
+            .is_some_and(char::is_ascii_digit)
+    };
+    single_letter
+        || ABBREVIATIONS.contains(&bare)
+        || (NUMBER_ABBREVIATIONS.contains(&bare) && number_follows())
 }
 
 fn push_trimmed(out: &mut Vec<String>, chars: &[char]) {
@@ -164,6 +176,22 @@ mod tests {
                 "Yes…",
                 "End"
             ]
+        );
+    }
+
+    #[test]
+    fn no_ends_a_sentence_unless_a_number_follows() {
+        assert_eq!(
+            split_sentences("The answer is no. We left."),
+            vec!["The answer is no.", "We left."]
+        );
+        assert_eq!(
+            split_sentences("No. We left. NO. Never."),
+            vec!["No.", "We left.", "NO.", "Never."]
+        );
+        assert_eq!(
+            split_sentences("Room No. 5 is free. See nos. 3 and 4."),
+            vec!["Room No. 5 is free.", "See nos. 3 and 4."]
         );
     }
 

@@ -1,4 +1,5 @@
-//! NVML through nvml-wrapper: loaded and initialised once per process, then read per sample.
+//! NVML through nvml-wrapper: loaded and initialised once per process; each [`Reader`] looks its
+//! device handles up once and reads them per sample.
 
 use std::sync::OnceLock;
 
@@ -72,36 +73,73 @@ fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-pub(super) fn read(pid: u32) -> (GpuStatus, Vec<DeviceSample>) {
-    let handle = match handle() {
-        Ok(handle) => handle,
-        Err(reason) => return (unavailable(reason), Vec::new()),
-    };
-    let count = match handle.nvml.device_count() {
-        Ok(0) => {
-            let reason = "libnvidia-ml.so.1 loaded, but it reports no NVIDIA devices";
-            return (unavailable(reason), Vec::new());
-        }
-        Ok(n) => n,
-        Err(e) => {
-            let reason = format!(
-                "libnvidia-ml.so.1: cannot count devices: {}",
-                one_line(&e.to_string())
-            );
+/// One device handle, looked up once; a lookup that failed is retried at the next sample.
+struct Slot {
+    index: u32,
+    /// `Device<'static>` borrows the process-wide `Nvml` in `NVML`, which is never dropped.
+    device: Result<Device<'static>, String>,
+}
+
+/// Reads every device per sample through handles looked up once, at its first sample that finds
+/// NVML devices (the device set does not change while voxdeck runs), not at every sample.
+#[derive(Default)]
+pub(super) struct Reader {
+    slots: Vec<Slot>,
+}
+
+impl Reader {
+    pub(super) fn read(&mut self, pid: u32) -> (GpuStatus, Vec<DeviceSample>) {
+        let handle = match handle() {
+            Ok(handle) => handle,
+            Err(reason) => return (unavailable(reason), Vec::new()),
+        };
+        if let Err(reason) = self.look_up(&handle.nvml) {
             return (unavailable(&reason), Vec::new());
         }
-    };
-    let devices = (0..count)
-        .map(|index| match handle.nvml.device_by_index(index) {
-            Ok(device) => read_device(&device, index, pid),
-            Err(e) => failed_device(index, format!("cannot open device: {e}")),
-        })
-        .collect();
-    let status = GpuStatus::Available {
-        driver_version: handle.driver_version.clone(),
-        cuda_driver_version: handle.cuda_driver_version.clone(),
-    };
-    (status, devices)
+        let devices = self
+            .slots
+            .iter()
+            .map(|slot| match &slot.device {
+                Ok(device) => read_device(device, slot.index, pid),
+                Err(e) => failed_device(slot.index, e.clone()),
+            })
+            .collect();
+        let status = GpuStatus::Available {
+            driver_version: handle.driver_version.clone(),
+            cuda_driver_version: handle.cuda_driver_version.clone(),
+        };
+        (status, devices)
+    }
+
+    /// Fills the slots at the first sample; afterwards only retries the lookups that failed.
+    fn look_up(&mut self, nvml: &'static Nvml) -> Result<(), String> {
+        if self.slots.is_empty() {
+            let count = match nvml.device_count() {
+                Ok(0) => {
+                    return Err("libnvidia-ml.so.1 loaded, but it reports no NVIDIA devices".into())
+                }
+                Ok(n) => n,
+                Err(e) => {
+                    return Err(format!(
+                        "libnvidia-ml.so.1: cannot count devices: {}",
+                        one_line(&e.to_string())
+                    ))
+                }
+            };
+            self.slots = (0..count)
+                .map(|index| Slot {
+                    index,
+                    device: Err(String::new()),
+                })
+                .collect();
+        }
+        for slot in self.slots.iter_mut().filter(|slot| slot.device.is_err()) {
+            slot.device = nvml
+                .device_by_index(slot.index)
+                .map_err(|e| format!("cannot open device: {e}"));
+        }
+        Ok(())
+    }
 }
 
 fn unavailable(reason: &str) -> GpuStatus {
@@ -229,6 +267,21 @@ mod tests {
             let reason = init_reason(&error);
             assert!(reason.starts_with("libnvidia-ml.so.1"), "{reason}");
             assert!(!reason.contains('\n'), "{reason}");
+        }
+    }
+
+    #[test]
+    fn a_reader_without_nvml_keeps_no_handles() {
+        let mut reader = Reader::default();
+        for _ in 0..2 {
+            let (status, devices) = reader.read(std::process::id());
+            if !status.is_available() {
+                assert!(devices.is_empty());
+                assert!(reader.slots.is_empty());
+            } else {
+                // A box with NVML: the handles are the ones the devices were read through.
+                assert_eq!(reader.slots.len(), devices.len());
+            }
         }
     }
 

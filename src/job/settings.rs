@@ -1,10 +1,18 @@
-//! The run settings a job file and the command line share: mode and device, with the
-//! spelling users type and the error that says what would work.
+//! The run settings a job file and the command line share: mode, device and the worker count's
+//! bounds, with the spelling users type and the error that says what would work.
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+/// The fewest worker threads a run takes.
+pub const MIN_WORKERS: usize = 1;
+/// The most worker threads a run takes (job file and command line alike).
+pub const MAX_WORKERS: usize = 64;
+
+/// On the command line a `clap::ValueEnum` (`pool`, `shared-lock`, listed by `--help`); in a
+/// job file parsed with `FromStr`, the same spellings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, clap::ValueEnum)]
 #[serde(rename_all = "kebab-case")]
+#[value(rename_all = "kebab-case")]
 pub enum Mode {
     /// Each worker owns its model sessions: real parallelism.
     #[default]
@@ -67,5 +75,31 @@ impl std::fmt::Display for Device {
             Device::Cpu => f.write_str("cpu"),
             Device::Cuda(n) => write!(f, "cuda:{n}"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::ValueEnum;
+
+    #[test]
+    fn mode_spellings_agree_everywhere() {
+        for mode in Mode::value_variants() {
+            let value = mode.to_possible_value().unwrap();
+            assert_eq!(value.get_name(), mode.name());
+            assert_eq!(mode.name().parse::<Mode>(), Ok(*mode));
+            assert_eq!(<Mode as ValueEnum>::from_str(mode.name(), false), Ok(*mode));
+        }
+        assert_eq!(Mode::value_variants().len(), 2);
+    }
+
+    #[test]
+    fn devices_parse_and_print_back() {
+        for text in ["auto", "cpu", "cuda:0", "cuda:3"] {
+            assert_eq!(text.parse::<Device>().unwrap().to_string(), text);
+        }
+        assert_eq!("cuda".parse::<Device>(), Ok(Device::Cuda(0)));
+        assert!("gpu".parse::<Device>().unwrap_err().contains("`cuda:N`"));
     }
 }

@@ -8,9 +8,8 @@
 
 use std::path::{Path, PathBuf};
 
-use sha2::{Digest, Sha256};
-
 use super::{Embedding, QaError, EMBEDDING_SIZE};
+use crate::digest::sha256_hex;
 
 /// What a probe embedding depends on.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -25,19 +24,17 @@ pub struct ProbeKey {
 impl ProbeKey {
     /// The file name: sha256 over the fields, each length-prefixed so no two keys collide.
     fn file_name(&self) -> String {
-        let mut hasher = Sha256::new();
+        let mut fields = Vec::new();
         for field in [
             &self.model,
             &self.voice,
             &self.probe_text,
             &self.encoder_sha256,
         ] {
-            hasher.update((field.len() as u64).to_le_bytes());
-            hasher.update(field.as_bytes());
+            fields.extend_from_slice(&(field.len() as u64).to_le_bytes());
+            fields.extend_from_slice(field.as_bytes());
         }
-        let digest = hasher.finalize();
-        let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-        format!("{hex}.json")
+        format!("{}.json", sha256_hex(&fields))
     }
 }
 
@@ -114,6 +111,15 @@ mod tests {
             probe_text: "Hello there.".into(),
             encoder_sha256: "abc".into(),
         }
+    }
+
+    #[test]
+    fn file_names_stay_what_they_were() {
+        // sha256 of the length-prefixed fields (u64 little-endian), as earlier caches named them.
+        assert_eq!(
+            key("af_heart").file_name(),
+            "968b66f1f09a2405da867ad44840dd1f9622574ff6792458a42d3d37ff1d1f1c.json"
+        );
     }
 
     #[test]

@@ -11,10 +11,10 @@ use std::sync::Arc;
 use crate::assets::{self, Assets};
 use crate::audio::wav::Clip;
 use crate::engine::kokoro::{self, Vocab, VoicePack};
-use crate::engine::languages::Language;
 use crate::engine::plan::kokoro_utterances;
 use crate::engine::runtime::{Runtime, SessionOptions};
 use crate::job::Device;
+use crate::languages::Language;
 
 use super::cache::{EmbeddingCache, ProbeKey};
 use super::scoring::SourceScorer;
@@ -84,17 +84,7 @@ pub fn probe_text(language: &Language) -> &'static str {
 /// Kokoro voices made for the language (by Kokoro's naming), or all of them for a
 /// language Kokoro was not trained on.
 pub fn candidate_voices(language: &Language, assets: &Assets) -> Vec<String> {
-    let all = assets.kokoro_voice_names();
-    let own: Vec<String> = all
-        .iter()
-        .filter(|v| v.starts_with(language.kokoro_voice_prefix))
-        .cloned()
-        .collect();
-    if own.is_empty() || !language.kokoro_trained {
-        all
-    } else {
-        own
-    }
+    language.kokoro_voices(&assets.kokoro_voice_names())
 }
 
 /// Weights tried for blends of the best two or three voices (zero-weight parts left out).

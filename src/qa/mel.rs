@@ -7,12 +7,14 @@
 //! before 0.10; 0.10 pads with zeros). Only the first and last two frames can differ between the
 //! two, and those frames are either speech edges or the zero padding of the last partial.
 //!
-//! The STFT is an exact 400-point FFT in f64 (`fft`), two frames per transform.
+//! The STFT is an exact 400-point real FFT in f64 (`realfft`; padding to 512 would change the
+//! bins), planned once and shared by every call.
 
 use std::f64::consts::PI;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
-use super::fft::Fft;
+use realfft::num_complex::Complex;
+use realfft::{RealFftPlanner, RealToComplex};
 
 pub const SAMPLE_RATE: u32 = 16_000;
 pub const N_FFT: usize = 400;
@@ -29,6 +31,8 @@ struct Band {
 struct Tables {
     window: Vec<f64>,
     bands: Vec<Band>,
+    /// The `N_FFT`-point forward plan, made once.
+    fft: Arc<dyn RealToComplex<f64>>,
 }
 
 fn tables() -> &'static Tables {
@@ -38,6 +42,7 @@ fn tables() -> &'static Tables {
             .map(|n| 0.5 - 0.5 * (2.0 * PI * n as f64 / N_FFT as f64).cos())
             .collect(),
         bands: slaney_filterbank(),
+        fft: RealFftPlanner::<f64>::new().plan_fft_forward(N_FFT),
     })
 }
 
@@ -108,25 +113,41 @@ pub fn mel_spectrogram(wav: &[f32]) -> Vec<[f32; N_MELS]> {
     }
     let t = tables();
     let frames = 1 + wav.len() / HOP;
-    let windowed = |f: usize| -> Vec<f64> {
-        let start = (f * HOP) as isize - (N_FFT / 2) as isize;
-        (0..N_FFT)
-            .map(|n| wav[reflect(start + n as isize, wav.len())] as f64 * t.window[n])
-            .collect()
-    };
-    let mut fft = Fft::new(N_FFT);
-    let (mut power_a, mut power_b) = (vec![0f64; BINS], vec![0f64; BINS]);
+    let mut frame = t.fft.make_input_vec();
+    let mut spectrum = t.fft.make_output_vec();
+    let mut scratch = t.fft.make_scratch_vec();
+    let mut power = vec![0f64; BINS];
     let mut out = Vec::with_capacity(frames);
-    for f in (0..frames).step_by(2) {
-        // An odd count's last frame is paired with a copy of itself.
-        let second = (f + 1).min(frames - 1);
-        fft.power_pair(&windowed(f), &windowed(second), &mut power_a, &mut power_b);
-        out.push(to_mel(&t.bands, &power_a));
-        if second != f {
-            out.push(to_mel(&t.bands, &power_b));
+    for f in 0..frames {
+        let start = (f * HOP) as isize - (N_FFT / 2) as isize;
+        for (n, x) in frame.iter_mut().enumerate() {
+            *x = wav[reflect(start + n as isize, wav.len())] as f64 * t.window[n];
         }
+        power_spectrum(
+            t.fft.as_ref(),
+            &mut frame,
+            &mut spectrum,
+            &mut scratch,
+            &mut power,
+        );
+        out.push(to_mel(&t.bands, &power));
     }
     out
+}
+
+/// |X[k]|² for k in 0..=N/2 of the real `frame` (used as scratch: garbage afterwards).
+fn power_spectrum(
+    fft: &dyn RealToComplex<f64>,
+    frame: &mut [f64],
+    spectrum: &mut [Complex<f64>],
+    scratch: &mut [Complex<f64>],
+    power: &mut [f64],
+) {
+    fft.process_with_scratch(frame, spectrum, scratch)
+        .expect("buffers made by the plan itself");
+    for (p, x) in power.iter_mut().zip(spectrum.iter()) {
+        *p = x.norm_sqr();
+    }
 }
 
 fn to_mel(bands: &[Band], power: &[f64]) -> [f32; N_MELS] {
@@ -164,6 +185,38 @@ mod tests {
             (last.first_bin, last.first_bin + last.weights.len() - 1),
             (172, 199)
         );
+    }
+
+    #[test]
+    fn power_spectrum_equals_the_direct_dft() {
+        let fft = &tables().fft;
+        let signal: Vec<f64> = (0..N_FFT)
+            .map(|i| (i as f64 * 0.3).sin() + ((i * 7) % 13) as f64 * 0.1)
+            .collect();
+        let mut frame = signal.clone();
+        let (mut spectrum, mut scratch) = (fft.make_output_vec(), fft.make_scratch_vec());
+        let mut power = vec![0f64; BINS];
+        power_spectrum(
+            fft.as_ref(),
+            &mut frame,
+            &mut spectrum,
+            &mut scratch,
+            &mut power,
+        );
+        for (k, got) in power.iter().enumerate() {
+            let (re, im) = signal
+                .iter()
+                .enumerate()
+                .fold((0.0, 0.0), |(re, im), (n, x)| {
+                    let angle = -2.0 * PI * ((k * n) % N_FFT) as f64 / N_FFT as f64;
+                    (re + x * angle.cos(), im + x * angle.sin())
+                });
+            let want = re * re + im * im;
+            assert!(
+                (got - want).abs() <= 1e-9 * want.max(1.0),
+                "bin {k}: {got} vs {want}"
+            );
+        }
     }
 
     #[test]

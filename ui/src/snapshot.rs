@@ -43,7 +43,7 @@ pub struct Header {
     pub state: RunState,
     pub wall_seconds: f64,
     /// Summed synthesis time / wall time of the current or last run.
-    pub speedup: Option<f64>,
+    pub concurrency: Option<f64>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -84,7 +84,7 @@ fn fixtures() -> Vec<Snapshot> {
     odd.editing_inline = true;
     odd.source.envelope = vec![f32::NAN, -1.0, 7.0];
     odd.source.error = Some("unsupported codec".into());
-    odd.header.speedup = Some(f64::NAN);
+    odd.header.concurrency = Some(f64::NAN);
     odd.playback = Playback::Playing {
         what: "A/B fr: source".into(),
         position_seconds: -3.0,

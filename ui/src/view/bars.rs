@@ -32,10 +32,10 @@ pub(crate) fn header(frame: &mut Frame, area: Rect, snap: &Snapshot, theme: &The
         Span::styled("wall ", theme.dim),
         Span::raw(seconds(h.wall_seconds)),
     ];
-    if let Some(speedup) = h.speedup {
+    if let Some(concurrency) = h.concurrency {
         first.push(Span::raw(SEP));
-        first.push(Span::styled("speedup ", theme.dim));
-        first.push(Span::raw(format!("{speedup:.2}×")));
+        first.push(Span::styled("concurrency ", theme.dim));
+        first.push(Span::raw(format!("{concurrency:.2}")));
     }
     let second = device_spans(h, theme);
     let lines = if area.height >= 2 {
@@ -55,8 +55,8 @@ fn compact_header<'a>(h: &'a Header, theme: &Theme) -> Line<'a> {
         Span::raw(" "),
         Span::raw(seconds(h.wall_seconds)),
     ];
-    if let Some(speedup) = h.speedup {
-        spans.push(Span::raw(format!(" ×{speedup:.2}")));
+    if let Some(concurrency) = h.concurrency {
+        spans.push(Span::raw(format!(" c{concurrency:.2}")));
     }
     spans.push(Span::raw(" "));
     spans.push(Span::styled(h.job_name.as_str(), theme.dim));

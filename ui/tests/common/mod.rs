@@ -155,7 +155,7 @@ fn header(state: RunState) -> Header {
         mode: "pool".into(),
         state,
         wall_seconds: 0.0,
-        speedup: None,
+        concurrency: None,
     }
 }
 
@@ -214,7 +214,7 @@ pub fn running() -> Snapshot {
     let mut snap = demo_idle();
     snap.header = Header {
         wall_seconds: 4.25,
-        speedup: Some(2.61),
+        concurrency: Some(2.61),
         ..header(RunState::Running)
     };
     snap.gpu = two_gpus();
@@ -245,7 +245,7 @@ pub fn done_with_failure() -> Snapshot {
     let mut snap = running();
     snap.header.state = RunState::DoneWithFailures;
     snap.header.wall_seconds = 9.5;
-    snap.header.speedup = Some(2.87);
+    snap.header.concurrency = Some(2.87);
     let es = lang(&mut snap, "es");
     es.state = LanguageState::Done;
     (es.sentences_done, es.audio_seconds, es.elapsed_seconds) = (5, 8.02, 2.61);

@@ -111,6 +111,24 @@ pub const LANGUAGES: &[Language] = &[
     },
 ];
 
+impl Language {
+    /// The Kokoro voices offered for this language out of those `installed`: the ones made
+    /// for it (by Kokoro's naming), or all of them when Kokoro was not trained on it or
+    /// none of its own is installed.
+    pub fn kokoro_voices(&self, installed: &[String]) -> Vec<String> {
+        let own: Vec<String> = installed
+            .iter()
+            .filter(|v| v.starts_with(self.kokoro_voice_prefix))
+            .cloned()
+            .collect();
+        if own.is_empty() || !self.kokoro_trained {
+            installed.to_vec()
+        } else {
+            own
+        }
+    }
+}
+
 /// The language a Piper config's espeak voice (`en-us`, `fr-fr`, ...) stands for.
 pub fn for_espeak_language(espeak: &str) -> Option<&'static Language> {
     LANGUAGES
@@ -141,5 +159,13 @@ mod tests {
         assert_eq!(find("PT_BR").unwrap().code, "pt-br");
         assert_eq!(find(" fr ").unwrap().espeak_voice, "roa/fr");
         assert!(find("xx").is_none());
+    }
+
+    #[test]
+    fn kokoro_voices_are_the_languages_own_or_all() {
+        let installed: Vec<String> = ["af_heart", "ff_siwis", "am_adam"].map(String::from).into();
+        assert_eq!(find("fr").unwrap().kokoro_voices(&installed), ["ff_siwis"]);
+        assert_eq!(find("de").unwrap().kokoro_voices(&installed), installed);
+        assert_eq!(find("hi").unwrap().kokoro_voices(&installed), installed);
     }
 }

@@ -1,0 +1,184 @@
+//! One session core for the console and headless runs. A `Session` owns a thread that
+//! keeps the engine warm between runs, runs jobs (whole, or one language again with a new
+//! voice, speed or text), matches voices, keeps and scores every take, and writes the
+//! report. Drivers send it commands and read its published state; they never see engine
+//! internals. The same job therefore gives the same report from either driver.
+
+mod observer;
+pub mod published;
+pub mod report;
+mod runner;
+pub mod state;
+mod takes;
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{mpsc, Arc, Mutex};
+use std::thread::JoinHandle;
+
+use crate::engine::progress::LanguageProgress;
+use crate::job::{Device, JobSpec};
+use published::{Notice, Published};
+use state::{LanguageRecord, RunPhase, SessionState};
+
+pub use crate::report::Report;
+
+#[derive(Debug, Clone, Default)]
+pub struct SessionOptions {
+    /// The ONNX Runtime library to load (else `ORT_DYLIB_PATH`, else the fetched copy).
+    pub ort_lib: Option<PathBuf>,
+}
+
+enum Command {
+    Run {
+        id: u64,
+        job: JobSpec,
+        out_dir: PathBuf,
+    },
+    Match {
+        code: String,
+        source: PathBuf,
+        device: Device,
+    },
+}
+
+/// What the handle and the session thread both see.
+struct Control {
+    state: Published<SessionState>,
+    /// The cancel switch of the command being carried out.
+    current: Mutex<Arc<AtomicBool>>,
+    /// Runs numbered up to this one are cancelled, even before they start.
+    cancelled_up_to: AtomicU64,
+    /// Set when the session shuts down: queued commands are skipped.
+    shutdown: AtomicBool,
+}
+
+pub struct Session {
+    control: Arc<Control>,
+    commands: Option<mpsc::Sender<Command>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Session {
+    /// Starts the session thread. `waker` is called when state changes after the readers
+    /// took the last notices (at most once per batch); the console wakes its loop with it.
+    pub fn start(options: SessionOptions, waker: impl Fn() + Send + Sync + 'static) -> Session {
+        let control = Arc::new(Control {
+            state: Published::new(SessionState::default(), waker),
+            current: Mutex::new(Arc::new(AtomicBool::new(false))),
+            cancelled_up_to: AtomicU64::new(0),
+            shutdown: AtomicBool::new(false),
+        });
+        let (tx, rx) = mpsc::channel::<Command>();
+        let shared = control.clone();
+        let thread = std::thread::Builder::new()
+            .name("voxdeck-session".into())
+            .spawn(move || runner::serve(options, &shared, rx))
+            .expect("spawning the session thread");
+        Session {
+            control,
+            commands: Some(tx),
+            thread: Some(thread),
+        }
+    }
+
+    /// Runs `job`, writing `<out_dir>/<lang>.wav`, its takes and report.json. Languages of
+    /// earlier runs that are not in `job` keep their results. Returns the run's number.
+    pub fn run(&self, job: JobSpec, out_dir: PathBuf) -> u64 {
+        let id = self.control.state.update(Notice::Session, |s| {
+            s.run.id += 1;
+            s.run.phase = RunPhase::Queued;
+            s.run.codes = job.languages.iter().map(|l| l.code.clone()).collect();
+            s.run.settings = None;
+            s.run.out_dir = Some(out_dir.clone());
+            s.run.report = None;
+            s.run.id
+        });
+        for language in &job.languages {
+            let queued = LanguageProgress::new(
+                &language.code,
+                language.model,
+                language.voice.as_deref().unwrap_or_default(),
+            );
+            self.control
+                .state
+                .update(Notice::Language(language.code.clone()), |s| {
+                    match s.language_mut(&language.code) {
+                        Some(record) => {
+                            record.run = id;
+                            record.progress = queued;
+                        }
+                        None => s.languages.push(LanguageRecord {
+                            code: language.code.clone(),
+                            run: id,
+                            progress: queued,
+                            report: None,
+                            settled: None,
+                            takes: Vec::new(),
+                            similarity_error: None,
+                            voice_match: None,
+                        }),
+                    }
+                });
+        }
+        self.send(Command::Run { id, job, out_dir });
+        id
+    }
+
+    /// Ranks the stock voices of the language `code` against `source`; the result is
+    /// published in `SessionState::rankings`.
+    pub fn match_voice(&self, code: &str, source: PathBuf, device: Device) {
+        self.send(Command::Match {
+            code: code.to_string(),
+            source,
+            device,
+        });
+    }
+
+    /// Cancels the run in progress or queued: sentences in flight finish, the rest stop,
+    /// and unfinished languages get no output. Stops voice matching between voices.
+    pub fn cancel(&self) {
+        let id = self.control.state.update(Notice::Session, |s| {
+            if s.run.phase.is_active() {
+                s.run.phase = RunPhase::Cancelling;
+            }
+            s.run.id
+        });
+        self.control.cancelled_up_to.fetch_max(id, Ordering::SeqCst);
+        let current = self
+            .control
+            .current
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        current.store(true, Ordering::SeqCst);
+    }
+
+    /// The published state: read it, take its notices, wait for the next one.
+    pub fn state(&self) -> &Published<SessionState> {
+        &self.control.state
+    }
+
+    /// The report of everything run so far, as report.json holds it.
+    pub fn report(&self) -> Option<Report> {
+        self.control.state.read(report::report)
+    }
+
+    fn send(&self, command: Command) {
+        if let Some(tx) = &self.commands {
+            let _ = tx.send(command);
+        }
+    }
+}
+
+impl Drop for Session {
+    /// Shuts down: cancels what runs, skips what is queued, joins the thread (which closes
+    /// the engine's workers).
+    fn drop(&mut self) {
+        self.control.shutdown.store(true, Ordering::SeqCst);
+        self.cancel();
+        self.commands.take();
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}

@@ -1,0 +1,387 @@
+//! The session thread: carries out commands one at a time, keeping the ORT runtime, a warm
+//! engine and the source clip's scorer between them.
+
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc};
+
+use super::observer::{RunNote, SessionObserver};
+use super::published::Notice;
+use super::state::{FinishedRun, Ranking, RunPhase};
+use super::takes::{self, Scorer};
+use super::{Command, Control, SessionOptions};
+use crate::assets::{Assets, PROBE_CACHE};
+use crate::engine::plan::{self, Plan};
+use crate::engine::pool::{Engine, EngineOptions};
+use crate::engine::runtime::{self, Runtime};
+use crate::job::{Device, JobSpec};
+use crate::qa::cache::EmbeddingCache;
+use crate::qa::matching::{self, MatchResult};
+use crate::report::{self, RunSettings, Take};
+
+struct Context {
+    options: SessionOptions,
+    assets: Assets,
+    warm: Option<Engine>,
+    scorer: Scorer,
+    /// Names this session's take files apart from earlier sessions' in the same folder.
+    tag: String,
+}
+
+pub(super) fn serve(
+    options: SessionOptions,
+    control: &Arc<Control>,
+    commands: mpsc::Receiver<Command>,
+) {
+    let mut context = Context {
+        options,
+        assets: Assets::locate(),
+        warm: None,
+        scorer: Scorer::default(),
+        tag: std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs())
+            .to_string(),
+    };
+    while let Ok(command) = commands.recv() {
+        if control.shutdown.load(Ordering::SeqCst) {
+            break;
+        }
+        let cancel = Arc::new(AtomicBool::new(false));
+        *control.current.lock().unwrap_or_else(|p| p.into_inner()) = cancel.clone();
+        match command {
+            Command::Run { id, job, out_dir } => {
+                if id <= control.cancelled_up_to.load(Ordering::SeqCst) {
+                    cancel.store(true, Ordering::SeqCst);
+                }
+                if let Err(message) = context.run(control, id, job, &out_dir, &cancel) {
+                    setup_failed(control, id, message);
+                }
+            }
+            Command::Match {
+                code,
+                source,
+                device,
+            } => {
+                let result = context.rank(&code, &source, device, &cancel);
+                if let Err(message) = &result {
+                    log::error!("{code}: voice matching failed: {message}");
+                }
+                control.state.update(Notice::Session, |s| {
+                    let id = s.rankings.len() as u64 + 1;
+                    s.rankings.push(Ranking { id, code, result });
+                });
+            }
+        }
+    }
+}
+
+/// Nothing ran: the run's languages go back to what they were before it.
+fn setup_failed(control: &Control, id: u64, message: String) {
+    let codes: Vec<String> = control.state.read(|s| {
+        s.languages
+            .iter()
+            .filter(|l| l.run == id)
+            .map(|l| l.code.clone())
+            .collect()
+    });
+    for code in codes {
+        control.state.update(Notice::Language(code), |_| {});
+    }
+    control.state.update(Notice::Session, |s| {
+        if s.run.id == id {
+            s.run.phase = RunPhase::SetupFailed(message);
+        }
+        s.languages.retain_mut(|record| {
+            if record.run != id {
+                return true;
+            }
+            match record.settled.clone() {
+                Some((run, progress)) => {
+                    record.run = run;
+                    record.progress = progress;
+                    true
+                }
+                None => false,
+            }
+        });
+    });
+}
+
+impl Context {
+    fn runtime(&self) -> Result<Arc<Runtime>, String> {
+        runtime::load(self.options.ort_lib.as_deref(), &self.assets).map_err(|e| e.to_string())
+    }
+
+    fn run(
+        &mut self,
+        control: &Arc<Control>,
+        id: u64,
+        mut job: JobSpec,
+        out_dir: &Path,
+        cancel: &Arc<AtomicBool>,
+    ) -> Result<(), String> {
+        let phase = |phase: RunPhase| {
+            control.state.update(Notice::Session, |s| {
+                if s.run.phase != RunPhase::Cancelling {
+                    s.run.phase = phase;
+                }
+            })
+        };
+        if job
+            .languages
+            .iter()
+            .any(|l| l.voice.as_deref() == Some(matching::MATCH))
+        {
+            let runtime = self.runtime()?;
+            self.match_job_voices(control, &mut job, &runtime, cancel)?;
+        }
+        // Model files are checked before ORT is loaded, so a fresh box hears about both in
+        // the order it must fix them.
+        let plan = plan::plan(&job, &self.assets).map_err(|e| e.to_string())?;
+        for (code, warning) in plan
+            .languages
+            .iter()
+            .flatten()
+            .flat_map(|l| l.warnings.iter().map(move |w| (&l.code, w)))
+        {
+            log::warn!("{code}: {warning}");
+        }
+        let runtime = self.runtime()?;
+        let options = EngineOptions {
+            workers: job.workers.unwrap_or_else(|| job.default_workers()),
+            mode: job.mode,
+            device: job.device,
+            intra_threads: job.intra_threads,
+            share_prepacked: true,
+        };
+        if !self
+            .warm
+            .as_ref()
+            .is_some_and(|e| same_engine(e.options(), &options))
+        {
+            self.warm = None;
+            phase(RunPhase::Loading {
+                workers: options.workers,
+            });
+            log::info!("loading models into {} worker(s)", options.workers);
+            let preload: Vec<_> = plan.models.clone().into_iter().collect();
+            let engine =
+                Engine::start(runtime.clone(), options, &preload).map_err(|e| e.to_string())?;
+            self.warm = Some(engine);
+        }
+        let engine = self.warm.as_ref().expect("started above");
+        std::fs::create_dir_all(out_dir).map_err(|e| {
+            format!(
+                "cannot create output folder {}: {e}; choose another with --out or run.output",
+                out_dir.display()
+            )
+        })?;
+        let settings = RunSettings::of(&job.name, engine);
+        control.state.update(Notice::Session, |s| {
+            s.run.settings = Some(settings);
+            if s.run.phase != RunPhase::Cancelling {
+                s.run.phase = RunPhase::Running;
+            }
+        });
+
+        let (notes, heard) = mpsc::channel();
+        let observer = Arc::new(SessionObserver {
+            control: control.clone(),
+            run: id,
+            notes,
+        });
+        let handle = engine.submit(
+            plan.clone(),
+            out_dir.to_path_buf(),
+            observer,
+            cancel.clone(),
+        );
+        // Takes are kept and scored here, on the session thread, while the workers go on.
+        while let Ok(RunNote::Done(index)) = heard.recv() {
+            self.keep_take(control, id, &job, &plan, index, out_dir, &runtime);
+        }
+        let outcome = handle.wait();
+
+        let entries = report::language_reports(&plan, &outcome, id);
+        control.state.update(Notice::Session, |s| {
+            for entry in entries {
+                if let Some(record) = s.language_mut(&entry.code) {
+                    record.settled = Some((id, record.progress.clone()));
+                    record.report = Some(entry);
+                }
+            }
+            s.finished_runs.push(FinishedRun {
+                id,
+                wall_seconds: outcome.wall_seconds,
+                cancelled: outcome.cancelled,
+            });
+        });
+        let path = out_dir.join("report.json");
+        let written = match control.state.read(super::report::report) {
+            Some(report) => report::write(&report, &path)
+                .map(|()| path.clone())
+                .map_err(|e| format!("cannot write {}: {e}", path.display())),
+            None => Err("no language reached the engine, so there is no report".to_string()),
+        };
+        match &written {
+            Ok(path) => log::info!("report written to {}", path.display()),
+            Err(e) => log::error!("{e}"),
+        }
+        control.state.update(Notice::Session, |s| {
+            s.run.report = Some(written);
+            s.run.phase = RunPhase::Finished {
+                wall_seconds: outcome.wall_seconds,
+                cancelled: outcome.cancelled,
+            };
+        });
+        Ok(())
+    }
+
+    /// Replaces `voice = "match"` with the stock voice (or blend) closest to the source.
+    fn match_job_voices(
+        &mut self,
+        control: &Control,
+        job: &mut JobSpec,
+        runtime: &Runtime,
+        cancel: &AtomicBool,
+    ) -> Result<(), String> {
+        for i in 0..job.languages.len() {
+            if job.languages[i].voice.as_deref() != Some(matching::MATCH) {
+                continue;
+            }
+            let code = job.languages[i].code.clone();
+            let Some(source) = job.source_clip.clone() else {
+                return Err(format!(
+                    "{code}: voice = \"match\" needs a source clip to match against: add [source] clip = \"...\" to the job"
+                ));
+            };
+            control.state.update(Notice::Session, |s| {
+                s.run.phase = RunPhase::Matching { code: code.clone() }
+            });
+            log::info!("matching a {code} voice to {}", source.display());
+            let result = self.rank_with(runtime, &code, &source, job.device, cancel)?;
+            let chosen = result
+                .chosen()
+                .ok_or("no voice could be scored")?
+                .voice
+                .clone();
+            log::info!("{code}: using {chosen}, the closest to the source");
+            job.languages[i].voice = Some(chosen.clone());
+            control.state.update(Notice::Language(code.clone()), |s| {
+                if let Some(record) = s.language_mut(&code) {
+                    record.progress.voice = chosen;
+                    record.voice_match = Some(result);
+                }
+            });
+        }
+        Ok(())
+    }
+
+    fn rank(
+        &mut self,
+        code: &str,
+        source: &Path,
+        device: Device,
+        cancel: &AtomicBool,
+    ) -> Result<MatchResult, String> {
+        let runtime = self.runtime()?;
+        self.rank_with(&runtime, code, source, device, cancel)
+    }
+
+    fn rank_with(
+        &mut self,
+        runtime: &Runtime,
+        code: &str,
+        source: &Path,
+        device: Device,
+        cancel: &AtomicBool,
+    ) -> Result<MatchResult, String> {
+        let language =
+            crate::languages::find(code).ok_or_else(|| format!("unknown language {code}"))?;
+        let cache =
+            EmbeddingCache::open(self.assets.path(PROBE_CACHE)).map_err(|e| e.to_string())?;
+        let assets = self.assets.clone();
+        let scorer = self
+            .scorer
+            .for_source(runtime, &assets, Some(source))
+            .map_err(|e| format!("cannot match voices: {e}"))?;
+        let started = std::time::Instant::now();
+        let result =
+            matching::rank_voices(runtime, &assets, scorer, &cache, language, device, cancel)
+                .map_err(|e| e.to_string())?;
+        if let Some(best) = result.best() {
+            log::info!(
+                "{code}: closest stock voice {} ({:.3}); {} probe(s) from cache; {} ms",
+                best.voice,
+                best.similarity,
+                result.cached,
+                started.elapsed().as_millis()
+            );
+        }
+        Ok(result)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn keep_take(
+        &mut self,
+        control: &Control,
+        id: u64,
+        job: &JobSpec,
+        plan: &Plan,
+        index: usize,
+        out_dir: &Path,
+        runtime: &Runtime,
+    ) {
+        let Some(Ok(planned)) = plan.languages.get(index) else {
+            return;
+        };
+        let code = planned.code.clone();
+        let (output, number) = control.state.read(|s| {
+            let record = s.language(&code);
+            (
+                record.and_then(|r| r.progress.output.clone()),
+                record.map_or(0, |r| r.takes.len()) + 1,
+            )
+        });
+        let Some(output) = output else { return };
+        let path = match takes::keep(out_dir, &self.tag, &code, number, &output) {
+            Ok(path) => path,
+            Err(e) => {
+                log::error!("{e}");
+                return;
+            }
+        };
+        let assets = self.assets.clone();
+        let similarity = self
+            .scorer
+            .for_source(runtime, &assets, job.source_clip.as_deref())
+            .and_then(|scorer| scorer.score(&path));
+        match &similarity {
+            Ok(value) => log::info!("{code} take {number}: similarity to the source {value:.3}"),
+            Err(reason) => log::warn!("{code} take {number} not scored: {reason}"),
+        }
+        let take = Take {
+            take: number,
+            run: id,
+            voice: planned.voice.clone(),
+            speed: planned.speed,
+            text: planned.text.clone(),
+            output: Some(path),
+            similarity: similarity.as_ref().ok().copied(),
+        };
+        control.state.update(Notice::Language(code.clone()), |s| {
+            if let Some(record) = s.language_mut(&code) {
+                record.takes.push(take);
+                record.similarity_error = similarity.err();
+            }
+        });
+    }
+}
+
+fn same_engine(a: &EngineOptions, b: &EngineOptions) -> bool {
+    a.workers == b.workers
+        && a.mode == b.mode
+        && a.device == b.device
+        && a.intra_threads == b.intra_threads
+}

@@ -1,0 +1,140 @@
+//! What a session publishes: every language it ran, the run in progress (or the last one),
+//! and the voice rankings asked for. Console rows, headless bars and report.json are all
+//! projections of this one state.
+
+use std::path::PathBuf;
+
+use crate::engine::progress::LanguageProgress;
+use crate::qa::matching::MatchResult;
+use crate::report::{LanguageReport, RunSettings, Take};
+
+#[derive(Debug, Clone, Default)]
+pub struct SessionState {
+    /// Every language run in this session, in the order each was first run.
+    pub languages: Vec<LanguageRecord>,
+    pub run: RunRecord,
+    /// Every run that reached the engine and ended, oldest first.
+    pub finished_runs: Vec<FinishedRun>,
+    /// Voice rankings asked for with `Session::match_voice`, oldest first.
+    pub rankings: Vec<Ranking>,
+}
+
+/// One language's latest run and every take it made.
+#[derive(Debug, Clone)]
+pub struct LanguageRecord {
+    pub code: String,
+    /// The run that last ran this language.
+    pub run: u64,
+    pub progress: LanguageProgress,
+    /// Its entry for report.json, once its run ended.
+    pub report: Option<LanguageReport>,
+    /// The run and final progress behind `report`, restored if a later run cannot start.
+    pub settled: Option<(u64, LanguageProgress)>,
+    /// Every take of this session, oldest first.
+    pub takes: Vec<Take>,
+    /// Why the latest take has no similarity, if it has none.
+    pub similarity_error: Option<String>,
+    /// The ranking that chose its voice, when the job asked for `voice = "match"`.
+    pub voice_match: Option<MatchResult>,
+}
+
+impl LanguageRecord {
+    /// Similarity of the latest result to the source clip.
+    pub fn similarity(&self) -> Option<f32> {
+        self.progress.output.as_ref()?;
+        self.takes
+            .last()
+            .filter(|t| t.run == self.run)
+            .and_then(|t| t.similarity)
+    }
+}
+
+/// The run now in progress, or the last one.
+#[derive(Debug, Clone, Default)]
+pub struct RunRecord {
+    /// 0 before the first run; each `Session::run` takes the next number.
+    pub id: u64,
+    pub phase: RunPhase,
+    /// The languages of this run, in the job's order.
+    pub codes: Vec<String>,
+    /// The engine settings this run uses, once its engine is ready.
+    pub settings: Option<RunSettings>,
+    pub out_dir: Option<PathBuf>,
+    /// report.json as written after this run, or why it could not be written.
+    pub report: Option<Result<PathBuf, String>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum RunPhase {
+    #[default]
+    Idle,
+    /// Accepted, waiting for the session thread.
+    Queued,
+    /// Ranking stock voices for a language whose job asked for `voice = "match"`.
+    Matching {
+        code: String,
+    },
+    /// Opening sessions for a new engine configuration.
+    Loading {
+        workers: usize,
+    },
+    Running,
+    /// Cancel asked for: sentences in flight finish, the rest are dropped.
+    Cancelling,
+    Finished {
+        wall_seconds: f64,
+        cancelled: bool,
+    },
+    /// The job could not start (set-up, planning or matching); nothing ran.
+    SetupFailed(String),
+}
+
+impl RunPhase {
+    pub fn is_active(&self) -> bool {
+        matches!(
+            self,
+            RunPhase::Queued
+                | RunPhase::Matching { .. }
+                | RunPhase::Loading { .. }
+                | RunPhase::Running
+                | RunPhase::Cancelling
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FinishedRun {
+    pub id: u64,
+    pub wall_seconds: f64,
+    pub cancelled: bool,
+}
+
+/// A voice ranking asked for on its own (the console's `V`).
+#[derive(Debug, Clone)]
+pub struct Ranking {
+    /// Counts up from 1, so a reader can tell which rankings it has not seen yet.
+    pub id: u64,
+    pub code: String,
+    pub result: Result<MatchResult, String>,
+}
+
+impl SessionState {
+    pub fn language(&self, code: &str) -> Option<&LanguageRecord> {
+        self.languages.iter().find(|l| l.code == code)
+    }
+
+    pub(crate) fn language_mut(&mut self, code: &str) -> Option<&mut LanguageRecord> {
+        self.languages.iter_mut().find(|l| l.code == code)
+    }
+
+    /// The languages of the current (or last) run, in its order.
+    pub fn run_languages(&self) -> impl Iterator<Item = &LanguageRecord> {
+        self.run.codes.iter().filter_map(|code| self.language(code))
+    }
+
+    /// Whether every language of the last run finished and was written.
+    pub fn run_all_done(&self) -> bool {
+        self.run_languages()
+            .all(|l| l.progress.status == crate::engine::outcome::Status::Done)
+    }
+}

@@ -1,0 +1,58 @@
+//! Takes: every finished language is copied to `<out>/takes/<lang>-take<N>-<session>.wav`,
+//! recorded with the settings that made it, and scored against the source clip.
+
+use std::path::{Path, PathBuf};
+
+use crate::assets::Assets;
+use crate::engine::runtime::Runtime;
+use crate::qa::scoring::SourceScorer;
+
+/// Copies a finished language's WAV into `<out>/takes/` as take `take`.
+pub(super) fn keep(
+    out_dir: &Path,
+    session_tag: &str,
+    code: &str,
+    take: usize,
+    output: &Path,
+) -> Result<PathBuf, String> {
+    let dir = out_dir.join("takes");
+    let path = dir.join(format!("{code}-take{take}-{session_tag}.wav"));
+    std::fs::create_dir_all(&dir)
+        .and_then(|_| std::fs::copy(output, &path))
+        .map_err(|e| {
+            format!(
+                "cannot keep take {take} of {code} at {}: {e}",
+                path.display()
+            )
+        })?;
+    Ok(path)
+}
+
+/// The speaker encoder with the source clip's embedding, kept while the source stays the
+/// same so scoring a take costs one embedding, not an encoder load.
+#[derive(Default)]
+pub(super) struct Scorer {
+    loaded: Option<(PathBuf, Result<SourceScorer, String>)>,
+}
+
+impl Scorer {
+    pub(super) fn for_source(
+        &mut self,
+        runtime: &Runtime,
+        assets: &Assets,
+        source: Option<&Path>,
+    ) -> Result<&mut SourceScorer, String> {
+        let Some(source) = source else {
+            return Err("no source clip to compare with".to_string());
+        };
+        if self.loaded.as_ref().is_none_or(|(path, _)| path != source) {
+            let scorer = SourceScorer::new(runtime, assets, source);
+            self.loaded = Some((source.to_path_buf(), scorer));
+        }
+        match &mut self.loaded {
+            Some((_, Ok(scorer))) => Ok(scorer),
+            Some((_, Err(e))) => Err(e.clone()),
+            None => unreachable!("loaded above"),
+        }
+    }
+}
