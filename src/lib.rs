@@ -1,7 +1,10 @@
 //! voxdeck: multilingual voice synthesis on a worker pool, for the console and headless use.
+//! Everything but `console` is the engine side and builds without terminal crates.
 
 pub mod assets;
+pub mod atomic_file;
 pub mod audio;
+#[cfg(feature = "console")]
 pub mod console;
 pub mod digest;
 pub mod engine;

@@ -252,12 +252,8 @@ fn model_name(model: &ModelId) -> String {
     model.to_string()
 }
 
-/// Writes the report as pretty JSON through a temp file and a rename.
+/// Writes the report as pretty JSON, atomically.
 pub fn write(report: &Report, path: &Path) -> std::io::Result<()> {
-    let tmp = crate::audio::wav::temp_path_for(path);
     let json = serde_json::to_vec_pretty(report).map_err(std::io::Error::other)?;
-    std::fs::write(&tmp, json)?;
-    std::fs::rename(&tmp, path).inspect_err(|_| {
-        let _ = std::fs::remove_file(&tmp);
-    })
+    crate::atomic_file::write(path, &json)
 }

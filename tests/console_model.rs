@@ -253,3 +253,43 @@ fn voice_match_in_the_job_starts_on_the_default_voice_and_matches_on_open() {
     assert_eq!(m.languages[row(&m, "fr")].voice, "ff_siwis");
     assert_eq!(m.match_on_open, ["fr"]);
 }
+
+#[test]
+fn a_key_rebound_in_the_config_file_shows_in_the_footer_and_the_help() {
+    use ratatui::backend::TestBackend;
+    use ratatui::Terminal;
+    use voxdeck::console::config::ConsoleConfig;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config.toml");
+    std::fs::write(&path, "[keys]\nrun = \"F5\"\n").unwrap();
+    let config = ConsoleConfig::load(&path).unwrap();
+    let mut m = model();
+    m.key_labels = config.keymap.labels().clone();
+    let screen = |m: &Model| {
+        let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+        let snap = voxdeck::console::snapshot::snapshot(m, std::time::Instant::now());
+        terminal
+            .draw(|frame| {
+                voxdeck_ui::view::draw(frame, &snap, &voxdeck_ui::Theme::default());
+            })
+            .unwrap();
+        let buffer = terminal.backend().buffer().clone();
+        (0..buffer.area.height)
+            .map(|y| {
+                (0..buffer.area.width)
+                    .map(|x| buffer[(x, y)].symbol().to_string())
+                    .collect::<String>()
+            })
+            .collect::<Vec<_>>()
+    };
+    let lines = screen(&m);
+    let footer = lines.last().unwrap();
+    assert!(footer.contains("F5 run"), "{footer}");
+    assert!(!footer.contains(" r run"), "{footer}");
+    update(&mut m, Action::Help);
+    let help = screen(&m).join("\n");
+    assert!(
+        help.contains("F5") && help.contains("run ticked languages"),
+        "{help}"
+    );
+}

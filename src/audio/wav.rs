@@ -6,11 +6,8 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, thiserror::Error)]
 pub enum WavError {
     #[error("cannot write {path}: {source}")]
-    Write { path: PathBuf, source: hound::Error },
-    #[error("cannot move {from} to {to}: {source}")]
-    Rename {
-        from: PathBuf,
-        to: PathBuf,
+    Write {
+        path: PathBuf,
         source: std::io::Error,
     },
     #[error("cannot read {path}: {source}; give a 16/24/32-bit PCM or float WAV file")]
@@ -38,41 +35,27 @@ impl Clip {
     }
 }
 
-/// Writes 16-bit PCM mono: `<dest>.<pid>.tmp` first, renamed onto `dest` once complete.
+/// Writes 16-bit PCM mono, atomically (see `atomic_file`).
 pub fn write_atomic(dest: &Path, clip: &Clip) -> Result<(), WavError> {
-    let tmp = temp_path_for(dest);
     let spec = hound::WavSpec {
         channels: 1,
         sample_rate: clip.sample_rate,
         bits_per_sample: 16,
         sample_format: hound::SampleFormat::Int,
     };
-    let written = (|| {
-        let mut writer = hound::WavWriter::create(&tmp, spec)?;
+    crate::atomic_file::write_with(dest, |tmp| {
+        let mut writer = hound::WavWriter::create(tmp, spec).map_err(std::io::Error::other)?;
         for &s in &clip.samples {
-            writer.write_sample((s.clamp(-1.0, 1.0) * i16::MAX as f32).round() as i16)?;
+            writer
+                .write_sample((s.clamp(-1.0, 1.0) * i16::MAX as f32).round() as i16)
+                .map_err(std::io::Error::other)?;
         }
-        writer.finalize()
-    })();
-    if let Err(source) = written {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(WavError::Write { path: tmp, source });
-    }
-    std::fs::rename(&tmp, dest).map_err(|source| {
-        let _ = std::fs::remove_file(&tmp);
-        WavError::Rename {
-            from: tmp.clone(),
-            to: dest.to_path_buf(),
-            source,
-        }
+        writer.finalize().map_err(std::io::Error::other)
     })
-}
-
-/// The temp name used while `dest` is being written; tests look for leftovers by its suffix.
-pub fn temp_path_for(dest: &Path) -> PathBuf {
-    let mut name = dest.file_name().unwrap_or_default().to_os_string();
-    name.push(format!(".{}.tmp", std::process::id()));
-    dest.with_file_name(name)
+    .map_err(|source| WavError::Write {
+        path: dest.to_path_buf(),
+        source,
+    })
 }
 
 /// Reads any PCM/float WAV, mixing channels down to mono.

@@ -61,6 +61,7 @@ pub fn run(mut model: Model, mut options: Options) -> anyhow::Result<()> {
         None => ConsoleConfig::default(),
     };
     model.similarity_threshold = config.similarity_threshold;
+    model.key_labels = config.keymap.labels().clone();
     options.gpu_interval.get_or_insert(config.gpu_interval);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_time()

@@ -1,81 +1,65 @@
-//! Keys -> actions. Defaults are compiled in; `~/.config/voxdeck/keys.toml` may rebind
-//! any action by name (`run = "F5"`, `quit = "ctrl-q"`). A bad file is reported and the
-//! defaults kept.
+//! Keys -> actions. The defaults are `voxdeck_ui::keymap::DEFAULT_BINDINGS`; the config
+//! file's `[keys]` (`config.toml`) may rebind any action by name (`run = "F5"`, `quit =
+//! "ctrl-q"`). The footer and the help are drawn from the same bindings.
 
 use std::collections::HashMap;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use voxdeck_ui::keymap::{KeyLabels, DEFAULT_BINDINGS};
 use voxdeck_ui::snapshot::Popup;
 
 use super::action::Action;
 
-const DEFAULTS: &[(&str, &str)] = &[
-    ("tab", "focus_next"),
-    ("backtab", "focus_prev"),
-    ("up", "up"),
-    ("k", "up"),
-    ("down", "down"),
-    ("j", "down"),
-    ("space", "toggle"),
-    ("a", "select_all"),
-    ("n", "select_none"),
-    ("e", "edit_inline"),
-    ("E", "edit_text"),
-    ("v", "cycle_voice"),
-    ("V", "match_voice"),
-    ("t", "takes"),
-    ("+", "workers_up"),
-    ("=", "workers_up"),
-    ("-", "workers_down"),
-    ("m", "cycle_mode"),
-    ("d", "cycle_device"),
-    ("r", "run"),
-    ("c", "cancel"),
-    ("R", "rerun"),
-    ("p", "play_result"),
-    ("s", "play_source"),
-    ("b", "toggle_ab"),
-    ("x", "stop_playback"),
-    ("o", "open_clip"),
-    ("]", "log_more"),
-    ("[", "log_less"),
-    ("?", "help"),
-    ("q", "quit"),
-];
-
 #[derive(Debug, Clone)]
 pub struct Keymap {
     bindings: HashMap<String, Action>,
+    labels: KeyLabels,
 }
 
 impl Default for Keymap {
     fn default() -> Self {
-        let bindings = DEFAULTS
-            .iter()
-            .map(|(k, a)| {
-                (
-                    k.to_string(),
-                    Action::from_name(a).expect("default names are valid"),
-                )
-            })
-            .collect();
-        Keymap { bindings }
+        Keymap::from_pairs(
+            DEFAULT_BINDINGS
+                .iter()
+                .map(|(k, a)| (k.to_string(), a.to_string()))
+                .collect(),
+        )
     }
 }
 
 impl Keymap {
-    /// The defaults with `action = "key"` bindings applied (the config file's `[keys]`).
+    /// The defaults with `action = "key"` bindings applied (the config file's `[keys]`). A
+    /// rebound action loses its default keys; a key given to an action leaves its old one.
     pub fn with_bindings(bindings: &HashMap<String, String>) -> Result<Keymap, String> {
-        let mut keymap = Keymap::default();
-        for (name, key) in bindings {
-            let action =
-                Action::from_name(name).ok_or_else(|| format!("keys: unknown action `{name}`"))?;
-            keymap.bindings.retain(|_, bound| *bound != action);
-            keymap
-                .bindings
-                .insert(key.to_lowercase_unless_single(), action);
+        let mut pairs: Vec<(String, String)> = DEFAULT_BINDINGS
+            .iter()
+            .map(|(k, a)| (k.to_string(), a.to_string()))
+            .collect();
+        let mut rebinds: Vec<(&String, &String)> = bindings.iter().collect();
+        rebinds.sort();
+        for (name, key) in rebinds {
+            if Action::from_name(name).is_none() {
+                return Err(format!("keys: unknown action `{name}`"));
+            }
+            let key = key.to_lowercase_unless_single();
+            pairs.retain(|(k, a)| a != name && *k != key);
+            pairs.push((key, name.clone()));
         }
-        Ok(keymap)
+        Ok(Keymap::from_pairs(pairs))
+    }
+
+    fn from_pairs(pairs: Vec<(String, String)>) -> Keymap {
+        let labels = KeyLabels::from_bindings(pairs.iter().map(|(k, a)| (k.as_str(), a.as_str())));
+        let bindings = pairs
+            .into_iter()
+            .map(|(k, a)| (k, Action::from_name(&a).expect("names are checked")))
+            .collect();
+        Keymap { bindings, labels }
+    }
+
+    /// The bound keys of each action, as the footer and the help show them.
+    pub fn labels(&self) -> &KeyLabels {
+        &self.labels
     }
 
     /// The action for a key, given what is on screen: text popups take characters as input.

@@ -1,5 +1,5 @@
 //! Logs: the tui-logger pane, a file in the XDG state dir (`~/.local/state/voxdeck/voxdeck.log`)
-//! that also receives fd 2 while the console is up, and a wake-up for the loop on new records.
+//! that also receives fd 2 while the console is up. Records are drawn with the next frame.
 
 use std::os::fd::AsRawFd;
 use std::path::PathBuf;

@@ -102,6 +102,8 @@ pub struct Model {
     pub similarity_threshold: f32,
     /// Voice rankings up to this id have been shown.
     pub rankings_seen: u64,
+    /// The live key bindings, as the footer and the help show them.
+    pub key_labels: voxdeck_ui::KeyLabels,
     pub quit: bool,
 }
 
@@ -164,6 +166,7 @@ impl Model {
             kokoro_voices,
             similarity_threshold: 0.75,
             rankings_seen: 0,
+            key_labels: voxdeck_ui::KeyLabels::default(),
             quit: false,
         }
     }
@@ -185,7 +188,12 @@ impl Model {
     pub fn job_for(&self, rows: &[usize]) -> JobSpec {
         JobSpec {
             name: self.job_name.clone(),
-            source_clip: self.source.path.clone(),
+            // A clip that could not be opened is shown as such and left out of runs.
+            source_clip: self
+                .source
+                .path
+                .clone()
+                .filter(|_| self.source.error.is_none()),
             workers: Some(self.workers),
             mode: self.mode,
             device: self.device,

@@ -2,7 +2,7 @@
 
 use std::time::Instant;
 
-use voxdeck_ui::snapshot::{Controls, Header, LanguageRow, Snapshot, SourcePane};
+use voxdeck_ui::snapshot::{Controls, Header, LanguageRow, Popup, Snapshot, SourcePane};
 
 use super::model::Model;
 
@@ -66,8 +66,116 @@ pub fn snapshot(model: &Model, now: Instant) -> Snapshot {
         gpu: model.gpu.clone(),
         playback: model.playback.clone(),
         status: model.status.clone(),
-        popup: model.popup.clone(),
+        popup: model.popup.as_ref().map(|p| popup(model, p)),
         similarity_threshold: model.similarity_threshold,
         editing_inline: model.editing_inline,
+        keys: model.key_labels.clone(),
+    }
+}
+
+/// The popup as drawn now. The takes popup shows the model's takes, not a copy made when it
+/// opened, so a score that arrives while it is open appears in it.
+fn popup(model: &Model, popup: &Popup) -> Popup {
+    match popup {
+        Popup::Takes {
+            code,
+            selected,
+            marked,
+            ..
+        } => {
+            let takes: Vec<_> = model
+                .languages
+                .iter()
+                .find(|l| l.language.code == code)
+                .map(|l| l.takes.iter().map(|t| t.row.clone()).collect())
+                .unwrap_or_default();
+            Popup::Takes {
+                code: code.clone(),
+                selected: (*selected).min(takes.len().saturating_sub(1)),
+                marked: *marked,
+                takes,
+            }
+        }
+        other => other.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::console::model::Take;
+    use voxdeck_ui::snapshot::{LanguageState, TakeRow};
+
+    fn model() -> Model {
+        let text = "[[language]]\ncode = \"fr\"\ntext = \"Bonjour.\"\n";
+        let job = crate::job::JobSpec::parse(
+            text,
+            std::path::Path::new("t.toml"),
+            std::path::Path::new("."),
+            "seam".into(),
+        )
+        .unwrap();
+        Model::new(Some(&job), vec![])
+    }
+
+    #[test]
+    fn rows_carry_the_models_progress_and_scores() {
+        let mut m = model();
+        let fr = m
+            .languages
+            .iter()
+            .position(|l| l.language.code == "fr")
+            .unwrap();
+        m.languages[fr].progress.state = LanguageState::Running;
+        (
+            m.languages[fr].progress.done,
+            m.languages[fr].progress.total,
+        ) = (1, 3);
+        m.languages[fr].similarity = Some(0.8);
+        m.run.synthesis_seconds = 3.0;
+        m.run.wall_seconds = 2.0;
+        let snap = snapshot(&m, Instant::now());
+        let row = &snap.languages[fr];
+        assert_eq!(
+            (row.state, row.sentences_done, row.sentences_total),
+            (LanguageState::Running, 1, 3)
+        );
+        assert_eq!(
+            (row.code.as_str(), row.similarity, row.checked),
+            ("fr", Some(0.8), true)
+        );
+        assert_eq!(snap.header.concurrency, Some(1.5));
+    }
+
+    #[test]
+    fn the_takes_popup_shows_scores_that_arrive_while_it_is_open() {
+        let mut m = model();
+        let fr = m
+            .languages
+            .iter()
+            .position(|l| l.language.code == "fr")
+            .unwrap();
+        let row = TakeRow {
+            take: 1,
+            voice: "ff_siwis".into(),
+            speed: 1.0,
+            text: "Bonjour.".into(),
+            similarity: None,
+        };
+        m.languages[fr].takes.push(Take {
+            row,
+            path: "fr-take1.wav".into(),
+        });
+        m.popup = Some(Popup::Takes {
+            code: "fr".into(),
+            takes: Vec::new(),
+            selected: 0,
+            marked: None,
+        });
+        m.languages[fr].takes[0].row.similarity = Some(0.7);
+        match snapshot(&m, Instant::now()).popup {
+            Some(Popup::Takes { takes, .. }) => assert_eq!(takes[0].similarity, Some(0.7)),
+            other => panic!("{other:?}"),
+        }
     }
 }

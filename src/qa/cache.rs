@@ -81,15 +81,7 @@ impl EmbeddingCache {
         };
         let text = serde_json::to_string(&entry).expect("an entry always serialises");
         let dest = self.dir.join(key.file_name());
-        let tmp = self
-            .dir
-            .join(format!("{}.{}.tmp", key.file_name(), std::process::id()));
-        std::fs::write(&tmp, text)
-            .and_then(|()| std::fs::rename(&tmp, &dest))
-            .map_err(|e| {
-                let _ = std::fs::remove_file(&tmp);
-                cache_error(&dest, e)
-            })
+        crate::atomic_file::write(&dest, text.as_bytes()).map_err(|e| cache_error(&dest, e))
     }
 }
 

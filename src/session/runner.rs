@@ -353,10 +353,14 @@ impl Context {
             }
         };
         let assets = self.assets.clone();
-        let similarity = self
-            .scorer
-            .for_source(runtime, &assets, job.source_clip.as_deref())
-            .and_then(|scorer| scorer.score(&path));
+        // Shutting down: keep the take, do not make the operator wait for its score.
+        let similarity = if control.shutdown.load(Ordering::SeqCst) {
+            Err("not scored: the session was shutting down".to_string())
+        } else {
+            self.scorer
+                .for_source(runtime, &assets, job.source_clip.as_deref())
+                .and_then(|scorer| scorer.score(&path))
+        };
         match &similarity {
             Ok(value) => log::info!("{code} take {number}: similarity to the source {value:.3}"),
             Err(reason) => log::warn!("{code} take {number} not scored: {reason}"),

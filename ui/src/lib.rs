@@ -7,7 +7,7 @@ pub mod snapshot;
 pub mod theme;
 pub mod view;
 
-pub use keymap::{footer_hints, help_entries, KeyHint};
+pub use keymap::{footer_hints, help_entries, KeyHint, KeyLabels};
 pub use snapshot::Snapshot;
 pub use theme::Theme;
 pub use view::{draw, draw_with, Areas};

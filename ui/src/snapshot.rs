@@ -222,4 +222,6 @@ pub struct Snapshot {
     /// The cursor row's text is being edited inline (`e`): its `text` is the edit buffer,
     /// drawn with a cursor marker at the end.
     pub editing_inline: bool,
+    /// The live key bindings, for the footer and the help.
+    pub keys: crate::keymap::KeyLabels,
 }

@@ -141,7 +141,7 @@ fn status_line<'a>(snap: &'a Snapshot, theme: &Theme) -> Line<'a> {
 
 /// Hints in order while they fit, always ending with the last one (`? help`).
 fn hints_line(snap: &Snapshot, theme: &Theme, max: usize) -> Line<'static> {
-    let hints = footer_hints(snap.focus, snap.header.state.is_active());
+    let hints = footer_hints(snap.focus, snap.header.state.is_active(), &snap.keys);
     let cost = |k: &str, w: &str| width(k) + width(w) + 3;
     let Some((last, rest)) = hints.split_last() else {
         return Line::default();

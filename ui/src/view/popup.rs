@@ -16,7 +16,7 @@ use crate::theme::Theme;
 
 pub(crate) fn draw(frame: &mut Frame, screen: Rect, snap: &Snapshot, popup: &Popup, theme: &Theme) {
     match popup {
-        Popup::Help => help(frame, screen, theme),
+        Popup::Help => help(frame, screen, snap, theme),
         Popup::ConfirmCancel => confirm(frame, screen, "cancel the running job? y/n", theme),
         Popup::ConfirmQuit if snap.header.state.is_active() => confirm(
             frame,
@@ -98,8 +98,8 @@ pub(super) fn frame_block<'a>(title: &'a str, hint: &'a str, theme: &Theme) -> B
     block
 }
 
-fn help(frame: &mut Frame, screen: Rect, theme: &Theme) {
-    let entries = help_entries();
+fn help(frame: &mut Frame, screen: Rect, snap: &Snapshot, theme: &Theme) {
+    let entries = help_entries(&snap.keys);
     let key_w = entries.iter().map(|h| width(&h.key)).max().unwrap_or(0) as u16;
     let what_w = entries.iter().map(|h| width(&h.what)).max().unwrap_or(0) as u16;
     let column_w = key_w + 1 + what_w;
