@@ -38,10 +38,7 @@ pub fn execute(args: VoicesArgs) -> anyhow::Result<Finished> {
             continue;
         };
         let espeak = voice.config.espeak.voice.clone();
-        if let Some(language) = LANGUAGES
-            .iter()
-            .find(|l| l.espeak_voice == espeak || l.code == espeak)
-        {
+        if let Some(language) = voxdeck::languages::for_espeak_language(&espeak) {
             rows.push(LanguageVoices {
                 code: language.code,
                 name: language.name,

@@ -15,6 +15,9 @@ use crate::assets::{self, Assets};
 use crate::job::{JobSpec, LanguageJob};
 use crate::languages::{self, Language, ModelKind};
 
+/// Kokoro's name in reports and cache keys.
+pub const KOKORO_MODEL_NAME: &str = "kokoro-82m-v1.0-int8";
+
 /// Which model file a session is opened from: sessions are keyed by it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 pub enum ModelId {
@@ -34,7 +37,7 @@ impl ModelId {
 impl std::fmt::Display for ModelId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ModelId::Kokoro => f.write_str("kokoro-82m-v1.0-int8"),
+            ModelId::Kokoro => f.write_str(KOKORO_MODEL_NAME),
             ModelId::Piper(name) => write!(f, "piper:{name}"),
         }
     }
@@ -278,8 +281,8 @@ fn resolve_piper_voice(
     }
     for name in &present {
         let voice = PiperVoice::load(&dir, name)?;
-        if voice.config.espeak.voice == language.espeak_voice
-            || voice.config.espeak.voice == language.code
+        if languages::for_espeak_language(&voice.config.espeak.voice)
+            .is_some_and(|l| l.code == language.code)
         {
             return Ok(voice);
         }

@@ -23,8 +23,7 @@ use super::QaError;
 /// The voice name that asks for matching (job file `voice = "match"`).
 pub const MATCH: &str = "match";
 
-/// The model name used in cache keys and reports.
-pub const KOKORO_MODEL_NAME: &str = "kokoro-82m-v1.0-int8";
+pub use crate::engine::plan::KOKORO_MODEL_NAME;
 
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct VoiceScore {
