@@ -116,6 +116,9 @@ pub struct RunArgs {
     /// Print the report as JSON on stdout (progress still goes to stderr).
     #[arg(long)]
     pub json: bool,
+    /// If another run is using the output folder, wait for it instead of refusing (exit 2).
+    #[arg(long)]
+    pub wait: bool,
     /// Stop after this many utterances have finished (for testing cancellation).
     #[arg(long, hide = true)]
     pub cancel_after: Option<usize>,

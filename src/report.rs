@@ -19,8 +19,20 @@ pub struct Report {
     pub workers: usize,
     pub intra_threads: usize,
     pub device: String,
+    /// The session that wrote this report; a file's `output_from` is `<session>/<run>`.
+    pub session: String,
     pub totals: Totals,
     pub languages: Vec<LanguageReport>,
+    /// WAV files in the output folder that no listed language owns (languages of earlier
+    /// jobs), left alone.
+    pub other_files: Vec<OtherFile>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct OtherFile {
+    pub output: PathBuf,
+    /// `<session>/<run>` of the run that wrote it, when an earlier report said so.
+    pub output_from: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -61,7 +73,11 @@ pub struct LanguageReport {
     pub cuda_fallback: Option<String>,
     pub status: Status,
     pub error: Option<String>,
+    /// The language's WAV in the output folder: this run's result when `status` is done,
+    /// else the earlier result that was kept (a failed or cancelled run replaces nothing).
     pub output: Option<PathBuf>,
+    /// `<session>/<run>` of the run that wrote `output`.
+    pub output_from: Option<String>,
     pub audio_seconds: f64,
     pub synthesis_seconds: f64,
     /// synthesis seconds per audio second.
@@ -195,6 +211,7 @@ fn language_report(
         status: result.status,
         error: result.error.clone(),
         output: result.output.clone(),
+        output_from: None,
         audio_seconds: result.audio_seconds,
         synthesis_seconds: result.synthesis_seconds,
         rtf: (result.audio_seconds > 0.0).then(|| result.synthesis_seconds / result.audio_seconds),
@@ -211,7 +228,12 @@ fn language_report(
 impl Report {
     /// A report listing `languages`, made under `settings`, whose runs took `wall_seconds`
     /// in all; the totals are computed from the listed languages alone.
-    pub fn new(settings: RunSettings, languages: Vec<LanguageReport>, wall_seconds: f64) -> Report {
+    pub fn new(
+        settings: RunSettings,
+        session: String,
+        languages: Vec<LanguageReport>,
+        wall_seconds: f64,
+    ) -> Report {
         let synthesis_seconds: f64 = languages.iter().map(|l| l.synthesis_seconds).sum();
         let count = |status: Status| languages.iter().filter(|l| l.status == status).count();
         let languages_cancelled = count(Status::Cancelled);
@@ -228,6 +250,7 @@ impl Report {
             workers: settings.workers,
             intra_threads: settings.intra_threads,
             device: settings.device,
+            session,
             totals: Totals {
                 wall_seconds,
                 synthesis_seconds,
@@ -239,6 +262,7 @@ impl Report {
                 cancelled: languages_cancelled > 0,
             },
             languages,
+            other_files: Vec::new(),
         }
     }
 

@@ -210,19 +210,3 @@ fn cancel_after_the_first_sentence_writes_no_partial_output() {
     }
     assert!(temp_files(dir.path()).is_empty());
 }
-
-#[test]
-fn a_rerun_that_fails_leaves_no_stale_result() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("out");
-    let (_job_dir, good) = job(&language("fr", "Bonjour."));
-    assert_eq!(run_job(&good, &out, &[]).status.code(), Some(0));
-    assert!(out.join("fr.wav").exists());
-    let (_job_dir, bad) = job(&language("fr", "!!! ???"));
-    let output = run_job(&bad, &out, &[]);
-    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
-    assert!(
-        !out.join("fr.wav").exists(),
-        "the earlier fr.wav must not pass for this run's result"
-    );
-}

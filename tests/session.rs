@@ -57,6 +57,8 @@ fn comparable(mut report: Value) -> Value {
                     "rtf",
                     "concurrency",
                     "output",
+                    "output_from",
+                    "session",
                 ] {
                     map.remove(key);
                 }

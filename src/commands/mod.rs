@@ -99,6 +99,7 @@ pub fn console_or_headless(
         intra_threads: None,
         out: None,
         json: true,
+        wait: false,
         cancel_after: None,
     };
     run::execute(args, runtime)

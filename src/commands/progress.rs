@@ -165,6 +165,7 @@ mod tests {
                 progress: LanguageProgress::new("fr", ModelKind::Kokoro, "ff_siwis"),
                 report: None,
                 settled: None,
+                kept: None,
                 takes: Vec::new(),
                 similarity_error: None,
                 voice_match: None,

@@ -32,6 +32,7 @@ pub fn execute(args: RunArgs, runtime_args: &RuntimeArgs) -> anyhow::Result<Fini
     let session = Arc::new(Session::start(
         SessionOptions {
             ort_lib: runtime_args.ort_lib.clone(),
+            wait_for_folder: args.wait,
         },
         || {},
     ));

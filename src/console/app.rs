@@ -86,6 +86,7 @@ async fn event_loop(
         let notify = session_changed.clone();
         let options = SessionOptions {
             ort_lib: options.ort_lib.clone(),
+            wait_for_folder: false,
         };
         Session::start(options, move || notify.notify_one())
     };

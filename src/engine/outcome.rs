@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 
+use super::plan::{LanguagePlan, Plan, PlanFailure};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
@@ -42,7 +44,48 @@ pub struct RunOutcome {
     pub cancelled: bool,
 }
 
+impl LanguageOutcome {
+    /// A language as planned, before any synthesis: queued, or failed at planning.
+    pub fn planned(planned: &Result<LanguagePlan, PlanFailure>) -> LanguageOutcome {
+        let (code, status, error, sentences) = match planned {
+            Ok(plan) => (&plan.code, Status::Queued, None, plan.utterances.len()),
+            Err(failure) => (
+                &failure.code,
+                Status::Failed,
+                Some(failure.error.clone()),
+                0,
+            ),
+        };
+        LanguageOutcome {
+            code: code.clone(),
+            status,
+            error,
+            output: None,
+            execution_provider: None,
+            nodes_per_provider: Default::default(),
+            cuda_fallback: None,
+            utterances: vec![UtteranceTiming::default(); sentences],
+            audio_seconds: 0.0,
+            synthesis_seconds: 0.0,
+            elapsed_seconds: 0.0,
+        }
+    }
+}
+
 impl RunOutcome {
+    /// A plan's languages before any synthesis.
+    pub fn planned(plan: &Plan) -> RunOutcome {
+        RunOutcome {
+            languages: plan
+                .languages
+                .iter()
+                .map(LanguageOutcome::planned)
+                .collect(),
+            wall_seconds: 0.0,
+            cancelled: false,
+        }
+    }
+
     pub fn synthesis_seconds(&self) -> f64 {
         self.languages.iter().map(|l| l.synthesis_seconds).sum()
     }

@@ -74,12 +74,9 @@ impl RunState {
     /// Tells the observer what is about to happen, and which languages already failed.
     pub(crate) fn announce(&self) {
         for (index, lang) in self.languages.iter().enumerate() {
-            let lang = lock(lang);
-            // A previous run's result must not pass for this run's: a language that fails
-            // or is cancelled now leaves no file at all.
-            let stale = self.out_dir.join(format!("{}.wav", lang.outcome.code));
-            let _ = std::fs::remove_file(&stale);
-            self.publish(index, &lang);
+            // A previous run's file stays until this run's replaces it whole (temp file,
+            // rename): a language that fails or is cancelled keeps it.
+            self.publish(index, &lock(lang));
         }
     }
 
@@ -312,34 +309,17 @@ impl RunState {
 
 impl LanguageState {
     fn new(planned: Result<LanguagePlan, PlanFailure>) -> LanguageState {
-        let blank = |code: String, status, error| LanguageOutcome {
-            code,
-            status,
-            error,
-            output: None,
-            execution_provider: None,
-            nodes_per_provider: Default::default(),
-            cuda_fallback: None,
-            utterances: Vec::new(),
-            audio_seconds: 0.0,
-            synthesis_seconds: 0.0,
-            elapsed_seconds: 0.0,
-        };
+        let outcome = LanguageOutcome::planned(&planned);
         match planned {
-            Ok(plan) => {
-                let n = plan.utterances.len();
-                let mut outcome = blank(plan.code.clone(), Status::Queued, None);
-                outcome.utterances = vec![UtteranceTiming::default(); n];
-                LanguageState {
-                    model: plan.model.kind(),
-                    voice: plan.voice.clone(),
-                    plan: Some(plan),
-                    audio: vec![None; n],
-                    done: 0,
-                    started: None,
-                    outcome,
-                }
-            }
+            Ok(plan) => LanguageState {
+                model: plan.model.kind(),
+                voice: plan.voice.clone(),
+                audio: vec![None; plan.utterances.len()],
+                plan: Some(plan),
+                done: 0,
+                started: None,
+                outcome,
+            },
             Err(failure) => LanguageState {
                 model: failure.model.kind(),
                 voice: failure.voice,
@@ -347,7 +327,7 @@ impl LanguageState {
                 audio: Vec::new(),
                 done: 0,
                 started: None,
-                outcome: blank(failure.code, Status::Failed, Some(failure.error)),
+                outcome,
             },
         }
     }

@@ -4,6 +4,7 @@
 //! report. Drivers send it commands and read its published state; they never see engine
 //! internals. The same job therefore gives the same report from either driver.
 
+mod folder;
 mod observer;
 pub mod published;
 pub mod report;
@@ -22,11 +23,14 @@ use published::{Notice, Published};
 use state::{LanguageRecord, RunPhase, SessionState};
 
 pub use crate::report::Report;
+pub use folder::KeptOutput;
 
 #[derive(Debug, Clone, Default)]
 pub struct SessionOptions {
     /// The ONNX Runtime library to load (else `ORT_DYLIB_PATH`, else the fetched copy).
     pub ort_lib: Option<PathBuf>,
+    /// Wait for another run to release the output folder instead of refusing to start.
+    pub wait_for_folder: bool,
 }
 
 enum Command {
@@ -63,8 +67,19 @@ impl Session {
     /// Starts the session thread. `waker` is called when state changes after the readers
     /// took the last notices (at most once per batch); the console wakes its loop with it.
     pub fn start(options: SessionOptions, waker: impl Fn() + Send + Sync + 'static) -> Session {
+        let tag = format!(
+            "{}-{}",
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs()),
+            std::process::id()
+        );
+        let state = SessionState {
+            tag,
+            ..SessionState::default()
+        };
         let control = Arc::new(Control {
-            state: Published::new(SessionState::default(), waker),
+            state: Published::new(state, waker),
             current: Mutex::new(Arc::new(AtomicBool::new(false))),
             cancelled_up_to: AtomicU64::new(0),
             shutdown: AtomicBool::new(false),
@@ -114,6 +129,7 @@ impl Session {
                             progress: queued,
                             report: None,
                             settled: None,
+                            kept: None,
                             takes: Vec::new(),
                             similarity_error: None,
                             voice_match: None,

@@ -4,6 +4,7 @@
 
 use std::sync::{mpsc, Arc};
 
+use super::folder::KeptOutput;
 use super::published::Notice;
 use super::Control;
 use crate::engine::outcome::{RunOutcome, Status};
@@ -29,13 +30,21 @@ impl RunObserver for SessionObserver {
             .control
             .state
             .update(Notice::Language(progress.code.clone()), |s| {
+                let from = format!("{}/{run}", s.tag);
                 let record = s.language_mut(&progress.code)?;
                 if record.run != run {
                     return None;
                 }
                 let was_done = record.progress.status == Status::Done;
                 record.progress = progress.clone();
-                Some(!was_done && progress.status == Status::Done)
+                let newly_done = !was_done && progress.status == Status::Done;
+                if newly_done {
+                    record.kept = progress.output.clone().map(|path| KeptOutput {
+                        path,
+                        from: Some(from),
+                    });
+                }
+                Some(newly_done)
             });
         if newly_done == Some(true) {
             let _ = self.notes.send(RunNote::Done(index));

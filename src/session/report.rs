@@ -1,26 +1,18 @@
 //! report.json as a projection of the session's state: every language the session ran, in
-//! its latest run, with all its takes; totals over exactly those languages.
+//! its latest run (live while that run goes on), with all its takes and the file on disk
+//! for it; totals over exactly those languages; other WAV files in the folder listed apart.
 
 use std::collections::BTreeSet;
 
-use super::state::SessionState;
-use crate::report::Report;
+use super::folder;
+use super::state::{LanguageRecord, SessionState};
+use crate::report::{LanguageReport, Report};
 
-/// The report of everything the session has run so far; `None` before any run ended.
+/// The report of everything the session has run so far; `None` before a run reached the
+/// engine.
 pub fn report(state: &SessionState) -> Option<Report> {
     let settings = state.run.settings.clone()?;
-    let languages: Vec<_> = state
-        .languages
-        .iter()
-        .filter_map(|record| {
-            let mut entry = record.report.clone()?;
-            entry.takes = record.takes.clone();
-            entry.similarity = record.similarity();
-            entry.similarity_error = record.similarity_error.clone();
-            entry.voice_match = record.voice_match.clone();
-            Some(entry)
-        })
-        .collect();
+    let languages: Vec<LanguageReport> = state.languages.iter().filter_map(entry).collect();
     if languages.is_empty() {
         return None;
     }
@@ -31,5 +23,37 @@ pub fn report(state: &SessionState) -> Option<Report> {
         .filter(|r| runs.contains(&r.id))
         .map(|r| r.wall_seconds)
         .sum();
-    Some(Report::new(settings, languages, wall_seconds))
+    let mut report = Report::new(settings, state.tag.clone(), languages, wall_seconds);
+    if let Some(out_dir) = &state.run.out_dir {
+        let owned: Vec<_> = report
+            .languages
+            .iter()
+            .filter_map(|l| l.output.clone())
+            .collect();
+        report.other_files = folder::other_files(out_dir, &owned, &state.previous);
+    }
+    Some(report)
+}
+
+fn entry(record: &LanguageRecord) -> Option<LanguageReport> {
+    let mut entry = record.report.clone()?;
+    let settled = record.settled.as_ref().is_some_and(|s| s.run == record.run);
+    if !settled {
+        // Its run is still going: the entry as planned, with the progress so far.
+        let p = &record.progress;
+        entry.status = p.status;
+        entry.error = p.error.clone();
+        entry.audio_seconds = p.audio_seconds;
+        entry.synthesis_seconds = p.synthesis_seconds;
+        entry.elapsed_seconds = p.elapsed_seconds;
+        entry.rtf = p.rtf();
+        entry.execution_provider = p.execution_provider.clone();
+    }
+    entry.output = record.kept.as_ref().map(|k| k.path.clone());
+    entry.output_from = record.kept.as_ref().and_then(|k| k.from.clone());
+    entry.takes = record.takes.clone();
+    entry.similarity = record.similarity();
+    entry.similarity_error = record.similarity_error.clone();
+    entry.voice_match = record.voice_match.clone();
+    Some(entry)
 }

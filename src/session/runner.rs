@@ -5,12 +5,14 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc};
 
+use super::folder;
 use super::observer::{RunNote, SessionObserver};
 use super::published::Notice;
-use super::state::{FinishedRun, Ranking, RunPhase};
+use super::state::{FinishedRun, Ranking, RunPhase, Settled};
 use super::takes::{self, Scorer};
 use super::{Command, Control, SessionOptions};
 use crate::assets::{Assets, PROBE_CACHE};
+use crate::engine::outcome::RunOutcome;
 use crate::engine::plan::{self, Plan};
 use crate::engine::pool::{Engine, EngineOptions};
 use crate::engine::runtime::{self, Runtime};
@@ -24,8 +26,6 @@ struct Context {
     assets: Assets,
     warm: Option<Engine>,
     scorer: Scorer,
-    /// Names this session's take files apart from earlier sessions' in the same folder.
-    tag: String,
 }
 
 pub(super) fn serve(
@@ -38,10 +38,6 @@ pub(super) fn serve(
         assets: Assets::locate(),
         warm: None,
         scorer: Scorer::default(),
-        tag: std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs())
-            .to_string(),
     };
     while let Ok(command) = commands.recv() {
         if control.shutdown.load(Ordering::SeqCst) {
@@ -97,9 +93,10 @@ fn setup_failed(control: &Control, id: u64, message: String) {
                 return true;
             }
             match record.settled.clone() {
-                Some((run, progress)) => {
-                    record.run = run;
-                    record.progress = progress;
+                Some(settled) => {
+                    record.run = settled.run;
+                    record.progress = settled.progress;
+                    record.report = Some(settled.report);
                     true
                 }
                 None => false,
@@ -147,6 +144,8 @@ impl Context {
         {
             log::warn!("{code}: {warning}");
         }
+        let _folder = self.open_folder(control, out_dir)?;
+        self.record_planned(control, id, &plan);
         let runtime = self.runtime()?;
         let options = EngineOptions {
             workers: job.workers.unwrap_or_else(|| job.default_workers()),
@@ -171,12 +170,6 @@ impl Context {
             self.warm = Some(engine);
         }
         let engine = self.warm.as_ref().expect("started above");
-        std::fs::create_dir_all(out_dir).map_err(|e| {
-            format!(
-                "cannot create output folder {}: {e}; choose another with --out or run.output",
-                out_dir.display()
-            )
-        })?;
         let settings = RunSettings::of(&job.name, engine);
         control.state.update(Notice::Session, |s| {
             s.run.settings = Some(settings);
@@ -207,7 +200,11 @@ impl Context {
         control.state.update(Notice::Session, |s| {
             for entry in entries {
                 if let Some(record) = s.language_mut(&entry.code) {
-                    record.settled = Some((id, record.progress.clone()));
+                    record.settled = Some(Settled {
+                        run: id,
+                        progress: record.progress.clone(),
+                        report: entry.clone(),
+                    });
                     record.report = Some(entry);
                 }
             }
@@ -217,13 +214,7 @@ impl Context {
                 cancelled: outcome.cancelled,
             });
         });
-        let path = out_dir.join("report.json");
-        let written = match control.state.read(super::report::report) {
-            Some(report) => report::write(&report, &path)
-                .map(|()| path.clone())
-                .map_err(|e| format!("cannot write {}: {e}", path.display())),
-            None => Err("no language reached the engine, so there is no report".to_string()),
-        };
+        let written = write_report(control, out_dir);
         match &written {
             Ok(path) => log::info!("report written to {}", path.display()),
             Err(e) => log::error!("{e}"),
@@ -345,7 +336,8 @@ impl Context {
             )
         });
         let Some(output) = output else { return };
-        let path = match takes::keep(out_dir, &self.tag, &code, number, &output) {
+        let tag = control.state.read(|s| s.tag.clone());
+        let path = match takes::keep(out_dir, &tag, &code, number, &output) {
             Ok(path) => path,
             Err(e) => {
                 log::error!("{e}");
@@ -380,6 +372,67 @@ impl Context {
                 record.similarity_error = similarity.err();
             }
         });
+        // report.json follows each file that lands, so a run killed now leaves a report
+        // that describes the folder.
+        if let Err(e) = write_report(control, out_dir) {
+            log::error!("{e}");
+        }
+    }
+
+    /// Creates and locks the output folder, removes what dead runs left, and reads what
+    /// its earlier report says is there.
+    fn open_folder(&self, control: &Control, out_dir: &Path) -> Result<folder::FolderLock, String> {
+        std::fs::create_dir_all(out_dir).map_err(|e| {
+            format!(
+                "cannot create output folder {}: {e}; choose another with --out or run.output",
+                out_dir.display()
+            )
+        })?;
+        let lock = folder::lock(out_dir, self.options.wait_for_folder)?;
+        let removed = folder::remove_dead_temp_files(out_dir)
+            + folder::remove_dead_temp_files(&out_dir.join("takes"));
+        if removed > 0 {
+            log::info!("removed {removed} temp file(s) left by runs that died");
+        }
+        let fresh = control
+            .state
+            .read(|s| s.previous_dir.as_deref() != Some(out_dir));
+        if fresh {
+            let previous = folder::previous_outputs(out_dir);
+            control.state.update(Notice::Session, |s| {
+                s.previous = previous;
+                s.previous_dir = Some(out_dir.to_path_buf());
+            });
+        }
+        Ok(lock)
+    }
+
+    /// The run's languages get their report entries as planned (queued, or failed at
+    /// planning), and the file an earlier run left for them, if any.
+    fn record_planned(&self, control: &Control, id: u64, plan: &Plan) {
+        let entries = report::language_reports(plan, &RunOutcome::planned(plan), id);
+        control.state.update(Notice::Session, |s| {
+            for entry in entries {
+                let previous = s.previous.get(&entry.code).cloned();
+                if let Some(record) = s.language_mut(&entry.code) {
+                    if record.kept.is_none() {
+                        record.kept = previous;
+                    }
+                    record.report = Some(entry);
+                }
+            }
+        });
+    }
+}
+
+/// Writes report.json from the state as it is now.
+fn write_report(control: &Control, out_dir: &Path) -> Result<std::path::PathBuf, String> {
+    let path = out_dir.join("report.json");
+    match control.state.read(super::report::report) {
+        Some(report) => report::write(&report, &path)
+            .map(|()| path.clone())
+            .map_err(|e| format!("cannot write {}: {e}", path.display())),
+        None => Err("no language reached the engine, so there is no report".to_string()),
     }
 }
 

@@ -4,12 +4,21 @@
 
 use std::path::PathBuf;
 
+use super::folder::KeptOutput;
 use crate::engine::progress::LanguageProgress;
 use crate::qa::matching::MatchResult;
 use crate::report::{LanguageReport, RunSettings, Take};
 
 #[derive(Debug, Clone, Default)]
 pub struct SessionState {
+    /// Names this session apart from others (`<unix time>-<pid>`): take files and the
+    /// `output_from` of results carry it.
+    pub tag: String,
+    /// What the output folder's earlier report.json said was there when this session first
+    /// ran into it, for languages and files this session has not replaced.
+    pub previous: std::collections::BTreeMap<String, KeptOutput>,
+    /// The folder `previous` was read from.
+    pub previous_dir: Option<PathBuf>,
     /// Every language run in this session, in the order each was first run.
     pub languages: Vec<LanguageRecord>,
     pub run: RunRecord,
@@ -28,14 +37,24 @@ pub struct LanguageRecord {
     pub progress: LanguageProgress,
     /// Its entry for report.json, once its run ended.
     pub report: Option<LanguageReport>,
-    /// The run and final progress behind `report`, restored if a later run cannot start.
-    pub settled: Option<(u64, LanguageProgress)>,
+    /// The last run that ended for this language, restored if a later run cannot start.
+    pub settled: Option<Settled>,
+    /// The language's WAV on disk and the run that wrote it: a run that fails or is
+    /// cancelled leaves it in place.
+    pub kept: Option<KeptOutput>,
     /// Every take of this session, oldest first.
     pub takes: Vec<Take>,
     /// Why the latest take has no similarity, if it has none.
     pub similarity_error: Option<String>,
     /// The ranking that chose its voice, when the job asked for `voice = "match"`.
     pub voice_match: Option<MatchResult>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Settled {
+    pub run: u64,
+    pub progress: LanguageProgress,
+    pub report: LanguageReport,
 }
 
 impl LanguageRecord {

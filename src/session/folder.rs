@@ -1,0 +1,186 @@
+//! The output folder as a transaction: one run at a time holds its lock; a result replaces
+//! the previous one only once complete (the engine writes temp files and renames them); what
+//! earlier runs left is read back from their report.json, so the new report can say which
+//! run made each file; temp files of runs that died are removed.
+
+use std::collections::BTreeMap;
+use std::fs::{File, TryLockError};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::report::OtherFile;
+
+const LOCK_FILE: &str = ".voxdeck.lock";
+
+/// A result on disk and the run that wrote it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeptOutput {
+    pub path: PathBuf,
+    /// `<session>/<run>`, when known.
+    pub from: Option<String>,
+}
+
+/// Held while a run writes into the folder; dropping it releases the lock.
+pub(super) struct FolderLock {
+    _file: File,
+}
+
+/// Takes the folder's lock. Another run holding it is an error naming that run, unless
+/// `wait` is set, in which case this blocks until it is released.
+pub(super) fn lock(out_dir: &Path, wait: bool) -> Result<FolderLock, String> {
+    let path = out_dir.join(LOCK_FILE);
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .read(true)
+        .write(true)
+        .open(&path)
+        .map_err(|e| format!("cannot open the lock file {}: {e}", path.display()))?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(TryLockError::WouldBlock) if wait => {
+            log::info!("waiting for the run that holds {}", out_dir.display());
+            file.lock()
+                .map_err(|e| format!("cannot lock {}: {e}", path.display()))?;
+        }
+        Err(TryLockError::WouldBlock) => {
+            let holder = std::fs::read_to_string(&path).unwrap_or_default();
+            let holder = holder.trim();
+            return Err(format!(
+                "the output folder {} is in use by another voxdeck run ({}); wait for it (--wait), or choose another folder with --out",
+                out_dir.display(),
+                if holder.is_empty() { "unknown process" } else { holder }
+            ));
+        }
+        Err(TryLockError::Error(e)) => {
+            return Err(format!("cannot lock {}: {e}", path.display()));
+        }
+    }
+    let _ = file.set_len(0);
+    let _ = writeln!(file, "pid {}", std::process::id());
+    Ok(FolderLock { _file: file })
+}
+
+/// Removes `*.<pid>.tmp` files in `dir` whose writer process is gone; returns how many.
+pub(super) fn remove_dead_temp_files(dir: &Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    let mut removed = 0;
+    for path in entries.flatten().map(|e| e.path()) {
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        let Some(pid) = name
+            .strip_suffix(".tmp")
+            .and_then(|stem| stem.rsplit_once('.'))
+            .and_then(|(_, pid)| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let alive = pid == std::process::id() || Path::new(&format!("/proc/{pid}")).exists();
+        if !alive && std::fs::remove_file(&path).is_ok() {
+            removed += 1;
+        }
+    }
+    removed
+}
+
+/// What the folder's report.json says about the files there: each language's kept output
+/// (only files that still exist), and the run that made any other listed file.
+pub(super) fn previous_outputs(out_dir: &Path) -> BTreeMap<String, KeptOutput> {
+    let Ok(text) = std::fs::read_to_string(out_dir.join("report.json")) else {
+        return BTreeMap::new();
+    };
+    let Ok(report) = serde_json::from_str::<serde_json::Value>(&text) else {
+        log::warn!(
+            "{}/report.json is not a voxdeck report; its files are listed as other files",
+            out_dir.display()
+        );
+        return BTreeMap::new();
+    };
+    let mut kept = BTreeMap::new();
+    let languages = report["languages"].as_array().cloned().unwrap_or_default();
+    for language in languages {
+        let (Some(code), Some(output)) = (language["code"].as_str(), language["output"].as_str())
+        else {
+            continue;
+        };
+        let path = PathBuf::from(output);
+        if path.is_file() {
+            let from = language["output_from"].as_str().map(str::to_string);
+            kept.insert(code.to_string(), KeptOutput { path, from });
+        }
+    }
+    kept
+}
+
+/// WAV files directly in `out_dir` that none of `owned` is, with their maker where the
+/// earlier report named one.
+pub(super) fn other_files(
+    out_dir: &Path,
+    owned: &[PathBuf],
+    previous: &BTreeMap<String, KeptOutput>,
+) -> Vec<OtherFile> {
+    let Ok(entries) = std::fs::read_dir(out_dir) else {
+        return Vec::new();
+    };
+    let mut files: Vec<OtherFile> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "wav"))
+        .filter(|p| !owned.iter().any(|o| same_file(o, p)))
+        .map(|path| OtherFile {
+            output_from: previous
+                .values()
+                .find(|k| same_file(&k.path, &path))
+                .and_then(|k| k.from.clone()),
+            output: path,
+        })
+        .collect();
+    files.sort_by(|a, b| a.output.cmp(&b.output));
+    files
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    a == b || a.file_name() == b.file_name() && a.parent().map(normal) == b.parent().map(normal)
+}
+
+fn normal(dir: &Path) -> PathBuf {
+    dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_second_lock_on_a_folder_is_refused_with_its_holder() {
+        let dir = tempfile::tempdir().unwrap();
+        let held = lock(dir.path(), false).unwrap();
+        let refused = lock(dir.path(), false).err().unwrap();
+        assert!(
+            refused.contains("in use by another voxdeck run"),
+            "{refused}"
+        );
+        assert!(
+            refused.contains(&format!("pid {}", std::process::id())),
+            "{refused}"
+        );
+        drop(held);
+        assert!(lock(dir.path(), false).is_ok());
+    }
+
+    #[test]
+    fn temp_files_of_dead_processes_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let dead = dir.path().join("fr.wav.999999999.tmp");
+        let ours = dir
+            .path()
+            .join(format!("es.wav.{}.tmp", std::process::id()));
+        let other = dir.path().join("notes.tmp");
+        for p in [&dead, &ours, &other] {
+            std::fs::write(p, b"x").unwrap();
+        }
+        assert_eq!(remove_dead_temp_files(dir.path()), 1);
+        assert!(!dead.exists() && ours.exists() && other.exists());
+    }
+}

@@ -1,0 +1,182 @@
+//! Output folders never lose a result: a rerun replaces a file only with a complete new
+//! one, a failed or interrupted language keeps its earlier file, report.json describes the
+//! files present after SIGTERM and SIGKILL, two runs cannot share a folder, and what dead
+//! runs left is cleaned up.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use common::{job, language, report, run_job, stderr, temp_files, voxdeck};
+
+fn three_languages() -> String {
+    language("fr", "Un. Deux. Trois. Quatre. Cinq. Six.")
+        + &language("es", "Uno. Dos. Tres. Cuatro. Cinco. Seis.")
+        + &language("it", "Uno. Due. Tre. Quattro. Cinque. Sei.")
+}
+
+/// Every output the report lists exists, and every WAV in the folder is listed, as a
+/// language's output or as another file.
+fn assert_report_matches_folder(out: &Path) {
+    let report = report(out);
+    let mut listed = Vec::new();
+    for language in report["languages"].as_array().unwrap() {
+        if let Some(output) = language["output"].as_str() {
+            assert!(
+                Path::new(output).is_file(),
+                "{output} is listed but missing"
+            );
+            assert!(language["output_from"].is_string(), "{language}");
+            listed.push(Path::new(output).file_name().unwrap().to_owned());
+        } else {
+            assert_ne!(language["status"], "done", "{language}");
+        }
+    }
+    for other in report["other_files"].as_array().unwrap() {
+        listed.push(
+            Path::new(other["output"].as_str().unwrap())
+                .file_name()
+                .unwrap()
+                .to_owned(),
+        );
+    }
+    for entry in std::fs::read_dir(out).unwrap().flatten() {
+        let name = entry.file_name();
+        if name.to_string_lossy().ends_with(".wav") {
+            assert!(
+                listed.contains(&name),
+                "{name:?} is in the folder but not in the report"
+            );
+        }
+    }
+}
+
+/// Starts a run and returns it once it has finished its first sentence.
+fn start_and_wait_for_a_sentence(job: &Path, out: &Path) -> std::process::Child {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_voxdeck"))
+        .arg("run")
+        .arg(job)
+        .arg("--out")
+        .arg(out)
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let mut lines = BufReader::new(stderr).lines();
+    loop {
+        let line = lines
+            .next()
+            .expect("the run prints progress before it ends")
+            .unwrap();
+        if line.contains("1/6 sentences") {
+            break;
+        }
+    }
+    // Keep draining so the child never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    child
+}
+
+fn wavs(out: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<_> = std::fs::read_dir(out)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".wav"))
+        .map(|e| {
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn a_rerun_stopped_by_sigterm_or_sigkill_keeps_the_earlier_results() {
+    let (dir, job) = job(&three_languages());
+    let out = dir.path().join("out");
+    let first = run_job(&job, &out, &[]);
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    let before = wavs(&out);
+    assert_eq!(before.len(), 3);
+    for signal in [libc::SIGTERM, libc::SIGKILL] {
+        let child = start_and_wait_for_a_sentence(&job, &out);
+        // SAFETY: signalling our own child process.
+        unsafe { libc::kill(child.id() as i32, signal) };
+        let status = child.wait_with_output().unwrap().status;
+        assert_ne!(status.code(), Some(0), "signal {signal}");
+        let after = wavs(&out);
+        assert_eq!(
+            after.iter().map(|(n, _)| n).collect::<Vec<_>>(),
+            before.iter().map(|(n, _)| n).collect::<Vec<_>>(),
+            "signal {signal}: every earlier result is still there"
+        );
+        for (name, bytes) in &after {
+            assert!(bytes.len() > 1000, "signal {signal}: {name} is whole");
+        }
+        assert_report_matches_folder(&out);
+    }
+    // The next start removes what the killed run left half-written.
+    let again = run_job(&job, &out, &["--cancel-after", "1"]);
+    assert_eq!(again.status.code(), Some(1), "{}", stderr(&again));
+    assert!(temp_files(&out).is_empty(), "{:?}", temp_files(&out));
+    assert_report_matches_folder(&out);
+}
+
+#[test]
+fn a_failed_language_keeps_its_earlier_file_and_the_report_says_whose_it_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let (_good_dir, good) = job(&(language("fr", "Bonjour.") + &language("es", "Hola.")));
+    assert_eq!(run_job(&good, &out, &[]).status.code(), Some(0));
+    let first = report(&out);
+    let made_by = first["languages"][0]["output_from"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let fr_before = std::fs::read(out.join("fr.wav")).unwrap();
+
+    let (_bad_dir, bad) = job(&language("fr", "!!! ???"));
+    let output = run_job(&bad, &out, &[]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert_eq!(std::fs::read(out.join("fr.wav")).unwrap(), fr_before);
+    let second = report(&out);
+    let fr = common::language_report(&second, "fr");
+    assert_eq!(fr["status"], "failed");
+    assert_eq!(fr["output_from"].as_str(), Some(made_by.as_str()), "{fr}");
+    // es was not in the second job: left alone, listed as another file, with its maker.
+    let others = second["other_files"].as_array().unwrap();
+    assert_eq!(others.len(), 1, "{others:?}");
+    assert!(others[0]["output"].as_str().unwrap().ends_with("es.wav"));
+    assert!(others[0]["output_from"].is_string());
+    assert_report_matches_folder(&out);
+}
+
+#[test]
+fn a_second_run_on_a_busy_folder_is_refused_naming_the_holder() {
+    let (dir, job) = job(&three_languages());
+    let out = dir.path().join("out");
+    let mut first = start_and_wait_for_a_sentence(&job, &out);
+    let second = voxdeck()
+        .arg("run")
+        .arg(&job)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let message = stderr(&second);
+    assert_eq!(second.status.code(), Some(2), "{message}");
+    assert!(
+        message.contains("in use by another voxdeck run")
+            && message.contains(&format!("pid {}", first.id()))
+            && message.contains("--wait"),
+        "{message}"
+    );
+    assert!(first.wait().unwrap().success());
+    assert_report_matches_folder(&out);
+}
