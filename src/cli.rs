@@ -107,8 +107,8 @@ pub struct RunArgs {
     /// Where the models run: auto (CUDA when usable, else CPU), cpu, cuda (device 0) or cuda:N.
     #[arg(long, value_name = "auto|cpu|cuda|cuda:N", value_parser = clap::value_parser!(Device))]
     pub device: Option<Device>,
-    /// ORT intra-op threads per session, 1 or more (default: max(1, cores / workers)).
-    #[arg(long, value_name = "N", value_parser = at_least_one())]
+    /// ORT intra-op threads per session, 1 to four per core (default: max(1, cores / workers)).
+    #[arg(long, value_name = "N", value_parser = intra_threads)]
     pub intra_threads: Option<usize>,
     /// Output folder (default: the job's `run.output`, else out/<job name>).
     #[arg(long)]
@@ -122,6 +122,14 @@ pub struct RunArgs {
     /// Stop after this many utterances have finished (for testing cancellation).
     #[arg(long, hide = true)]
     pub cancel_after: Option<usize>,
+}
+
+/// `--intra-threads`: the job file's rule and message (`job::check_intra_threads`).
+fn intra_threads(text: &str) -> Result<usize, String> {
+    let threads = text
+        .parse::<usize>()
+        .map_err(|_| format!("`{text}` is not a thread count: give a whole number such as 2"))?;
+    voxdeck::job::check_intra_threads(threads)
 }
 
 #[derive(Debug, Args)]
@@ -140,11 +148,12 @@ pub struct BenchArgs {
     /// reported.
     #[arg(long, value_name = "N", default_value_t = 3, value_parser = at_least_one())]
     pub repeat: usize,
-    /// ORT intra-op threads for every configuration, 1 or more (default: max(1, cores / workers)).
-    #[arg(long, value_name = "N", value_parser = at_least_one())]
+    /// ORT intra-op threads for every configuration, 1 to four per core (default: max(1,
+    /// cores / workers)).
+    #[arg(long, value_name = "N", value_parser = intra_threads)]
     pub intra_threads: Option<usize>,
     /// Extra shared-lock baseline rows at these intra-op thread counts, comma-separated.
-    #[arg(long, value_delimiter = ',')]
+    #[arg(long, value_delimiter = ',', value_parser = intra_threads)]
     pub baseline_intra: Vec<usize>,
     /// Where the models run: auto, cpu, cuda or cuda:N.
     #[arg(long, value_name = "auto|cpu|cuda|cuda:N", value_parser = clap::value_parser!(Device))]
@@ -204,7 +213,9 @@ mod tests {
     fn threads_and_repeats_start_at_one() {
         for args in [
             &["run", "j", "--intra-threads", "0"][..],
+            &["run", "j", "--intra-threads", "10000"],
             &["bench", "j", "--intra-threads", "0"],
+            &["bench", "j", "--baseline-intra", "2,100000"],
             &["bench", "j", "--repeat", "0"],
         ] {
             let err = parse(args).unwrap_err();
@@ -214,6 +225,9 @@ mod tests {
             run_args(&["run", "j", "--intra-threads", "1"]).intra_threads,
             Some(1)
         );
+        let err = parse(&["run", "j", "--intra-threads", "10000"]).unwrap_err();
+        let rule = voxdeck::job::check_intra_threads(10000).unwrap_err();
+        assert!(err.to_string().contains(&rule), "{err}");
     }
 
     #[test]

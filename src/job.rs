@@ -7,7 +7,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::languages::{self, ModelKind};
 
-pub use settings::{Device, Mode, MAX_WORKERS, MIN_WORKERS};
+pub use settings::{
+    check_intra_threads, max_intra_threads, Device, Mode, MAX_WORKERS, MIN_WORKERS,
+};
 
 mod settings;
 
@@ -173,12 +175,8 @@ impl JobSpec {
                 format!("use a worker count from {MIN_WORKERS} to {MAX_WORKERS}"),
             ));
         }
-        if let Some(t) = run.intra_threads.filter(|t| !(1..=256).contains(t)) {
-            return Err(bad(
-                "run.intra_threads",
-                &Some(t),
-                "use 1 or more threads".into(),
-            ));
+        if let Some(Err(fix)) = run.intra_threads.map(settings::check_intra_threads) {
+            return Err(bad("run.intra_threads", &run.intra_threads, fix));
         }
         Ok(JobSpec {
             name: file.name.unwrap_or(default_name),

@@ -8,6 +8,24 @@ pub const MIN_WORKERS: usize = 1;
 /// The most worker threads a run takes (job file and command line alike).
 pub const MAX_WORKERS: usize = 64;
 
+/// The most ORT intra-op threads a session may take: four per core. More only adds threads
+/// that wait for a core (and, past a few thousand, minutes of start-up and shut-down).
+pub fn max_intra_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get()) * 4
+}
+
+/// The one check for an intra-op thread count, for the job file and the command line.
+pub fn check_intra_threads(threads: usize) -> Result<usize, String> {
+    let max = max_intra_threads();
+    if (1..=max).contains(&threads) {
+        Ok(threads)
+    } else {
+        Err(format!(
+            "{threads} intra-op threads is out of range: use 1 to {max} (four per core on this machine)"
+        ))
+    }
+}
+
 /// On the command line a `clap::ValueEnum` (`pool`, `shared-lock`, listed by `--help`); in a
 /// job file parsed with `FromStr`, the same spellings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, clap::ValueEnum)]
