@@ -13,6 +13,13 @@ pub use settings::{
 
 mod settings;
 
+/// The largest job file read: far above any real job, small enough to refuse at once.
+pub const MAX_JOB_FILE_BYTES: u64 = 4 << 20;
+/// Characters of text per language: about an hour of speech.
+pub const MAX_TEXT_CHARS: usize = 50_000;
+/// Characters of text in all languages of a job together.
+pub const MAX_JOB_TEXT_CHARS: usize = 200_000;
+
 /// The file as written. Every section is optional but `[[language]]`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -98,6 +105,16 @@ pub enum JobError {
     DuplicateLanguage { code: String },
     #[error("language `{code}` has empty text: give it something to say")]
     EmptyText { code: String },
+    #[error("job file {path} is {bytes} bytes: the limit is {limit} bytes; split the job")]
+    FileTooLarge { path: PathBuf, bytes: u64, limit: u64 },
+    #[error("job file {path} is not UTF-8 text (invalid byte at offset {offset}): save it as UTF-8")]
+    NotUtf8 { path: PathBuf, offset: usize },
+    #[error("language `{code}` has a NUL character at character {at} of its text: remove it")]
+    NulInText { code: String, at: usize },
+    #[error("language `{code}` has {chars} characters of text: the limit is {limit} per language; split it into several jobs")]
+    TextTooLong { code: String, chars: usize, limit: usize },
+    #[error("the job has {chars} characters of text in all: the limit is {limit} per job; split it into several jobs")]
+    JobTextTooLong { chars: usize, limit: usize },
     #[error("language `{code}` has speed {speed}: use a value between 0.5 and 2.0")]
     BadSpeed { code: String, speed: f32 },
     #[error("`{field}` is {value}: {fix}")]
@@ -116,7 +133,7 @@ pub enum JobError {
 
 impl JobSpec {
     pub fn load(path: &Path) -> Result<JobSpec, JobError> {
-        let text = std::fs::read_to_string(path).map_err(|source| match source.kind() {
+        let io_error = |source: std::io::Error| match source.kind() {
             std::io::ErrorKind::NotFound => JobError::NotFound {
                 path: path.to_path_buf(),
             },
@@ -124,6 +141,19 @@ impl JobSpec {
                 path: path.to_path_buf(),
                 source,
             },
+        };
+        let bytes = std::fs::metadata(path).map_err(io_error)?.len();
+        if bytes > MAX_JOB_FILE_BYTES {
+            return Err(JobError::FileTooLarge {
+                path: path.to_path_buf(),
+                bytes,
+                limit: MAX_JOB_FILE_BYTES,
+            });
+        }
+        let raw = std::fs::read(path).map_err(io_error)?;
+        let text = String::from_utf8(raw).map_err(|e| JobError::NotUtf8 {
+            path: path.to_path_buf(),
+            offset: e.utf8_error().valid_up_to(),
         })?;
         let base = path.parent().unwrap_or(Path::new("."));
         let default_name = path.file_stem().map(|s| s.to_string_lossy().into_owned());
@@ -151,6 +181,13 @@ impl JobSpec {
         let mut languages = Vec::new();
         for entry in file.language {
             languages.push(validate_language(entry, &languages)?);
+        }
+        let chars: usize = languages.iter().map(|l| l.text.chars().count()).sum();
+        if chars > MAX_JOB_TEXT_CHARS {
+            return Err(JobError::JobTextTooLong {
+                chars,
+                limit: MAX_JOB_TEXT_CHARS,
+            });
         }
         let run = file.run;
         let mode = run
@@ -238,6 +275,17 @@ fn validate_language(
     }
     if entry.text.trim().is_empty() {
         return Err(JobError::EmptyText { code });
+    }
+    if let Some(at) = entry.text.chars().position(|c| c == '\0') {
+        return Err(JobError::NulInText { code, at: at + 1 });
+    }
+    let chars = entry.text.chars().count();
+    if chars > MAX_TEXT_CHARS {
+        return Err(JobError::TextTooLong {
+            code,
+            chars,
+            limit: MAX_TEXT_CHARS,
+        });
     }
     let speed = entry.speed.unwrap_or(1.0);
     if !(0.5..=2.0).contains(&speed) {
@@ -354,5 +402,53 @@ mod tests {
             parse(&twice),
             Err(JobError::DuplicateLanguage { .. })
         ));
+    }
+
+    fn lang(code: &str, text: &str) -> String {
+        format!("[[language]]\ncode = \"{code}\"\ntext = \"{text}\"\n")
+    }
+
+    #[test]
+    fn nul_long_texts_and_thread_counts_are_refused_with_their_limit() {
+        let nul = parse("[[language]]\ncode = \"fr\"\ntext = \"Bon\\u0000jour\"\n").unwrap_err();
+        assert!(matches!(nul, JobError::NulInText { at: 4, .. }), "{nul}");
+        let long = "a".repeat(MAX_TEXT_CHARS + 1);
+        let err = parse(&lang("fr", &long)).unwrap_err();
+        assert!(err.to_string().contains(&MAX_TEXT_CHARS.to_string()), "{err}");
+        let fifth = "a".repeat(MAX_JOB_TEXT_CHARS / 5 + 1);
+        let many: String = ["fr", "es", "it", "pt-br", "hi"]
+            .iter()
+            .map(|c| lang(c, &fifth))
+            .collect();
+        assert!(matches!(parse(&many), Err(JobError::JobTextTooLong { .. })));
+        for (threads, ok) in [(0, false), (1, true), (max_intra_threads(), true), (10_000, false)] {
+            let job = format!("[run]\nintra_threads = {threads}\n{}", lang("fr", "a"));
+            assert_eq!(parse(&job).is_ok(), ok, "intra_threads = {threads}");
+        }
+    }
+
+    #[test]
+    fn a_file_that_is_not_utf8_or_too_large_is_refused_before_parsing() {
+        let dir = tempfile::tempdir().unwrap();
+        let latin1 = dir.path().join("latin1.toml");
+        std::fs::write(&latin1, b"[[language]]\ncode = \"fr\"\ntext = \"caf\xe9\"\n").unwrap();
+        let err = JobSpec::load(&latin1).unwrap_err();
+        assert!(matches!(err, JobError::NotUtf8 { offset: 36, .. }), "{err}");
+        let huge = dir.path().join("huge.toml");
+        let file = std::fs::File::create(&huge).unwrap();
+        file.set_len(MAX_JOB_FILE_BYTES + 1).unwrap();
+        assert!(matches!(JobSpec::load(&huge), Err(JobError::FileTooLarge { .. })));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 256, ..Default::default() })]
+
+        /// Any text, valid TOML or not, is a job or an error, never a panic.
+        #[test]
+        fn any_text_parses_or_is_refused(text in proptest::prelude::any::<String>()) {
+            let _ = parse(&text);
+            let framed = format!("[[language]]\ncode = \"fr\"\ntext = {text:?}\n");
+            let _ = parse(&framed);
+        }
     }
 }

@@ -211,4 +211,32 @@ mod tests {
         assert!(matches!(err, DecodeError::NotFound { .. }), "{err}");
         assert!(err.to_string().contains("file not found"));
     }
+
+    fn decode_bytes(bytes: &[u8], name: &str) -> Result<DecodedClip, DecodeError> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        decode(&path)
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 64, ..Default::default() })]
+
+        /// Random bytes under any audio extension are an error, never a panic.
+        #[test]
+        fn random_bytes_are_refused(
+            bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..4096),
+            ext in proptest::sample::select(vec!["wav", "flac", "mp3", "ogg", "bin"]),
+        ) {
+            let _ = decode_bytes(&bytes, &format!("clip.{ext}"));
+        }
+
+        /// A real WAV cut anywhere decodes what is there or says why, never panics.
+        #[test]
+        fn a_truncated_wav_never_panics(cut in 0usize..4000) {
+            let demo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo/source.wav");
+            let bytes = std::fs::read(demo).unwrap();
+            let _ = decode_bytes(&bytes[..cut.min(bytes.len())], "cut.wav");
+        }
+    }
 }
