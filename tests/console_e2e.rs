@@ -17,7 +17,9 @@ struct Tmux {
 
 impl Tmux {
     fn start(dir: &Path, command: &str) -> Tmux {
-        let session = format!("voxdeck-e2e-{}", std::process::id());
+        static STARTED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = STARTED.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let session = format!("voxdeck-e2e-{}-{n}", std::process::id());
         let status = Command::new("tmux")
             .args([
                 "new-session",
@@ -161,4 +163,71 @@ fn run_play_and_quit_in_a_real_terminal() {
         !tmux.alternate_screen_on(),
         "the alternate screen was not left"
     );
+}
+
+#[test]
+fn sigterm_mid_run_cancels_writes_the_report_and_restores_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let job = "name = \"term\"\n[run]\nworkers = 1\n\
+               [[language]]\ncode = \"fr\"\ntext = \"Un. Deux. Trois. Quatre. Cinq. Six.\"\n\
+               [[language]]\ncode = \"it\"\ntext = \"Uno. Due. Tre. Quattro. Cinque. Sei.\"\n";
+    std::fs::write(dir.path().join("job.toml"), job).unwrap();
+    let (pid_file, exit_file, stty_file) = (
+        dir.path().join("pid"),
+        dir.path().join("exit-code"),
+        dir.path().join("stty"),
+    );
+    // `exec` keeps the shell's pid, so the pid file names the console itself.
+    let command = format!(
+        "sh -c 'echo $$ > {pid}; XDG_STATE_HOME={state} exec {bin} job.toml'; echo $? > {exit}.part; stty -a > {stty}; mv {exit}.part {exit}; sleep 600",
+        pid = pid_file.display(),
+        state = dir.path().join("state").display(),
+        bin = env!("CARGO_BIN_EXE_voxdeck"),
+        exit = exit_file.display(),
+        stty = stty_file.display(),
+    );
+    let tmux = Tmux::start(dir.path(), &command);
+    tmux.wait_for("the console", Duration::from_secs(30), |s| {
+        s.contains("languages") && s.contains("progress")
+    });
+    tmux.keys(&["r"]);
+    tmux.wait_for("a first sentence", Duration::from_secs(120), |s| {
+        s.contains(" 1/6")
+    });
+    let pid: i32 = std::fs::read_to_string(&pid_file)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    // SAFETY: signalling the console this test started.
+    unsafe { libc::kill(pid, libc::SIGTERM) };
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !exit_file.exists() {
+        assert!(
+            Instant::now() < deadline,
+            "the console did not stop on SIGTERM; screen:\n{}",
+            tmux.screen()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(
+        std::fs::read_to_string(&exit_file).unwrap().trim(),
+        "1",
+        "a cancelled run exits 1, as headless"
+    );
+    assert!(!tmux.alternate_screen_on(), "the alternate screen was left");
+    let stty = std::fs::read_to_string(&stty_file).unwrap();
+    assert!(
+        stty.split_whitespace().any(|w| w == "echo"),
+        "echo is back on: {stty}"
+    );
+    let out = dir.path().join("out/term");
+    let report = common::report(&out);
+    for language in report["languages"].as_array().unwrap() {
+        if let Some(output) = language["output"].as_str() {
+            assert!(Path::new(output).is_file(), "{output} listed but missing");
+        }
+        assert_ne!(language["status"], "running", "{language}");
+    }
+    assert!(report["totals"]["cancelled"].as_bool().unwrap(), "{report}");
 }

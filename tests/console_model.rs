@@ -293,3 +293,42 @@ fn a_key_rebound_in_the_config_file_shows_in_the_footer_and_the_help() {
         "{help}"
     );
 }
+
+#[test]
+fn a_late_ranking_waits_for_its_key_and_settings_changed_mid_run_are_the_next_runs() {
+    use voxdeck::qa::matching::{MatchResult, VoiceScore};
+    use voxdeck::session::state::Ranking;
+    let mut m = model();
+    update(&mut m, Action::Run);
+    let mut state = SessionState::default();
+    state.run.phase = RunPhase::Running;
+    state.rankings.push(Ranking {
+        id: 1,
+        code: "fr".into(),
+        result: Ok(MatchResult {
+            language: "fr".into(),
+            probe_text: "x".into(),
+            ranking: vec![VoiceScore {
+                voice: "ff_siwis".into(),
+                similarity: 0.7,
+            }],
+            blend: None,
+            cached: 1,
+        }),
+    });
+    sync(&mut m, &state, &[Notice::Session]);
+    assert!(m.popup.is_none(), "no popup takes the keys being typed");
+    assert!(
+        m.status.as_deref().unwrap().contains("press V"),
+        "{:?}",
+        m.status
+    );
+    update(&mut m, Action::WorkersUp);
+    assert!(
+        m.status.as_deref().unwrap().starts_with("next run:"),
+        "{:?}",
+        m.status
+    );
+    update(&mut m, Action::MatchVoice);
+    assert!(matches!(m.popup, Some(Popup::VoiceRanking { .. })));
+}

@@ -82,8 +82,12 @@ pub fn console_or_headless(
     let job_path = job.or_else(|| demo.exists().then_some(demo));
     if console_can_open() {
         let spec = job_path.as_deref().map(JobSpec::load).transpose()?;
-        voxdeck::console::open(spec, runtime.ort_lib.clone())?;
-        return Ok(Finished::AllDone);
+        // The same exit codes as headless: 1 when the last run left a language undone.
+        return Ok(if voxdeck::console::open(spec, runtime.ort_lib.clone())? {
+            Finished::AllDone
+        } else {
+            Finished::SomeFailed
+        });
     }
     let Some(job) = job_path else {
         anyhow::bail!(

@@ -32,6 +32,8 @@ const FRAME: Duration = Duration::from_millis(16);
 
 /// Everything that can wake the loop besides a key and the session.
 pub enum Wake {
+    /// SIGTERM, SIGHUP or SIGINT: quit as `q` would, without asking.
+    Signal,
     Gpu(Box<GpuSample>),
     Playback(PlaybackStatus),
     ClipLoaded(PathBuf, Result<decode::DecodedClip, String>),
@@ -50,7 +52,9 @@ pub struct Options {
     pub gpu_interval: Option<Duration>,
 }
 
-pub fn run(mut model: Model, mut options: Options) -> anyhow::Result<()> {
+/// Runs the console until the operator quits (or a signal asks it to). `Ok(true)` when
+/// every language of the last run was done, or nothing ran: the exit code headless uses.
+pub fn run(mut model: Model, mut options: Options) -> anyhow::Result<bool> {
     let config = match config_path().map(|p| ConsoleConfig::load(&p)) {
         Some(Ok(config)) => config,
         Some(Err(e)) => {
@@ -77,8 +81,18 @@ async fn event_loop(
     config: &ConsoleConfig,
     options: Options,
     terminal: &mut Terminal<CrosstermBackend<std::io::Stdout>>,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<bool> {
     let (tx, mut rx) = unbounded_channel::<Wake>();
+    // SIGTERM, SIGHUP (and SIGINT, which raw mode does not send from the keyboard) quit
+    // like `q`: cancel, write the report, restore the terminal.
+    {
+        let tx = tx.clone();
+        if let Err(e) = ctrlc::set_handler(move || {
+            let _ = tx.send(Wake::Signal);
+        }) {
+            log::warn!("signals will end the console without cleaning up: {e}");
+        }
+    }
     // The session's notices wake the loop through one stored permit: however much the
     // engine publishes, the loop finds one wake-up and the newest state.
     let session_changed = Arc::new(tokio::sync::Notify::new());
@@ -139,13 +153,6 @@ async fn event_loop(
             last_draw = Instant::now();
             dirty = false;
         }
-        // A result that arrived while another popup was open waits for it to close.
-        if model.popup.is_none() && !model.editing_inline {
-            if let Some(next) = model.pending_popups.pop_front() {
-                model.popup = Some(next);
-                dirty = true;
-            }
-        }
         let animating = model.running() || matches!(model.playback, Playback::Playing { .. });
         let next_frame = tokio::time::Instant::from_std(last_draw + FRAME);
         tokio::select! {
@@ -190,12 +197,19 @@ async fn event_loop(
         }
     }
     session.cancel();
+    if session.state().read(|s| s.run.phase.is_active()) {
+        model.status =
+            Some("quitting: sentences in flight finish, then the report is written".into());
+        draw(terminal, model, &config.theme, &log_state)?;
+    }
+    session.state().wait_until(|s| !s.run.phase.is_active());
+    let all_done = session.state().read(|s| s.run.id == 0 || s.run_all_done());
     if let Some(sampler) = sampler {
         sampler.stop();
     }
     drop(player);
     drop(session);
-    Ok(())
+    Ok(all_done)
 }
 
 fn draw(

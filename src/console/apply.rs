@@ -13,6 +13,10 @@ const ENVELOPE_BUCKETS: usize = 120;
 
 pub fn apply(model: &mut Model, wake: Wake, player: Option<&Player>) {
     match wake {
+        Wake::Signal => {
+            log::warn!("asked to stop by a signal: cancelling and quitting");
+            model.quit = true;
+        }
         Wake::Gpu(sample) => model.gpu = gpu_pane(&sample),
         Wake::Playback(status) => {
             model.playback = match status {

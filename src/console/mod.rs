@@ -21,7 +21,8 @@ use crate::assets::Assets;
 use crate::job::JobSpec;
 
 /// Opens the console on `job` (the demo job when it exists and none is given).
-pub fn open(job: Option<JobSpec>, ort_lib: Option<PathBuf>) -> anyhow::Result<()> {
+/// `Ok(true)` when every language of the last run was done, or nothing ran.
+pub fn open(job: Option<JobSpec>, ort_lib: Option<PathBuf>) -> anyhow::Result<bool> {
     logging::init();
     let voices = Assets::locate().kokoro_voice_names();
     let model = model::Model::new(job.as_ref(), voices);

@@ -68,6 +68,8 @@ pub struct RunInfo {
     pub codes: Vec<String>,
     /// The session's phase as last synced, to tell what changed.
     pub phase: RunPhase,
+    /// What the current (or last) run runs on, once its engine is ready.
+    pub settings: Option<crate::report::RunSettings>,
 }
 
 #[derive(Debug, Clone)]

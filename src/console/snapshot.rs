@@ -2,7 +2,9 @@
 
 use std::time::Instant;
 
-use voxdeck_ui::snapshot::{Controls, Header, LanguageRow, Popup, Snapshot, SourcePane};
+use voxdeck_ui::snapshot::{
+    Controls, Header, LanguageRow, LanguageState, Popup, Snapshot, SourcePane,
+};
 
 use super::model::Model;
 
@@ -13,16 +15,36 @@ pub fn snapshot(model: &Model, now: Instant) -> Snapshot {
     };
     let concurrency = (wall_seconds > 0.0 && model.run.synthesis_seconds > 0.0)
         .then(|| model.run.synthesis_seconds / wall_seconds);
+    let in_run: Vec<_> = model.languages.iter().filter(|l| model.in_run(l)).collect();
+    let count = |state| in_run.iter().filter(|l| l.progress.state == state).count();
+    let run_counts = (!in_run.is_empty()).then(|| {
+        (
+            count(LanguageState::Done),
+            count(LanguageState::Failed),
+            in_run.len(),
+        )
+    });
+    // The header states what the current (or last) run runs on; settings changed since
+    // then are the next run's and show in the controls pane.
+    let (workers, mode, device) = match &model.run.settings {
+        Some(s) => (s.workers, s.mode.clone(), s.device.clone()),
+        None => (
+            model.workers,
+            model.mode.name().to_string(),
+            model.device.to_string(),
+        ),
+    };
     Snapshot {
         header: Header {
             job_name: model.job_name.clone(),
-            device: model.device.to_string(),
+            device,
             provider: model.run.provider.clone(),
-            workers: model.workers,
-            mode: model.mode.name().to_string(),
+            workers,
+            mode,
             state: model.run.state,
             wall_seconds,
             concurrency,
+            run_counts,
         },
         source: SourcePane {
             path: model.source.path.as_ref().map(|p| p.display().to_string()),
@@ -104,7 +126,7 @@ fn popup(model: &Model, popup: &Popup) -> Popup {
 mod tests {
     use super::*;
     use crate::console::model::Take;
-    use voxdeck_ui::snapshot::{LanguageState, TakeRow};
+    use voxdeck_ui::snapshot::TakeRow;
 
     fn model() -> Model {
         let text = "[[language]]\ncode = \"fr\"\ntext = \"Bonjour.\"\n";
@@ -132,6 +154,7 @@ mod tests {
             m.languages[fr].progress.total,
         ) = (1, 3);
         m.languages[fr].similarity = Some(0.8);
+        m.run.codes = vec!["fr".into()];
         m.run.synthesis_seconds = 3.0;
         m.run.wall_seconds = 2.0;
         let snap = snapshot(&m, Instant::now());
@@ -145,6 +168,11 @@ mod tests {
             ("fr", Some(0.8), true)
         );
         assert_eq!(snap.header.concurrency, Some(1.5));
+        assert_eq!(
+            snap.header.run_counts,
+            Some((0, 0, 1)),
+            "counts this run's rows only"
+        );
     }
 
     #[test]

@@ -80,6 +80,7 @@ fn sync_run(model: &mut Model, state: &SessionState) {
     let phase = &state.run.phase;
     model.run.codes = state.run.codes.clone();
     model.run.out_dir = state.run.out_dir.clone();
+    model.run.settings = state.run.settings.clone();
     if *phase == model.run.phase {
         return;
     }
@@ -135,8 +136,8 @@ fn sync_run(model: &mut Model, state: &SessionState) {
     }
 }
 
-/// A ranking that arrives is shown as a popup; one that arrives while another popup is
-/// open waits for it to close.
+/// A ranking that arrives waits with a notice until the operator opens it (the match key),
+/// so it never takes keys typed for something else.
 fn sync_rankings(model: &mut Model, state: &SessionState) {
     let seen = model.rankings_seen;
     for ranking in state.rankings.iter().filter(|r| r.id > seen) {
@@ -144,8 +145,9 @@ fn sync_rankings(model: &mut Model, state: &SessionState) {
         let code = &ranking.code;
         match &ranking.result {
             Ok(result) => {
+                let key = model.key_labels.first("match_voice").unwrap_or("V");
                 model.status = Some(format!(
-                    "{code}: voices ranked; Enter uses the selected one"
+                    "{code}: voices ranked; press {key} to see the ranking"
                 ));
                 model.pending_popups.push_back(Popup::VoiceRanking {
                     code: code.clone(),

@@ -88,6 +88,10 @@ pub fn update(model: &mut Model, action: Action) -> Vec<Effect> {
             });
         }
         Action::CycleVoice => cycle_voice(model),
+        // A ranking that arrived while the operator was busy waits for this key.
+        Action::MatchVoice if !model.pending_popups.is_empty() => {
+            model.popup = model.pending_popups.pop_front();
+        }
         Action::MatchVoice => {
             let (code, kind) = (model.selected().language.code, model.selected().model);
             match (model.source.path.clone(), kind) {
@@ -127,20 +131,8 @@ pub fn update(model: &mut Model, action: Action) -> Vec<Effect> {
                 });
             }
         }
-        Action::WorkersUp => model.workers = (model.workers + 1).min(MAX_WORKERS),
-        Action::WorkersDown => model.workers = model.workers.saturating_sub(1).max(MIN_WORKERS),
-        Action::CycleMode => {
-            model.mode = match model.mode {
-                Mode::Pool => Mode::SharedLock,
-                Mode::SharedLock => Mode::Pool,
-            }
-        }
-        Action::CycleDevice => {
-            model.device = match model.device {
-                Device::Auto => Device::Cpu,
-                Device::Cpu => Device::Cuda(0),
-                Device::Cuda(_) => Device::Auto,
-            }
+        Action::WorkersUp | Action::WorkersDown | Action::CycleMode | Action::CycleDevice => {
+            change_setting(model, action)
         }
         Action::Run => {
             let rows: Vec<usize> = (0..model.languages.len())
@@ -260,6 +252,37 @@ fn start_run(model: &mut Model, rows: Vec<usize>) -> Vec<Effect> {
         model.mode.name()
     ));
     vec![Effect::StartRun(Box::new(model.job_for(&rows)))]
+}
+
+/// Workers, mode and device are the next run's: a run in progress keeps its own, shown
+/// in the header, and the status line says what the next one will use.
+fn change_setting(model: &mut Model, action: Action) {
+    match action {
+        Action::WorkersUp => model.workers = (model.workers + 1).min(MAX_WORKERS),
+        Action::WorkersDown => model.workers = model.workers.saturating_sub(1).max(MIN_WORKERS),
+        Action::CycleMode => {
+            model.mode = match model.mode {
+                Mode::Pool => Mode::SharedLock,
+                Mode::SharedLock => Mode::Pool,
+            }
+        }
+        Action::CycleDevice => {
+            model.device = match model.device {
+                Device::Auto => Device::Cpu,
+                Device::Cpu => Device::Cuda(0),
+                Device::Cuda(_) => Device::Auto,
+            }
+        }
+        _ => return,
+    }
+    if model.running() {
+        model.status = Some(format!(
+            "next run: {} worker(s), {}, device {} (this run keeps its own)",
+            model.workers,
+            model.mode.name(),
+            model.device
+        ));
+    }
 }
 
 fn cycle_voice(model: &mut Model) {

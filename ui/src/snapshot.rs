@@ -44,6 +44,9 @@ pub struct Header {
     pub wall_seconds: f64,
     /// Summed synthesis time / wall time of the current or last run.
     pub concurrency: Option<f64>,
+    /// The current or last run's own languages: (done, failed, total). Without it the
+    /// progress title counts every row the table shows.
+    pub run_counts: Option<(usize, usize, usize)>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]

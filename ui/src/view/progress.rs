@@ -64,6 +64,9 @@ pub(crate) fn title(snap: &Snapshot) -> Line<'static> {
             _ => {}
         }
     }
+    if let Some(counts) = snap.header.run_counts {
+        (done, failed, total) = counts;
+    }
     let mut title = format!("progress {done}/{total} done");
     if failed > 0 {
         title.push_str(&format!(", {failed} failed"));

@@ -156,6 +156,7 @@ fn header(state: RunState) -> Header {
         state,
         wall_seconds: 0.0,
         concurrency: None,
+        run_counts: None,
     }
 }
 
