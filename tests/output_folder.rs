@@ -180,3 +180,48 @@ fn a_second_run_on_a_busy_folder_is_refused_naming_the_holder() {
     assert!(first.wait().unwrap().success());
     assert_report_matches_folder(&out);
 }
+
+/// A small tmpfs mounted for one test, unmounted when dropped.
+struct SmallDisk {
+    dir: tempfile::TempDir,
+}
+
+impl SmallDisk {
+    /// `None` (with a note) where this user may not mount, e.g. not root.
+    fn mount(size: &str) -> Option<SmallDisk> {
+        let dir = tempfile::tempdir().unwrap();
+        let mounted = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(dir.path())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if !mounted {
+            eprintln!("full-disk test not run: cannot mount a tmpfs here (needs root)");
+            return None;
+        }
+        Some(SmallDisk { dir })
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(self.dir.path()).status();
+    }
+}
+
+#[test]
+fn a_full_disk_fails_clearly_and_leaves_no_temp_files() {
+    let Some(disk) = SmallDisk::mount("48k") else {
+        return;
+    };
+    let (_dir, job) = job(&language("fr", "Bonjour à tous, et bienvenue."));
+    let out = disk.dir.path().join("out");
+    let output = run_job(&job, &out, &[]);
+    let message = stderr(&output);
+    assert_ne!(output.status.code(), Some(0), "{message}");
+    assert!(message.contains("No space left"), "{message}");
+    for dir in [out.clone(), out.join("takes")] {
+        assert!(temp_files(&dir).is_empty(), "{:?}", temp_files(&dir));
+    }
+}

@@ -99,17 +99,22 @@ fn cancel_on_signals(session: &Arc<Session>) {
             eprintln!("voxdeck: stopped");
             std::process::exit(INTERRUPTED_EXIT);
         }
+        // Each worker has at most one sentence in flight, and never more than are left.
         let in_flight = session.upgrade().map_or(0, |s| {
-            s.cancel();
-            s.state().read(|state| {
-                state
+            let in_flight = s.state().read(|state| {
+                let left: usize = state
                     .run_languages()
-                    .filter(|l| l.progress.status == voxdeck::engine::outcome::Status::Running)
-                    .count()
-            })
+                    .filter(|l| !l.progress.is_finished())
+                    .map(|l| l.progress.sentences_total - l.progress.sentences_done)
+                    .sum();
+                let workers = state.run.settings.as_ref().map_or(left, |s| s.workers);
+                left.min(workers)
+            });
+            s.cancel();
+            in_flight
         });
         eprintln!(
-            "voxdeck: cancelling: sentences in flight in {in_flight} language(s) will finish; press Ctrl-C again to stop now"
+            "voxdeck: cancelling: up to {in_flight} sentence(s) in flight will finish; press Ctrl-C again to stop now"
         );
     });
     if let Err(e) = installed {
