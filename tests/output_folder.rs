@@ -225,3 +225,38 @@ fn a_full_disk_fails_clearly_and_leaves_no_temp_files() {
         assert!(temp_files(&dir).is_empty(), "{:?}", temp_files(&dir));
     }
 }
+
+#[test]
+fn ctrl_c_cancels_with_a_notice_and_a_second_stops_at_once_with_130() {
+    let (dir, job) = job(&three_languages());
+    let out = dir.path().join("out");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_voxdeck"))
+        .arg("run")
+        .arg(&job)
+        .arg("--out")
+        .arg(&out)
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let mut wait_for = |what: &str| loop {
+        let line = lines.next().expect("the run is still talking").unwrap();
+        if line.contains(what) {
+            return line;
+        }
+    };
+    wait_for("1/6 sentences");
+    // SAFETY: signalling our own child process.
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let notice = wait_for("cancelling");
+    assert!(
+        notice.contains("press Ctrl-C again to stop now"),
+        "{notice}"
+    );
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    assert_eq!(child.wait().unwrap().code(), Some(130));
+    for (name, bytes) in wavs(&out) {
+        assert!(bytes.len() > 1000, "{name} is whole");
+    }
+}
