@@ -165,8 +165,24 @@ pub struct BenchArgs {
 
 #[derive(Debug, Args)]
 pub struct DoctorArgs {
+    /// Print the checks as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Optional parts that must be present on this box: absent, they fail (exit 1)
+    /// instead of being reported as not available. Comma-separated.
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "PART")]
+    pub require: Vec<DoctorPart>,
+}
+
+/// The parts `doctor` treats as optional unless `--require` names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DoctorPart {
+    /// The CUDA execution provider of the loaded ONNX Runtime.
+    Cuda,
+    /// NVML, the NVIDIA driver's library for GPU memory and utilisation.
+    Nvml,
+    /// The default audio output device, for playback.
+    Audio,
 }
 
 #[derive(Debug, Args)]

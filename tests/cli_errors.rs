@@ -101,6 +101,7 @@ fn a_library_that_is_not_onnx_runtime() {
     let message = run_expecting_2(&language("fr", "Bonjour."), &["--ort-lib", not_ort]);
     assert!(
         message.contains("cannot use the ONNX Runtime library")
+            && message.contains("does not export `OrtGetApiBase`, so it is not ONNX Runtime")
             && message.contains("1.20 or newer"),
         "{message}"
     );

@@ -1,4 +1,8 @@
-//! `voxdeck doctor`: one line per part of the box voxdeck depends on, ok or fail with the fix.
+//! `voxdeck doctor`: one line per part of the box voxdeck depends on: ok, not available
+//! (an optional part absent here, with the reason) or FAIL, with the fix.
+//!
+//! Required: the ORT library, espeak-ng and its voices, the model files. Optional unless
+//! `--require` names them: the CUDA provider, NVML and the audio output device.
 
 use serde::Serialize;
 use voxdeck::assets::{self, Assets};
@@ -9,12 +13,26 @@ use voxdeck::job::Device;
 use voxdeck::languages::LANGUAGES;
 
 use super::Finished;
-use crate::cli::{DoctorArgs, RuntimeArgs};
+use crate::cli::{DoctorArgs, DoctorPart, RuntimeArgs};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+enum State {
+    Ok,
+    /// An optional part absent on this box; `detail` says why.
+    NotAvailable,
+    Fail,
+}
 
 #[derive(Serialize)]
 struct Check {
     name: String,
+    /// True only when `state` is `ok` (kept for the scripts that read it).
     ok: bool,
+    state: State,
+    /// Whether an absence fails doctor: always for the core parts, for the optional ones
+    /// when `--require` names them.
+    required: bool,
     detail: String,
 }
 
@@ -22,16 +40,54 @@ fn check(name: impl Into<String>, ok: bool, detail: impl Into<String>) -> Check 
     Check {
         name: name.into(),
         ok,
+        state: if ok { State::Ok } else { State::Fail },
+        required: true,
         detail: detail.into(),
+    }
+}
+
+/// An optional part: present is ok; absent is not available, or FAIL when required.
+fn optional(
+    name: impl Into<String>,
+    part: DoctorPart,
+    required: &[DoctorPart],
+    found: Result<String, String>,
+) -> Check {
+    let required = required.contains(&part);
+    let (state, detail) = match found {
+        Ok(detail) => (State::Ok, detail),
+        Err(reason) if required => (
+            State::Fail,
+            format!(
+                "required by --require {}, not available: {reason}",
+                part_name(part)
+            ),
+        ),
+        Err(reason) => (State::NotAvailable, format!("not available: {reason}")),
+    };
+    Check {
+        name: name.into(),
+        ok: state == State::Ok,
+        state,
+        required,
+        detail,
+    }
+}
+
+fn part_name(part: DoctorPart) -> &'static str {
+    match part {
+        DoctorPart::Cuda => "cuda",
+        DoctorPart::Nvml => "nvml",
+        DoctorPart::Audio => "audio",
     }
 }
 
 pub fn execute(args: DoctorArgs, runtime_args: &RuntimeArgs) -> anyhow::Result<Finished> {
     let assets = Assets::locate();
     let mut checks = Vec::new();
-    checks.extend(check_runtime(runtime_args, &assets));
-    checks.push(check_nvml());
-    checks.push(check_audio());
+    checks.extend(check_runtime(runtime_args, &assets, &args.require));
+    checks.push(check_nvml(&args.require));
+    checks.push(check_audio(&args.require));
     checks.extend(check_espeak());
     checks.extend(check_assets(&assets));
     if args.json {
@@ -40,23 +96,39 @@ pub fn execute(args: DoctorArgs, runtime_args: &RuntimeArgs) -> anyhow::Result<F
         for c in &checks {
             println!(
                 "{} {:<28} {}",
-                if c.ok { "ok  " } else { "FAIL" },
+                match c.state {
+                    State::Ok => "ok  ",
+                    State::NotAvailable => "n/a ",
+                    State::Fail => "FAIL",
+                },
                 c.name,
                 c.detail
             );
         }
     }
-    Ok(if checks.iter().all(|c| c.ok) {
-        Finished::AllDone
-    } else {
+    Ok(if checks.iter().any(|c| c.state == State::Fail) {
         Finished::SomeFailed
+    } else {
+        Finished::AllDone
     })
 }
 
-fn check_runtime(runtime_args: &RuntimeArgs, assets: &Assets) -> Vec<Check> {
+fn check_runtime(
+    runtime_args: &RuntimeArgs,
+    assets: &Assets,
+    required: &[DoctorPart],
+) -> Vec<Check> {
+    let cuda = |found| optional("execution provider cuda", DoctorPart::Cuda, required, found);
     let runtime = match runtime::load(runtime_args.ort_lib.as_deref(), assets) {
         Ok(r) => r,
-        Err(e) => return vec![check("onnxruntime", false, e.to_string())],
+        Err(e) => {
+            return vec![
+                check("onnxruntime", false, e.to_string()),
+                cuda(Err(
+                    "ONNX Runtime did not load, so its CUDA provider cannot be looked for".into(),
+                )),
+            ]
+        }
     };
     let info = &runtime.info;
     let mut out = vec![check(
@@ -70,17 +142,10 @@ fn check_runtime(runtime_args: &RuntimeArgs, assets: &Assets) -> Vec<Check> {
             runtime::MIN_ORT_MINOR
         ),
     )];
-    out.push(if let (true, Some(problem)) = (info.cuda_provider_available, &info.cuda_preload_error) {
-        check("execution provider cuda", false, format!("{problem}: rerun `VOXDECK_GPU=1 scripts/setup`"))
-    } else if info.cuda_provider_available {
-        check("execution provider cuda", true, "CUDAExecutionProvider is compiled into this library")
-    } else {
-        check(
-            "execution provider cuda",
-            false,
-            "this ONNX Runtime has no CUDA provider (CPU build): on a GPU box run `VOXDECK_GPU=1 scripts/setup`, or pass --ort-lib to an onnxruntime-gpu library",
-        )
-    });
+    // Under `auto`, a library with the CUDA provider is tried on CUDA first: a fallback
+    // says the provider is compiled in but cannot run here (no GPU, no driver, ...).
+    let mut placement = None;
+    let mut cuda_fallback = None;
     let model = assets.path(assets::KOKORO_MODEL);
     if model.exists() {
         let options = SessionOptions {
@@ -88,7 +153,7 @@ fn check_runtime(runtime_args: &RuntimeArgs, assets: &Assets) -> Vec<Check> {
             intra_threads: 1,
             prepacked: None,
         };
-        out.push(match runtime.open(&model, &options) {
+        placement = Some(match runtime.open(&model, &options) {
             Ok((_, placement, fallback)) => {
                 let nodes: Vec<String> = placement
                     .nodes_per_provider
@@ -96,8 +161,10 @@ fn check_runtime(runtime_args: &RuntimeArgs, assets: &Assets) -> Vec<Check> {
                     .map(|(p, n)| format!("{p}: {n} nodes"))
                     .collect();
                 let why = fallback
+                    .as_ref()
                     .map(|f| format!("; not CUDA because {f}"))
                     .unwrap_or_default();
+                cuda_fallback = fallback;
                 check(
                     "kokoro placement (auto)",
                     true,
@@ -107,42 +174,47 @@ fn check_runtime(runtime_args: &RuntimeArgs, assets: &Assets) -> Vec<Check> {
             Err(e) => check("kokoro placement (auto)", false, e.to_string()),
         });
     }
+    out.push(cuda(match (info.cuda_provider_available, &info.cuda_preload_error) {
+        (true, Some(problem)) => Err(format!("{problem}: rerun `VOXDECK_GPU=1 scripts/setup`")),
+        (true, None) => match cuda_fallback {
+            Some(reason) => Err(format!(
+                "CUDAExecutionProvider is compiled into this library but cannot run Kokoro here: {reason}"
+            )),
+            None => Ok("CUDAExecutionProvider is compiled into this library".into()),
+        },
+        (false, _) => Err("this ONNX Runtime has no CUDA provider (CPU build): on a GPU box run `VOXDECK_GPU=1 scripts/setup`, or pass --ort-lib to an onnxruntime-gpu library".into()),
+    }));
+    out.extend(placement);
     out
 }
 
 /// NVML as the GPU sampler sees it, so doctor and the console give the same reason.
-fn check_nvml() -> Check {
+fn check_nvml(required: &[DoctorPart]) -> Check {
     let sample = voxdeck::gpu::sample_once();
-    match &sample.status {
-        voxdeck::gpu::GpuStatus::Unavailable { reason } => check(
-            "nvml",
-            false,
-            format!("{reason}; GPU memory cannot be sampled (host memory is shown instead)"),
-        ),
+    let found = match &sample.status {
+        voxdeck::gpu::GpuStatus::Unavailable { reason } => Err(format!(
+            "{reason}; GPU memory cannot be sampled (host memory is shown instead)"
+        )),
         _ => {
             let names: Vec<String> = sample
                 .devices
                 .iter()
                 .map(|d| format!("{}: {}", d.index, d.name))
                 .collect();
-            check(
-                "nvml",
-                true,
-                format!("{} device(s): {}", names.len(), names.join(", ")),
-            )
+            Ok(format!("{} device(s): {}", names.len(), names.join(", ")))
         }
-    }
+    };
+    optional("nvml", DoctorPart::Nvml, required, found)
 }
 
-fn check_audio() -> Check {
-    match voxdeck::audio::playback::probe_output() {
-        Ok(()) => check("audio output", true, "the default output device opens (rodio over ALSA)"),
-        Err(reason) => check(
-            "audio output",
-            false,
-            format!("{reason} -- playback will be unavailable, everything else works; on a headless box `scripts/null-sink start` gives a PulseAudio null sink"),
-        ),
-    }
+fn check_audio(required: &[DoctorPart]) -> Check {
+    let found = match voxdeck::audio::playback::probe_output() {
+        Ok(()) => Ok("the default output device opens (rodio over ALSA)".into()),
+        Err(reason) => Err(format!(
+            "{reason} -- playback will be unavailable, everything else works; on a headless box `scripts/null-sink start` gives a PulseAudio null sink"
+        )),
+    };
+    optional("audio output", DoctorPart::Audio, required, found)
 }
 
 fn check_espeak() -> Vec<Check> {
