@@ -2,6 +2,7 @@
 
 pub mod espeak;
 pub mod kokoro;
+pub mod library_check;
 pub mod outcome;
 pub mod phonemize;
 pub mod piper;
