@@ -159,17 +159,10 @@ mod tests {
         let mut state = SessionState::default();
         state
             .languages
-            .push(voxdeck::session::state::LanguageRecord {
-                code: "fr".into(),
-                run: 1,
-                progress: LanguageProgress::new("fr", ModelKind::Kokoro, "ff_siwis"),
-                report: None,
-                settled: None,
-                kept: None,
-                takes: Vec::new(),
-                similarity_error: None,
-                voice_match: None,
-            });
+            .push(voxdeck::session::state::LanguageRecord::new(
+                1,
+                LanguageProgress::new("fr", ModelKind::Kokoro, "ff_siwis"),
+            ));
         let notices = [Notice::Language("fr".into()), Notice::Session];
         view.show(&state, &notices);
         view.show(&state, &notices);

@@ -128,7 +128,8 @@ mod tests {
     use crate::console::model::Take;
     use voxdeck_ui::snapshot::TakeRow;
 
-    fn model() -> Model {
+    /// A model of a job with French, and French's row.
+    fn model() -> (Model, usize) {
         let text = "[[language]]\ncode = \"fr\"\ntext = \"Bonjour.\"\n";
         let job = crate::job::JobSpec::parse(
             text,
@@ -137,17 +138,18 @@ mod tests {
             "seam".into(),
         )
         .unwrap();
-        Model::new(Some(&job), vec![])
-    }
-
-    #[test]
-    fn rows_carry_the_models_progress_and_scores() {
-        let mut m = model();
-        let fr = m
+        let model = Model::new(Some(&job), vec![]);
+        let fr = model
             .languages
             .iter()
             .position(|l| l.language.code == "fr")
             .unwrap();
+        (model, fr)
+    }
+
+    #[test]
+    fn rows_carry_the_models_progress_and_scores() {
+        let (mut m, fr) = model();
         m.languages[fr].progress.state = LanguageState::Running;
         (
             m.languages[fr].progress.done,
@@ -177,12 +179,7 @@ mod tests {
 
     #[test]
     fn the_takes_popup_shows_scores_that_arrive_while_it_is_open() {
-        let mut m = model();
-        let fr = m
-            .languages
-            .iter()
-            .position(|l| l.language.code == "fr")
-            .unwrap();
+        let (mut m, fr) = model();
         let row = TakeRow {
             take: 1,
             voice: "ff_siwis".into(),

@@ -123,17 +123,7 @@ impl Session {
                             record.run = id;
                             record.progress = queued;
                         }
-                        None => s.languages.push(LanguageRecord {
-                            code: language.code.clone(),
-                            run: id,
-                            progress: queued,
-                            report: None,
-                            settled: None,
-                            kept: None,
-                            takes: Vec::new(),
-                            similarity_error: None,
-                            voice_match: None,
-                        }),
+                        None => s.languages.push(LanguageRecord::new(id, queued)),
                     }
                 });
         }

@@ -58,6 +58,21 @@ pub struct Settled {
 }
 
 impl LanguageRecord {
+    /// A language first met in run `run`, nothing kept yet.
+    pub fn new(run: u64, progress: LanguageProgress) -> LanguageRecord {
+        LanguageRecord {
+            code: progress.code.clone(),
+            run,
+            progress,
+            report: None,
+            settled: None,
+            kept: None,
+            takes: Vec::new(),
+            similarity_error: None,
+            voice_match: None,
+        }
+    }
+
     /// Similarity of the latest result to the source clip.
     pub fn similarity(&self) -> Option<f32> {
         self.progress.output.as_ref()?;
