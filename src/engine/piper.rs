@@ -60,6 +60,10 @@ pub struct PiperVoice {
     pub config: PiperConfig,
 }
 
+/// The most phoneme ids one Piper utterance may have. VITS has no fixed context, but
+/// memory and time grow with the length, so utterances are cut under this.
+pub const MAX_IDS: usize = 1000;
+
 const PAD: &str = "_";
 const BOS: &str = "^";
 const EOS: &str = "$";

@@ -1,10 +1,16 @@
-//! Text preparation: whitespace normalisation, sentence splitting and fitting long
-//! sentences under a model's token limit.
+//! Text preparation: clean-up (characters outside the language's script, control
+//! characters, terminal escape sequences), whitespace normalisation, sentence splitting and
+//! fitting long sentences under a model's token limit.
+
+use std::collections::HashMap;
+use std::convert::Infallible;
 
 /// Characters that end a sentence when followed by whitespace or the end of the text.
 const SENTENCE_END: &[char] = &['.', '!', '?', '…', '。', '।'];
-/// Clause punctuation where an over-long sentence may be cut.
-const CLAUSE_END: &[char] = &[',', ';', ':', '—', '–'];
+/// Clause punctuation where an over-long sentence may be cut, when whitespace follows.
+const CLAUSE_END: &[char] = &[',', ';', ':', '，', '；', '：', '、'];
+/// Dashes: an over-long sentence may be cut after them wherever they stand.
+const DASHES: &[char] = &['—', '–', '―'];
 /// Words whose trailing period does not end a sentence.
 const ABBREVIATIONS: &[&str] = &[
     "mr", "mrs", "ms", "dr", "st", "prof", "sr", "jr", "vs", "etc", "e.g", "i.e", "mme", "mlle",
@@ -12,6 +18,355 @@ const ABBREVIATIONS: &[&str] = &[
 ];
 /// Abbreviations only before a number ("No. 5", "nos. 3 and 4"): elsewhere "no." is the word.
 const NUMBER_ABBREVIATIONS: &[&str] = &["no", "nos"];
+/// The longest sentence, in characters, that `split_sentences` hands on: longer ones are
+/// cut (clauses, then words, then characters) so that G2P never sees a runaway input. The
+/// model's own limit is applied afterwards, on phonemes, by `fit_to_limit`.
+pub const MAX_SENTENCE_CHARS: usize = 1000;
+/// How many different characters a warning lists before it says "and N more".
+const LISTED: usize = 12;
+
+/// The writing system a language's text is expected in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Script {
+    Latin,
+    Devanagari,
+}
+
+impl Script {
+    pub fn name(self) -> &'static str {
+        match self {
+            Script::Latin => "Latin",
+            Script::Devanagari => "Devanagari",
+        }
+    }
+}
+
+/// The script of a language, by its job-file code: Devanagari for Hindi, Latin for the
+/// others (English, French, Spanish, Italian, Portuguese, German).
+pub fn script(code: &str) -> Script {
+    match code {
+        "hi" => Script::Devanagari,
+        _ => Script::Latin,
+    }
+}
+
+/// Whether `c` may be spoken in a text of language `code`: a letter or mark of the
+/// language's script, whitespace, a digit, punctuation or a common symbol ($ € % & ...).
+/// Control characters and invisible formatting characters never are.
+pub fn allowed(code: &str, c: char) -> bool {
+    if c.is_whitespace() {
+        return true;
+    }
+    if c.is_control() || is_invisible(c) {
+        return false;
+    }
+    is_common(c) || in_script(script(code), c)
+}
+
+fn in_script(script: Script, c: char) -> bool {
+    let u = c as u32;
+    match script {
+        Script::Latin => {
+            c.is_ascii_alphabetic()
+                || (matches!(u, 0xC0..=0x24F) && u != 0xD7 && u != 0xF7)
+                || matches!(
+                    u,
+                    0x1E00..=0x1EFF | 0x2C60..=0x2C7F | 0xA720..=0xA7FF | 0xFB00..=0xFB06
+                )
+                || is_mark(c)
+        }
+        Script::Devanagari => {
+            matches!(u, 0x900..=0x97F | 0xA8E0..=0xA8FF | 0x1CD0..=0x1CFF | 0x200C | 0x200D)
+                || is_mark(c)
+        }
+    }
+}
+
+/// Digits, punctuation and symbols any language's text may hold.
+fn is_common(c: char) -> bool {
+    let u = c as u32;
+    c.is_ascii_digit()
+        || c.is_ascii_punctuation()
+        || matches!(
+            u,
+            0xA1..=0xBF          // ¡ ¢ £ ¤ ¥ § © « ° ± ² ³ µ ¶ · » ¼ ½ ¿ ...
+            | 0xD7 | 0xF7        // × ÷
+            | 0x2010..=0x2027    // dashes, quotes, bullets, ellipsis
+            | 0x2030..=0x205E    // ‰ ′ ″ ‹ › ⁄ ...
+            | 0x2070..=0x209F    // superscripts and subscripts
+            | 0x20A0..=0x20CF    // currency: € ₹ ₽ ...
+            | 0x2100..=0x218F    // ℃ № ™ ⅓ ...
+            | 0x2200..=0x22FF    // − ≤ ≥ ≠ ≈ ...
+        ) && u != 0xAD
+}
+
+/// Combining marks: they belong to the character before them.
+fn is_mark(c: char) -> bool {
+    matches!(
+        c as u32,
+        0x300..=0x36F | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F
+    )
+}
+
+/// Characters that only shape the one before them: combining marks, joiners, variation
+/// selectors. They are kept or removed with it.
+fn is_attached(c: char) -> bool {
+    is_mark(c) || matches!(c as u32, 0x200C | 0x200D | 0xFE00..=0xFE0F | 0xE0100..=0xE01EF)
+}
+
+/// Invisible formatting characters (soft hyphen, zero-width space, direction marks,
+/// byte-order mark, ...), treated as control characters.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c as u32,
+        0xAD | 0x34F
+            | 0x61C
+            | 0x180E
+            | 0x200B
+            | 0x200E
+            | 0x200F
+            | 0x202A..=0x202E
+            | 0x2060..=0x206F
+            | 0xFEFF
+            | 0xFFF9..=0xFFFB
+            | 0xE0000..=0xE007F
+    )
+}
+
+/// A text made fit to speak: what was removed is said in `warnings`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cleaned {
+    /// The kept text, whitespace normalised.
+    pub text: String,
+    /// One line per kind of removal, for the report and the log.
+    pub warnings: Vec<String>,
+    /// Characters removed for being outside the language's script.
+    pub outside_script: usize,
+}
+
+/// Distinct items in order of first appearance, with how often each was seen.
+#[derive(Default)]
+struct Tally {
+    items: Vec<(String, usize)>,
+    index: HashMap<String, usize>,
+    total: usize,
+}
+
+impl Tally {
+    fn add(&mut self, item: String) {
+        self.total += 1;
+        match self.index.get(&item) {
+            Some(&at) => self.items[at].1 += 1,
+            None => {
+                self.index.insert(item.clone(), self.items.len());
+                self.items.push((item, 1));
+            }
+        }
+    }
+
+    fn list(&self) -> String {
+        let mut shown: Vec<String> = self
+            .items
+            .iter()
+            .take(LISTED)
+            .map(|(item, n)| {
+                if *n > 1 {
+                    format!("{item} ×{n}")
+                } else {
+                    item.clone()
+                }
+            })
+            .collect();
+        if self.items.len() > LISTED {
+            shown.push(format!("and {} more", self.items.len() - LISTED));
+        }
+        shown.join(", ")
+    }
+}
+
+/// How many characters there are and a short list of them ("ʔ ×2, x"); `None` for none.
+pub fn tally_chars(chars: impl IntoIterator<Item = char>) -> Option<(usize, String)> {
+    let mut tally = Tally::default();
+    for c in chars {
+        tally.add(c.escape_debug().to_string());
+    }
+    (tally.total > 0).then(|| (tally.total, tally.list()))
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// Removes what language `code` cannot speak: terminal escape sequences ("\x1b[31m"),
+/// control and invisible formatting characters, and characters outside the language's
+/// script (see `allowed`), which espeak-ng would otherwise read out letter by letter
+/// ("Chinese letter ..."). A run of removed foreign characters leaves a space, so the
+/// words around it stay apart. Each kind of removal becomes one warning naming the
+/// characters and how many there were.
+pub fn clean(code: &str, text: &str) -> Cleaned {
+    #[derive(PartialEq)]
+    enum Last {
+        /// Start of text, whitespace, or a removed control character.
+        Nothing,
+        Kept,
+        Removed,
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut escapes = Tally::default();
+    let mut controls = Tally::default();
+    let mut foreign = Tally::default();
+    let mut last = Last::Nothing;
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if matches!(c, '\u{1b}' | '\u{9b}' | '\u{9d}') {
+            let end = escape_end(&chars, i);
+            escapes.add(show_escape(&chars[i..end]));
+            i = end;
+            continue;
+        }
+        i += 1;
+        if is_attached(c) {
+            match last {
+                Last::Kept if allowed(code, c) => out.push(c),
+                // Goes with the character it belongs to (an emoji's joiner, say), or
+                // shapes nothing the model could say.
+                Last::Kept | Last::Removed => {}
+                Last::Nothing if is_mark(c) => foreign.add(c.escape_debug().to_string()),
+                Last::Nothing => {}
+            }
+        } else if c.is_whitespace() {
+            out.push(' ');
+            last = Last::Nothing;
+        } else if c.is_control() || is_invisible(c) {
+            controls.add(format!("U+{:04X}", c as u32));
+        } else if allowed(code, c) {
+            out.push(c);
+            last = Last::Kept;
+        } else {
+            foreign.add(c.escape_debug().to_string());
+            if last != Last::Removed {
+                out.push(' ');
+            }
+            last = Last::Removed;
+        }
+    }
+    let mut warnings = Vec::new();
+    if foreign.total > 0 {
+        warnings.push(format!(
+            "removed {} outside the {} script of `{code}`, not spoken: {}",
+            plural(foreign.total, "character", "characters"),
+            script(code).name(),
+            foreign.list()
+        ));
+    }
+    if escapes.total > 0 || controls.total > 0 {
+        let mut parts = Vec::new();
+        if escapes.total > 0 {
+            parts.push(format!(
+                "{} ({})",
+                plural(
+                    escapes.total,
+                    "terminal escape sequence",
+                    "terminal escape sequences"
+                ),
+                escapes.list()
+            ));
+        }
+        if controls.total > 0 {
+            parts.push(format!(
+                "{} ({})",
+                plural(
+                    controls.total,
+                    "control or invisible character",
+                    "control or invisible characters"
+                ),
+                controls.list()
+            ));
+        }
+        warnings.push(format!(
+            "removed {} from the `{code}` text, not spoken",
+            parts.join(" and ")
+        ));
+    }
+    Cleaned {
+        text: normalise_whitespace(&out),
+        warnings,
+        outside_script: foreign.total,
+    }
+}
+
+/// The end (exclusive) of the escape sequence starting at `chars[start]` (ESC, or the C1
+/// introducers CSI and OSC): CSI sequences run to their final byte, string sequences (OSC,
+/// DCS, ...) to BEL or ST. An unterminated string sequence removes only its introducer,
+/// so the text after it is not lost.
+fn escape_end(chars: &[char], start: usize) -> usize {
+    let in_range = |i: usize, lo: u32, hi: u32| {
+        chars
+            .get(i)
+            .is_some_and(|&c| (lo..=hi).contains(&(c as u32)))
+    };
+    let (kind, mut i) = match chars[start] {
+        '\u{9b}' => ('[', start + 1),
+        '\u{9d}' => (']', start + 1),
+        _ => match chars.get(start + 1) {
+            None => return start + 1,
+            Some(&k) => (k, start + 2),
+        },
+    };
+    match kind {
+        '[' => {
+            while in_range(i, 0x20, 0x3F) {
+                i += 1;
+            }
+            if in_range(i, 0x40, 0x7E) {
+                i += 1;
+            }
+            i
+        }
+        ']' | 'P' | 'X' | '^' | '_' => {
+            let body = i;
+            while i < chars.len() {
+                match chars[i] {
+                    '\u{7}' | '\u{9c}' => return i + 1,
+                    '\u{1b}' if chars.get(i + 1) == Some(&'\\') => return i + 2,
+                    _ => i += 1,
+                }
+            }
+            body
+        }
+        k if ('\u{20}'..='\u{2f}').contains(&k) => {
+            while in_range(i, 0x20, 0x2F) {
+                i += 1;
+            }
+            if in_range(i, 0x30, 0x7E) {
+                i += 1;
+            }
+            i
+        }
+        k if ('\u{30}'..='\u{7e}').contains(&k) => i,
+        // A lone ESC: the character after it is text.
+        _ => start + 1,
+    }
+}
+
+/// An escape sequence as the warning shows it: ESC spelt out, other controls as U+XXXX.
+fn show_escape(chars: &[char]) -> String {
+    let mut shown = String::new();
+    for (n, &c) in chars.iter().enumerate() {
+        if n == 16 {
+            shown.push('…');
+            break;
+        }
+        match c {
+            '\u{1b}' => shown.push_str("ESC"),
+            c if c.is_control() => shown.push_str(&format!("U+{:04X}", c as u32)),
+            c => shown.push(c),
+        }
+    }
+    shown
+}
 
 /// Collapses runs of whitespace (newlines included) into single spaces and trims the ends.
 pub fn normalise_whitespace(text: &str) -> String {
@@ -19,6 +374,8 @@ pub fn normalise_whitespace(text: &str) -> String {
 }
 
 /// Splits normalised text into sentences, keeping each sentence's closing punctuation.
+/// No sentence is longer than `MAX_SENTENCE_CHARS` characters; together they hold every
+/// non-whitespace character of `text`, in order.
 pub fn split_sentences(text: &str) -> Vec<String> {
     let text = normalise_whitespace(text);
     let chars: Vec<char> = text.chars().collect();
@@ -44,29 +401,65 @@ pub fn split_sentences(text: &str) -> Vec<String> {
         }
     }
     push_trimmed(&mut sentences, &chars[start..]);
-    sentences
+    sentences.into_iter().flat_map(within_char_limit).collect()
+}
+
+/// A sentence cut to at most `MAX_SENTENCE_CHARS` characters a piece.
+fn within_char_limit(sentence: String) -> Vec<String> {
+    if sentence.chars().count() <= MAX_SENTENCE_CHARS {
+        return vec![sentence];
+    }
+    let mut chars = |s: &str| Ok::<_, Infallible>(s.chars().count());
+    match fit_to_limit(&sentence, MAX_SENTENCE_CHARS, &mut chars) {
+        Ok(pieces) => pieces,
+        Err(never) => match never {},
+    }
 }
 
 /// Cuts `sentence` into pieces whose token count (as measured by `count`) is at most
-/// `limit`: greedily at clause punctuation first, then at word boundaries. A single word
-/// longer than the limit is returned as it is; the model call will report it.
+/// `limit`: greedily at clause punctuation first, then at word boundaries, then, for a
+/// word that alone is too long, into runs of characters sized by its count. Only a single
+/// character whose count exceeds the limit comes back over it.
 pub fn fit_to_limit<E>(
     sentence: &str,
     limit: usize,
     count: &mut impl FnMut(&str) -> Result<usize, E>,
 ) -> Result<Vec<String>, E> {
-    if count(sentence)? <= limit {
+    let total = count(sentence)?;
+    if total <= limit {
         return Ok(vec![sentence.to_string()]);
     }
-    let clauses = split_keeping(sentence, |c| CLAUSE_END.contains(&c));
+    let clauses = split_at_clauses(sentence);
     if clauses.len() > 1 {
         return pack_greedily(&clauses, limit, count);
     }
-    let words: Vec<String> = sentence.split(' ').map(str::to_string).collect();
+    let words: Vec<String> = sentence.split_whitespace().map(str::to_string).collect();
     if words.len() > 1 {
         return pack_greedily(&words, limit, count);
     }
-    Ok(vec![sentence.to_string()])
+    split_word(sentence.trim(), total, limit, count)
+}
+
+/// A word over the limit cut into equal runs of characters, as many as its count needs,
+/// each fitted again (a run's count is not always its share of the word's).
+fn split_word<E>(
+    word: &str,
+    total: usize,
+    limit: usize,
+    count: &mut impl FnMut(&str) -> Result<usize, E>,
+) -> Result<Vec<String>, E> {
+    let chars: Vec<char> = word.chars().collect();
+    if chars.len() <= 1 {
+        return Ok(vec![word.to_string()]);
+    }
+    let runs = total.div_ceil(limit.max(1)).clamp(2, chars.len());
+    let size = chars.len().div_ceil(runs);
+    let mut pieces = Vec::new();
+    for run in chars.chunks(size) {
+        let run: String = run.iter().collect();
+        pieces.extend(fit_to_limit(&run, limit, count)?);
+    }
+    Ok(pieces)
 }
 
 /// Joins consecutive parts while the joined piece fits; a part that alone is too long is
@@ -103,13 +496,16 @@ fn pack_greedily<E>(
     Ok(pieces)
 }
 
-/// Splits after each character matching `is_cut`, trimming the pieces.
-fn split_keeping(text: &str, is_cut: impl Fn(char) -> bool) -> Vec<String> {
+/// Splits after each clause mark followed by whitespace (or the end), so "1,000" stays
+/// whole, and after each dash, trimming the pieces.
+fn split_at_clauses(text: &str) -> Vec<String> {
     let mut parts = Vec::new();
     let mut current = String::new();
-    for c in text.chars() {
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
         current.push(c);
-        if is_cut(c) {
+        let next_is_break = chars.peek().is_none_or(|n| n.is_whitespace());
+        if DASHES.contains(&c) || (CLAUSE_END.contains(&c) && next_is_break) {
             let piece = current.trim().to_string();
             if !piece.is_empty() {
                 parts.push(piece);
@@ -212,5 +608,198 @@ mod tests {
             fit_to_limit("short", 10, &mut by_chars).unwrap(),
             vec!["short"]
         );
+    }
+
+    #[test]
+    fn a_long_word_is_cut_into_runs_that_fit() {
+        let mut by_chars = |s: &str| Ok::<_, ()>(s.chars().count());
+        let word = "a".repeat(25);
+        let pieces = fit_to_limit(&word, 10, &mut by_chars).unwrap();
+        assert_eq!(pieces, vec!["a".repeat(9), "a".repeat(9), "a".repeat(7)]);
+        // A measure that is not proportional still ends under the limit.
+        let mut squared = |s: &str| Ok::<_, ()>(s.chars().count().pow(2));
+        let pieces = fit_to_limit("abcdefghij klm", 10, &mut squared).unwrap();
+        assert!(
+            pieces.iter().all(|p| p.chars().count().pow(2) <= 10),
+            "{pieces:?}"
+        );
+        assert_eq!(pieces.concat().replace(' ', ""), "abcdefghijklm");
+    }
+
+    #[test]
+    fn clauses_are_cut_at_marks_before_spaces_and_at_dashes() {
+        let mut by_chars = |s: &str| Ok::<_, ()>(s.chars().count());
+        let pieces = fit_to_limit("it cost 1,000,000 euros, they said", 24, &mut by_chars).unwrap();
+        assert_eq!(pieces, vec!["it cost 1,000,000 euros,", "they said"]);
+        let pieces = fit_to_limit("first part—second part", 12, &mut by_chars).unwrap();
+        assert_eq!(pieces, vec!["first part—", "second part"]);
+    }
+
+    #[test]
+    fn long_sentences_are_cut_to_the_character_limit() {
+        let word = "a".repeat(5000);
+        let sentences = split_sentences(&format!("Short one. {word}"));
+        assert_eq!(sentences[0], "Short one.");
+        assert_eq!(sentences.len(), 6);
+        assert!(sentences
+            .iter()
+            .all(|s| s.chars().count() <= MAX_SENTENCE_CHARS));
+        let words = "word ".repeat(1000);
+        let sentences = split_sentences(&words);
+        assert!(sentences.len() >= 5);
+        assert!(sentences
+            .iter()
+            .all(|s| s.chars().count() <= MAX_SENTENCE_CHARS));
+    }
+
+    #[test]
+    fn foreign_script_is_removed_and_named() {
+        let cleaned = clean("fr", "Bonjour 我们今天 le monde, 我们!");
+        assert_eq!(cleaned.text, "Bonjour le monde, !");
+        assert_eq!(cleaned.outside_script, 6);
+        assert_eq!(cleaned.warnings.len(), 1);
+        let w = &cleaned.warnings[0];
+        assert!(w.contains("6 characters") && w.contains("Latin"), "{w}");
+        assert!(w.contains("我 ×2") && w.contains("今"), "{w}");
+        // Words either side of a removed run stay apart.
+        assert_eq!(clean("en-us", "one中two").text, "one two");
+        // Latin with diacritics, decomposed or not, digits and symbols stay.
+        let latin = "Ça coûte 5 € (20 %) & “plus” — São Paulo, Straße, e\u{301}té…";
+        assert_eq!(
+            clean("fr", latin),
+            Cleaned {
+                text: latin.into(),
+                warnings: vec![],
+                outside_script: 0
+            }
+        );
+        let hindi = "आज मौसम बहुत अच्छा है। ₹100, क्ष\u{200d}";
+        assert_eq!(clean("hi", hindi).text, hindi);
+        assert_eq!(clean("hi", "आज GDP है").text, "आज है");
+        assert!(clean("hi", "आज GDP है").warnings[0].contains("Devanagari"));
+    }
+
+    #[test]
+    fn escapes_and_controls_are_removed_and_named() {
+        let cleaned = clean(
+            "fr",
+            "Bonjour \u{1b}[31mle\u{1b}[0m monde\u{7}.\u{1b}]0;title\u{7}",
+        );
+        assert_eq!(cleaned.text, "Bonjour le monde.");
+        assert_eq!(cleaned.outside_script, 0);
+        let w = &cleaned.warnings[0];
+        assert!(w.contains("3 terminal escape sequences"), "{w}");
+        assert!(w.contains("ESC[31m") && w.contains("ESC[0m"), "{w}");
+        assert!(
+            w.contains("1 control or invisible character (U+0007)"),
+            "{w}"
+        );
+        // An unterminated string sequence does not swallow the text after it.
+        assert_eq!(clean("en-us", "a \u{1b}]b c").text, "a b c");
+        assert_eq!(clean("en-us", "tab\there\u{feff}").text, "tab here");
+        assert!(clean("en-us", "tab\there").warnings.is_empty());
+    }
+
+    #[test]
+    fn emoji_go_whole() {
+        let cleaned = clean("en-us", "Hi 👨\u{200d}👩\u{200d}👧 there ©\u{fe0f}");
+        assert_eq!(cleaned.text, "Hi there ©");
+        assert_eq!(cleaned.outside_script, 3);
+        assert_eq!(cleaned.warnings.len(), 1, "{:?}", cleaned.warnings);
+    }
+
+    use proptest::prelude::*;
+
+    /// Text with the structure the splitter cares about: letters, spaces, sentence and
+    /// clause marks, escapes, other scripts, and any character at all.
+    fn text_strategy() -> impl Strategy<Value = String> {
+        let marks = vec![
+            ".", "!", "?", "…", "。", "।", ",", ";", "—", "\"", ")", "Dr.", "No. 5", "\n",
+        ];
+        let odd = vec![
+            "\u{1b}[31m",
+            "\u{1b}]",
+            "\u{7}",
+            "我",
+            "ش",
+            "क",
+            "\u{301}",
+            "\u{200d}",
+            "😀",
+        ];
+        let piece = prop_oneof![
+            4 => proptest::char::range('a', 'z').prop_map(String::from),
+            2 => Just(" ".to_string()),
+            1 => proptest::sample::select(marks).prop_map(str::to_string),
+            1 => proptest::sample::select(odd).prop_map(str::to_string),
+            2 => any::<char>().prop_map(String::from),
+            1 => (1usize..1200).prop_map(|n| "x".repeat(n)),
+        ];
+        proptest::collection::vec(piece, 0..400).prop_map(|p| p.concat())
+    }
+
+    fn non_space(s: &str) -> String {
+        s.chars().filter(|c| !c.is_whitespace()).collect()
+    }
+
+    /// What shows on a page: no whitespace, no joiners or marks.
+    fn visible(s: &str) -> String {
+        s.chars()
+            .filter(|c| !c.is_whitespace() && !is_attached(*c))
+            .collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        #[test]
+        fn sentences_are_bounded_and_lose_nothing(text in text_strategy()) {
+            let sentences = split_sentences(&text);
+            let chars = text.chars().count();
+            prop_assert!(sentences.len() <= chars);
+            for s in &sentences {
+                let n = s.chars().count();
+                prop_assert!(n > 0 && n <= MAX_SENTENCE_CHARS, "{} chars", n);
+                prop_assert_eq!(s.trim(), s.as_str());
+            }
+            prop_assert_eq!(non_space(&sentences.concat()), non_space(&text));
+        }
+
+        #[test]
+        fn cleaned_text_is_speakable_and_stable(text in text_strategy(), hindi in any::<bool>()) {
+            let code = if hindi { "hi" } else { "fr" };
+            let cleaned = clean(code, &text);
+            prop_assert!(cleaned.text.chars().all(|c| allowed(code, c)));
+            prop_assert!(!cleaned.text.contains('\u{1b}'), "escape kept");
+            prop_assert_eq!(normalise_whitespace(&cleaned.text), cleaned.text.clone());
+            prop_assert!(cleaned.warnings.len() <= 2);
+            // Nothing visible goes without a warning, and nothing is warned about in vain.
+            if cleaned.warnings.is_empty() {
+                prop_assert_eq!(visible(&cleaned.text), visible(&text));
+            }
+            if non_space(&cleaned.text) == non_space(&text) {
+                prop_assert!(cleaned.warnings.is_empty(), "{:?}", cleaned.warnings);
+            }
+            let again = clean(code, &cleaned.text);
+            prop_assert_eq!(&again.text, &cleaned.text);
+            prop_assert!(again.warnings.is_empty(), "{:?}", again.warnings);
+            for s in split_sentences(&cleaned.text) {
+                prop_assert!(s.chars().count() <= MAX_SENTENCE_CHARS);
+            }
+        }
+
+        #[test]
+        fn fitting_ends_under_the_limit(text in text_strategy(), limit in 1usize..200) {
+            // A measure that grows faster than the text, as phonemes can.
+            let mut measure =
+                |s: &str| Ok::<_, ()>(s.chars().map(|c| if c.is_ascii() { 1 } else { 3 }).sum());
+            let text = normalise_whitespace(&text);
+            let pieces = fit_to_limit(&text, limit, &mut measure).unwrap();
+            for p in &pieces {
+                let n = measure(p).unwrap();
+                prop_assert!(n <= limit || p.chars().count() == 1, "{:?}: {}", p, n);
+            }
+            prop_assert_eq!(non_space(&pieces.concat()), non_space(&text));
+        }
     }
 }
