@@ -119,6 +119,10 @@ pub struct RunArgs {
     /// If another run is using the output folder, wait for it instead of refusing (exit 2).
     #[arg(long)]
     pub wait: bool,
+    /// Synthesise every sentence: neither read nor write the result cache
+    /// ($VOXDECK_RESULT_CACHE, else ~/.cache/voxdeck/results).
+    #[arg(long)]
+    pub no_cache: bool,
     /// Stop after this many utterances have finished (for testing cancellation).
     #[arg(long, hide = true)]
     pub cancel_after: Option<usize>,

@@ -106,13 +106,23 @@ pub enum JobError {
     #[error("language `{code}` has empty text: give it something to say")]
     EmptyText { code: String },
     #[error("job file {path} is {bytes} bytes: the limit is {limit} bytes; split the job")]
-    FileTooLarge { path: PathBuf, bytes: u64, limit: u64 },
-    #[error("job file {path} is not UTF-8 text (invalid byte at offset {offset}): save it as UTF-8")]
+    FileTooLarge {
+        path: PathBuf,
+        bytes: u64,
+        limit: u64,
+    },
+    #[error(
+        "job file {path} is not UTF-8 text (invalid byte at offset {offset}): save it as UTF-8"
+    )]
     NotUtf8 { path: PathBuf, offset: usize },
     #[error("language `{code}` has a NUL character at character {at} of its text: remove it")]
     NulInText { code: String, at: usize },
     #[error("language `{code}` has {chars} characters of text: the limit is {limit} per language; split it into several jobs")]
-    TextTooLong { code: String, chars: usize, limit: usize },
+    TextTooLong {
+        code: String,
+        chars: usize,
+        limit: usize,
+    },
     #[error("the job has {chars} characters of text in all: the limit is {limit} per job; split it into several jobs")]
     JobTextTooLong { chars: usize, limit: usize },
     #[error("language `{code}` has speed {speed}: use a value between 0.5 and 2.0")]
@@ -414,14 +424,22 @@ mod tests {
         assert!(matches!(nul, JobError::NulInText { at: 4, .. }), "{nul}");
         let long = "a".repeat(MAX_TEXT_CHARS + 1);
         let err = parse(&lang("fr", &long)).unwrap_err();
-        assert!(err.to_string().contains(&MAX_TEXT_CHARS.to_string()), "{err}");
+        assert!(
+            err.to_string().contains(&MAX_TEXT_CHARS.to_string()),
+            "{err}"
+        );
         let fifth = "a".repeat(MAX_JOB_TEXT_CHARS / 5 + 1);
         let many: String = ["fr", "es", "it", "pt-br", "hi"]
             .iter()
             .map(|c| lang(c, &fifth))
             .collect();
         assert!(matches!(parse(&many), Err(JobError::JobTextTooLong { .. })));
-        for (threads, ok) in [(0, false), (1, true), (max_intra_threads(), true), (10_000, false)] {
+        for (threads, ok) in [
+            (0, false),
+            (1, true),
+            (max_intra_threads(), true),
+            (10_000, false),
+        ] {
             let job = format!("[run]\nintra_threads = {threads}\n{}", lang("fr", "a"));
             assert_eq!(parse(&job).is_ok(), ok, "intra_threads = {threads}");
         }
@@ -431,13 +449,20 @@ mod tests {
     fn a_file_that_is_not_utf8_or_too_large_is_refused_before_parsing() {
         let dir = tempfile::tempdir().unwrap();
         let latin1 = dir.path().join("latin1.toml");
-        std::fs::write(&latin1, b"[[language]]\ncode = \"fr\"\ntext = \"caf\xe9\"\n").unwrap();
+        std::fs::write(
+            &latin1,
+            b"[[language]]\ncode = \"fr\"\ntext = \"caf\xe9\"\n",
+        )
+        .unwrap();
         let err = JobSpec::load(&latin1).unwrap_err();
         assert!(matches!(err, JobError::NotUtf8 { offset: 36, .. }), "{err}");
         let huge = dir.path().join("huge.toml");
         let file = std::fs::File::create(&huge).unwrap();
         file.set_len(MAX_JOB_FILE_BYTES + 1).unwrap();
-        assert!(matches!(JobSpec::load(&huge), Err(JobError::FileTooLarge { .. })));
+        assert!(matches!(
+            JobSpec::load(&huge),
+            Err(JobError::FileTooLarge { .. })
+        ));
     }
 
     proptest::proptest! {

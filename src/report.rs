@@ -50,6 +50,8 @@ pub struct Totals {
     /// Sum over the listed languages' utterances of the time spent inside ORT `run()`.
     pub synthesis_seconds: f64,
     pub audio_seconds: f64,
+    /// Sentences of the listed languages whose audio came from the result cache.
+    pub cache_hits: usize,
     /// synthesis_seconds / wall_seconds: how many inferences ran side by side on average.
     /// (The bench's "speedup" is another measure: shared-lock wall over pool wall.)
     pub concurrency: f64,
@@ -83,6 +85,8 @@ pub struct LanguageReport {
     /// synthesis seconds per audio second.
     pub rtf: Option<f64>,
     pub elapsed_seconds: f64,
+    /// Sentences whose audio came from the result cache (ORT did not run for them).
+    pub cache_hits: usize,
     pub warnings: Vec<String>,
     /// Speaker similarity (cosine of GE2E embeddings) of the result to the source clip.
     pub similarity: Option<f32>,
@@ -115,6 +119,8 @@ pub struct SentenceReport {
     pub skipped_phonemes: String,
     pub audio_seconds: f64,
     pub synthesis_seconds: f64,
+    /// The audio came from the result cache.
+    pub cache_hit: bool,
 }
 
 /// Run settings that the report states next to the results.
@@ -197,6 +203,7 @@ fn language_report(
             skipped_phonemes: u.skipped.into_iter().collect(),
             audio_seconds: timing.map(|t| t.audio_seconds).unwrap_or_default(),
             synthesis_seconds: timing.map(|t| t.synthesis_seconds).unwrap_or_default(),
+            cache_hit: timing.is_some_and(|t| t.cache_hit),
         })
         .collect();
     LanguageReport {
@@ -216,6 +223,7 @@ fn language_report(
         synthesis_seconds: result.synthesis_seconds,
         rtf: (result.audio_seconds > 0.0).then(|| result.synthesis_seconds / result.audio_seconds),
         elapsed_seconds: result.elapsed_seconds,
+        cache_hits: result.cache_hits,
         warnings,
         similarity: None,
         similarity_error: None,
@@ -255,6 +263,7 @@ impl Report {
                 wall_seconds,
                 synthesis_seconds,
                 audio_seconds: languages.iter().map(|l| l.audio_seconds).sum(),
+                cache_hits: languages.iter().map(|l| l.cache_hits).sum(),
                 concurrency: synthesis_seconds / wall_seconds.max(1e-9),
                 languages_done: count(Status::Done),
                 languages_failed: count(Status::Failed),

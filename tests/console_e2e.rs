@@ -108,7 +108,7 @@ fn run_play_and_quit_in_a_real_terminal() {
     std::fs::write(dir.path().join("job.toml"), job).unwrap();
     let exit_file = dir.path().join("exit-code");
     let command = format!(
-        "XDG_STATE_HOME={state} {bin} job.toml; echo $? > {exit}; sleep 600",
+        "XDG_STATE_HOME={state} VOXDECK_RESULT_CACHE={state}/results {bin} job.toml; echo $? > {exit}; sleep 600",
         state = dir.path().join("state").display(),
         bin = env!("CARGO_BIN_EXE_voxdeck"),
         exit = exit_file.display()
@@ -179,7 +179,7 @@ fn sigterm_mid_run_cancels_writes_the_report_and_restores_the_terminal() {
     );
     // `exec` keeps the shell's pid, so the pid file names the console itself.
     let command = format!(
-        "sh -c 'echo $$ > {pid}; XDG_STATE_HOME={state} exec {bin} job.toml'; echo $? > {exit}.part; stty -a > {stty}; mv {exit}.part {exit}; sleep 600",
+        "sh -c 'echo $$ > {pid}; XDG_STATE_HOME={state} VOXDECK_RESULT_CACHE={state}/results exec {bin} job.toml'; echo $? > {exit}.part; stty -a > {stty}; mv {exit}.part {exit}; sleep 600",
         pid = pid_file.display(),
         state = dir.path().join("state").display(),
         bin = env!("CARGO_BIN_EXE_voxdeck"),

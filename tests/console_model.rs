@@ -123,7 +123,7 @@ fn a_real_run_reaches_the_model() {
         [Effect::StartRun(job)] => (**job).clone(),
         other => panic!("{other:?}"),
     };
-    let session = Session::start(SessionOptions::default(), || {});
+    let session = Session::start(uncached(), || {});
     let out = tempfile::tempdir().unwrap();
     let id = session.run(job, out.path().to_path_buf());
     // The console's path: wait for a notice, sync the model from the state it points at.
@@ -331,4 +331,13 @@ fn a_late_ranking_waits_for_its_key_and_settings_changed_mid_run_are_the_next_ru
     );
     update(&mut m, Action::MatchVoice);
     assert!(matches!(m.popup, Some(Popup::VoiceRanking { .. })));
+}
+
+/// The library's session without the result cache, so these tests synthesise and never
+/// touch the user's cache folder.
+fn uncached() -> SessionOptions {
+    SessionOptions {
+        no_cache: true,
+        ..SessionOptions::default()
+    }
 }

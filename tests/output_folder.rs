@@ -53,13 +53,15 @@ fn assert_report_matches_folder(out: &Path) {
     }
 }
 
-/// Starts a run and returns it once it has finished its first sentence.
+/// Starts a run and returns it once it has finished its first sentence. The result cache
+/// is off, so the run is still synthesising.
 fn start_and_wait_for_a_sentence(job: &Path, out: &Path) -> std::process::Child {
     let mut child = Command::new(env!("CARGO_BIN_EXE_voxdeck"))
         .arg("run")
         .arg(job)
         .arg("--out")
         .arg(out)
+        .arg("--no-cache")
         .stderr(Stdio::piped())
         .stdout(Stdio::null())
         .spawn()
@@ -122,7 +124,7 @@ fn a_rerun_stopped_by_sigterm_or_sigkill_keeps_the_earlier_results() {
         assert_report_matches_folder(&out);
     }
     // The next start removes what the killed run left half-written.
-    let again = run_job(&job, &out, &["--cancel-after", "1"]);
+    let again = run_job(&job, &out, &["--cancel-after", "1", "--no-cache"]);
     assert_eq!(again.status.code(), Some(1), "{}", stderr(&again));
     assert!(temp_files(&out).is_empty(), "{:?}", temp_files(&out));
     assert_report_matches_folder(&out);
@@ -235,6 +237,7 @@ fn ctrl_c_cancels_with_a_notice_and_a_second_stops_at_once_with_130() {
         .arg(&job)
         .arg("--out")
         .arg(&out)
+        .arg("--no-cache")
         .stderr(Stdio::piped())
         .stdout(Stdio::null())
         .spawn()

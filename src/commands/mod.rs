@@ -104,6 +104,7 @@ pub fn console_or_headless(
         out: None,
         json: true,
         wait: false,
+        no_cache: false,
         cancel_after: None,
     };
     run::execute(args, runtime)

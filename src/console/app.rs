@@ -101,6 +101,7 @@ async fn event_loop(
         let options = SessionOptions {
             ort_lib: options.ort_lib.clone(),
             wait_for_folder: false,
+            no_cache: false,
         };
         Session::start(options, move || notify.notify_one())
     };

@@ -1,5 +1,6 @@
 //! Everything that turns text into audio. Knows nothing of terminals.
 
+pub mod cache;
 pub mod espeak;
 pub mod kokoro;
 pub mod library_check;

@@ -17,8 +17,10 @@ pub enum Status {
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UtteranceTiming {
     pub audio_seconds: f64,
-    /// Time inside the ORT `run()` call.
+    /// Time inside the ORT `run()` call (0 when the audio came from the result cache).
     pub synthesis_seconds: f64,
+    /// The audio came from the result cache: ORT did not run.
+    pub cache_hit: bool,
 }
 
 /// How one language ended.
@@ -35,6 +37,8 @@ pub struct LanguageOutcome {
     pub audio_seconds: f64,
     pub synthesis_seconds: f64,
     pub elapsed_seconds: f64,
+    /// Sentences whose audio came from the result cache.
+    pub cache_hits: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -68,6 +72,7 @@ impl LanguageOutcome {
             audio_seconds: 0.0,
             synthesis_seconds: 0.0,
             elapsed_seconds: 0.0,
+            cache_hits: 0,
         }
     }
 }
@@ -92,6 +97,10 @@ impl RunOutcome {
 
     pub fn audio_seconds(&self) -> f64 {
         self.languages.iter().map(|l| l.audio_seconds).sum()
+    }
+
+    pub fn cache_hits(&self) -> usize {
+        self.languages.iter().map(|l| l.cache_hits).sum()
     }
 
     pub fn all_done(&self) -> bool {

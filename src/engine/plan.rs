@@ -4,17 +4,19 @@
 //! (missing model files, unknown voice) is a `PlanError`.
 
 use std::collections::BTreeMap;
-use std::convert::Infallible;
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::kokoro::{self, KokoroFiles, Vocab, VoicePack};
 use super::phonemize;
 use super::piper::{self, PiperVoice};
-use super::text;
 use crate::assets::{self, Assets};
 use crate::job::{JobSpec, LanguageJob};
 use crate::languages::{self, Language, ModelKind};
+
+mod utterances;
+pub use utterances::Prepared;
+use utterances::{utterances, Limit};
 
 /// Kokoro's name in reports and cache keys.
 pub const KOKORO_MODEL_NAME: &str = "kokoro-82m-v1.0-int8";
@@ -368,195 +370,5 @@ fn plan_piper(job: &LanguageJob, voice: PiperVoice) -> Result<LanguagePlan, Plan
             voice: voice.name.clone(),
             error,
         }),
-    }
-}
-
-/// A text's utterances, and what it lost on the way to them.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Prepared {
-    pub utterances: Vec<Utterance>,
-    /// Characters removed from the text, phonemes the model has no id for.
-    pub warnings: Vec<String>,
-}
-
-/// The most token ids one utterance may have, and whose limit it is.
-struct Limit {
-    model: String,
-    tokens: usize,
-}
-
-/// The text cleaned for language `code` (see `text::clean`), split into sentences, each
-/// fitted under the limit (clauses, words, then runs of characters, measured with `count`
-/// on its phonemes), phonemised and tokenised. A piece that still does not fit (a single
-/// character espeak reads at length) has its phonemes cut instead, so no utterance ever
-/// exceeds the model's limit. Fails when the text yields nothing the model can say.
-fn utterances(
-    code: &str,
-    text_in: &str,
-    limit: Limit,
-    g2p: impl Fn(&str) -> Result<String, phonemize::G2pError>,
-    count: impl Fn(&str) -> usize,
-    tokenize: impl Fn(&str) -> (Vec<i64>, Vec<char>),
-) -> Result<Prepared, String> {
-    let cleaned = text::clean(code, text_in);
-    let mut out = Vec::new();
-    for sentence in text::split_sentences(&cleaned.text) {
-        let mut measure = |t: &str| g2p(t).map(|p| count(&p));
-        let pieces =
-            text::fit_to_limit(&sentence, limit.tokens, &mut measure).map_err(|e| e.to_string())?;
-        for piece in pieces {
-            let phonemes = g2p(&piece).map_err(|e| e.to_string())?;
-            let chunks = if count(&phonemes) <= limit.tokens {
-                vec![phonemes]
-            } else {
-                let mut measure = |p: &str| Ok::<_, Infallible>(count(p));
-                match text::fit_to_limit(&phonemes, limit.tokens, &mut measure) {
-                    Ok(chunks) => chunks,
-                    Err(never) => match never {},
-                }
-            };
-            for phonemes in chunks {
-                let (token_ids, skipped) = tokenize(&phonemes);
-                if token_ids.len() > limit.tokens {
-                    return Err(format!(
-                        "the text {piece:?} gives {} phoneme ids, more than the {} {} takes at once, and cannot be cut further; shorten or rephrase it",
-                        token_ids.len(),
-                        limit.tokens,
-                        limit.model
-                    ));
-                }
-                if phonemes.chars().any(char::is_alphabetic) {
-                    out.push(Utterance {
-                        text: piece.clone(),
-                        phonemes,
-                        token_ids,
-                        skipped,
-                    });
-                }
-            }
-        }
-    }
-    if out.is_empty() {
-        if cleaned.warnings.is_empty() {
-            return Err(format!(
-                "nothing to say: the text {:?} has no words espeak-ng can pronounce; give it words in the language",
-                text_in
-            ));
-        }
-        return Err(format!(
-            "nothing to say: the `{code}` text has nothing in the {} script ({}); give it words in the language",
-            text::script(code).name(),
-            cleaned.warnings.join("; ")
-        ));
-    }
-    let mut warnings = cleaned.warnings;
-    let skipped = out.iter().flat_map(|u| u.skipped.iter().copied());
-    if let Some((n, list)) = text::tally_chars(skipped) {
-        warnings.push(format!(
-            "{} has no id for {n} character{} in the phonemes espeak-ng gave; dropped, not spoken: {list}",
-            limit.model,
-            if n == 1 { "" } else { "s" }
-        ));
-    }
-    Ok(Prepared {
-        utterances: out,
-        warnings,
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// G2P that spells the text out, except that `X` reads as 600 phonemes and `?` as a
-    /// phoneme the model lacks.
-    fn fake_g2p(text: &str) -> Result<String, phonemize::G2pError> {
-        Ok(text
-            .chars()
-            .map(|c| match c {
-                'X' => "x".repeat(600),
-                '?' => "ʔ".to_string(),
-                c => c.to_string(),
-            })
-            .collect())
-    }
-
-    fn fake_tokens(phonemes: &str) -> (Vec<i64>, Vec<char>) {
-        let (known, unknown): (Vec<char>, Vec<char>) = phonemes.chars().partition(|&c| c != 'ʔ');
-        (known.iter().map(|&c| c as i64).collect(), unknown)
-    }
-
-    fn prepare(code: &str, text: &str) -> Result<Prepared, String> {
-        let limit = Limit {
-            model: "the test model".into(),
-            tokens: 510,
-        };
-        utterances(
-            code,
-            text,
-            limit,
-            fake_g2p,
-            |p| p.chars().count(),
-            fake_tokens,
-        )
-    }
-
-    #[test]
-    fn every_utterance_fits_even_when_one_character_reads_long() {
-        let word = "b".repeat(5000);
-        for text in [word.as_str(), "aX bX", "XXXX", "a, b, c; d — e f g h"] {
-            let prepared = prepare("en-us", text).unwrap();
-            for u in &prepared.utterances {
-                assert!(u.token_ids.len() <= 510, "{text:?}: {}", u.token_ids.len());
-            }
-            let spoken: usize = prepared.utterances.iter().map(|u| u.token_ids.len()).sum();
-            let expected = fake_g2p(&text.replace(' ', "")).unwrap().chars().count();
-            let spoken_no_space: usize = prepared
-                .utterances
-                .iter()
-                .map(|u| u.phonemes.chars().filter(|&c| c != ' ').count())
-                .sum();
-            assert_eq!(spoken_no_space, expected, "{text:?}: nothing lost");
-            assert!(spoken >= expected);
-        }
-        // Each X is cut on its own, in two.
-        assert_eq!(prepare("en-us", "XXXX").unwrap().utterances.len(), 8);
-    }
-
-    #[test]
-    fn removals_and_skipped_phonemes_are_warned_about() {
-        let prepared = prepare("fr", "Bonjour 我们 le \u{1b}[31mmonde? Oui?").unwrap();
-        assert_eq!(prepared.utterances[0].text, "Bonjour le monde?");
-        let warnings = prepared.warnings.join("\n");
-        assert!(
-            warnings.contains("2 characters outside the Latin script"),
-            "{warnings}"
-        );
-        assert!(warnings.contains("ESC[31m"), "{warnings}");
-        assert!(
-            warnings.contains("the test model has no id for 2 characters")
-                && warnings.contains("ʔ ×2"),
-            "{warnings}"
-        );
-        assert!(prepare("en-us", "Plain text.").unwrap().warnings.is_empty());
-    }
-
-    #[test]
-    fn a_text_with_nothing_in_the_script_says_so() {
-        let error = prepare("fr", "我们今天去公园").unwrap_err();
-        assert!(
-            error.contains("nothing in the Latin script") && error.contains("我"),
-            "{error}"
-        );
-        let error = prepare("hi", "hello").unwrap_err();
-        assert!(
-            error.contains("nothing in the Devanagari script"),
-            "{error}"
-        );
-        let error = prepare("fr", "...").unwrap_err();
-        assert!(
-            error.contains("no words espeak-ng can pronounce"),
-            "{error}"
-        );
     }
 }

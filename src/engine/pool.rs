@@ -3,8 +3,8 @@
 //! all workers share one session per model behind a mutex: the baseline that shows what
 //! a single locked model costs.
 
-use std::collections::HashMap;
-use std::path::PathBuf;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
@@ -12,9 +12,10 @@ use std::thread::JoinHandle;
 
 use ort::session::builder::PrepackedWeights;
 
+use super::cache::ResultCache;
 use super::plan::{ModelId, Plan};
 use super::progress::RunObserver;
-use super::run::{RunOutcome, RunState};
+use super::run::{RunCache, RunOutcome, RunState};
 use super::runtime::{Runtime, RuntimeError, SessionOptions};
 pub use super::sessions::OpenSession;
 use super::sessions::{SessionFactory, Sessions};
@@ -38,6 +39,10 @@ pub struct Engine {
     senders: Vec<mpsc::Sender<Arc<RunState>>>,
     handles: Vec<JoinHandle<()>>,
     runtime: Arc<Runtime>,
+    cache: Option<Arc<ResultCache>>,
+    /// sha256 of each model file the engine has run, for the cache keys: computed once
+    /// per engine (None: the file could not be read, so its utterances bypass the cache).
+    model_digests: Mutex<HashMap<PathBuf, Option<String>>>,
 }
 
 /// A submitted run: its cancel switch and its outcome.
@@ -69,10 +74,23 @@ pub fn default_intra_threads(workers: usize) -> usize {
 impl Engine {
     /// Starts `options.workers` threads and opens `preload` models in each (pool) or once
     /// (shared-lock) before returning, so timing a run never includes model loading.
+    /// Every utterance is synthesised: there is no result cache.
     pub fn start(
         runtime: Arc<Runtime>,
         options: EngineOptions,
         preload: &[(ModelId, PathBuf)],
+    ) -> Result<Engine, RuntimeError> {
+        Engine::start_with_cache(runtime, options, preload, None)
+    }
+
+    /// `start`, with utterance audio looked up in `cache` before synthesis (a hit skips
+    /// ORT) and stored there after it. The preloaded models' files are hashed for the
+    /// cache keys while the workers open their sessions.
+    pub fn start_with_cache(
+        runtime: Arc<Runtime>,
+        options: EngineOptions,
+        preload: &[(ModelId, PathBuf)],
+        cache: Option<Arc<ResultCache>>,
     ) -> Result<Engine, RuntimeError> {
         let workers = options.workers.max(1);
         let intra_threads = options
@@ -145,7 +163,14 @@ impl Engine {
             senders,
             handles,
             runtime,
+            cache,
+            model_digests: Mutex::new(HashMap::new()),
         };
+        if engine.cache.is_some() {
+            for (_, path) in preload {
+                engine.model_digest(path);
+            }
+        }
         for _ in 0..workers {
             match ready_rx.recv() {
                 Ok(Ok(())) => {}
@@ -171,6 +196,29 @@ impl Engine {
         &self.runtime
     }
 
+    /// The result cache this engine reads and writes, if it has one.
+    pub fn cache(&self) -> Option<&Arc<ResultCache>> {
+        self.cache.as_ref()
+    }
+
+    /// The model file's sha256, hashed the first time this engine needs it.
+    fn model_digest(&self, path: &Path) -> Option<String> {
+        let mut digests = self.model_digests.lock().unwrap_or_else(|p| p.into_inner());
+        digests
+            .entry(path.to_path_buf())
+            .or_insert_with(|| match crate::digest::sha256_file(path) {
+                Ok((sha256, _)) => Some(sha256),
+                Err(e) => {
+                    log::warn!(
+                        "cannot hash {} for the result cache ({e}): its sentences are synthesised, not cached",
+                        path.display()
+                    );
+                    None
+                }
+            })
+            .clone()
+    }
+
     /// Queues a planned job; results are written under `out_dir` as `<lang>.wav`. The
     /// observer hears every change of every language; setting `cancel` (or calling
     /// `RunHandle::cancel`) stops the run.
@@ -181,12 +229,21 @@ impl Engine {
         observer: Arc<dyn RunObserver>,
         cancel: Arc<AtomicBool>,
     ) -> RunHandle {
+        let cache = self.cache.as_ref().map(|store| RunCache {
+            store: store.clone(),
+            models: plan
+                .models
+                .iter()
+                .filter_map(|(model, path)| self.model_digest(path).map(|sha| (model.clone(), sha)))
+                .collect::<BTreeMap<_, _>>(),
+        });
         let state = Arc::new(RunState::new(
             plan,
             out_dir,
             observer,
             cancel.clone(),
             self.senders.len(),
+            cache,
         ));
         state.announce();
         for sender in &self.senders {

@@ -23,6 +23,8 @@ pub struct LanguageProgress {
     pub synthesis_seconds: f64,
     /// Wall seconds since the language's first sentence started.
     pub elapsed_seconds: f64,
+    /// Sentences done so far whose audio came from the result cache.
+    pub cache_hits: usize,
     /// The execution provider that ran its sentences, once one has.
     pub execution_provider: Option<String>,
     pub output: Option<PathBuf>,
@@ -41,6 +43,7 @@ impl LanguageProgress {
             audio_seconds: 0.0,
             synthesis_seconds: 0.0,
             elapsed_seconds: 0.0,
+            cache_hits: 0,
             execution_provider: None,
             output: None,
             error: None,

@@ -9,6 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Instant;
 
+use super::cache::{self, Key, KeyParts, ResultCache};
 use super::plan::{LanguagePlan, ModelId, Plan, PlanFailure, VoiceData};
 use super::progress::{LanguageProgress, RunObserver};
 use super::schedule::{schedule, Unit};
@@ -43,6 +44,25 @@ pub(crate) struct RunState {
     workers_left: Mutex<usize>,
     finished: Condvar,
     outcome: Mutex<Option<RunOutcome>>,
+    cache: Option<RunCache>,
+}
+
+/// The result cache as one run uses it: the store, and the sha256 of each model file the
+/// run's plan names (a model missing here is synthesised without the cache).
+pub(crate) struct RunCache {
+    pub(crate) store: Arc<ResultCache>,
+    pub(crate) models: std::collections::BTreeMap<ModelId, String>,
+}
+
+/// One utterance's audio, from ORT or from the cache, and what ran it.
+struct Synthesised {
+    audio: Result<Vec<f32>, String>,
+    seconds: f64,
+    placement: super::runtime::Placement,
+    fallback: Option<String>,
+    cache_hit: bool,
+    /// Where to store the audio once the session is released (a miss with a key).
+    store_under: Option<Key>,
 }
 
 impl RunState {
@@ -52,6 +72,7 @@ impl RunState {
         observer: Arc<dyn RunObserver>,
         cancel: Arc<AtomicBool>,
         workers: usize,
+        cache: Option<RunCache>,
     ) -> RunState {
         let languages: Vec<LanguageState> =
             plan.languages.into_iter().map(LanguageState::new).collect();
@@ -68,6 +89,7 @@ impl RunState {
             workers_left: Mutex::new(workers),
             finished: Condvar::new(),
             outcome: Mutex::new(None),
+            cache,
         }
     }
 
@@ -137,7 +159,40 @@ impl RunState {
             )
         };
         let path = self.models.get(&plan_model).cloned().unwrap_or_default();
+        // The cache key's parts that need no session: the model's digest and the style
+        // data this utterance is synthesised with.
+        let cached = self.cache.as_ref().and_then(|c| {
+            let model_sha256 = c.models.get(&plan_model)?;
+            let voice_hash = match &voice {
+                VoiceData::Kokoro(pack) => cache::style_hash(pack.style_for(phoneme_count)),
+                VoiceData::Piper(voice) => cache::piper_voice_hash(voice),
+            };
+            Some((c.store.as_ref(), model_sha256.as_str(), voice_hash))
+        });
         let result = sessions.with(&plan_model, &path, factory, |open| {
+            let placement = open.placement.clone();
+            let fallback = open.fallback.clone();
+            // The provider kind is the session's (under auto, CUDA or the CPU fallback).
+            let key = cached.map(|(store, model_sha256, voice)| {
+                let key = Key::new(&KeyParts {
+                    model_sha256,
+                    voice,
+                    speed,
+                    token_ids: &tokens,
+                    provider: cache::provider_kind(&placement.provider),
+                });
+                (store, key)
+            });
+            if let Some(samples) = key.and_then(|(store, key)| store.get(&key)) {
+                return Synthesised {
+                    audio: Ok(samples),
+                    seconds: 0.0,
+                    placement,
+                    fallback,
+                    cache_hit: true,
+                    store_under: None,
+                };
+            }
             let started = Instant::now();
             let audio = std::panic::catch_unwind(AssertUnwindSafe(|| match &voice {
                 VoiceData::Kokoro(pack) => kokoro::synthesize(
@@ -163,18 +218,39 @@ impl RunState {
                     panic_text(&panic)
                 )),
             };
-            (
+            Synthesised {
                 audio,
                 seconds,
-                open.placement.clone(),
-                open.fallback.clone(),
-            )
+                placement,
+                fallback,
+                cache_hit: false,
+                store_under: key.map(|(_, key)| key),
+            }
         });
         match result {
-            Ok((Ok(samples), seconds, placement, fallback)) => {
-                self.record(unit, samples, seconds, placement, fallback);
-            }
-            Ok((Err(error), ..)) => self.fail(unit.language, error),
+            Ok(done) => match done.audio {
+                Ok(samples) => {
+                    // Stored after the session is released, so a shared-lock session is
+                    // not held for the write.
+                    if let (Some(key), Some((store, ..))) = (done.store_under, cached) {
+                        if let Err(e) = store.put(&key, &samples) {
+                            log::warn!(
+                                "cannot write to the result cache {}: {e}",
+                                store.dir().display()
+                            );
+                        }
+                    }
+                    self.record(
+                        unit,
+                        samples,
+                        done.seconds,
+                        done.cache_hit,
+                        done.placement,
+                        done.fallback,
+                    );
+                }
+                Err(error) => self.fail(unit.language, error),
+            },
             Err(e) => self.fail(unit.language, e.to_string()),
         }
     }
@@ -184,6 +260,7 @@ impl RunState {
         unit: Unit,
         samples: Vec<f32>,
         seconds: f64,
+        cache_hit: bool,
         placement: super::runtime::Placement,
         fallback: Option<String>,
     ) {
@@ -195,7 +272,9 @@ impl RunState {
         let timing = UtteranceTiming {
             audio_seconds: samples.len() as f64 / rate,
             synthesis_seconds: seconds,
+            cache_hit,
         };
+        lang.outcome.cache_hits += usize::from(cache_hit);
         lang.outcome.audio_seconds += timing.audio_seconds;
         lang.outcome.synthesis_seconds += timing.synthesis_seconds;
         lang.outcome.utterances[unit.utterance] = timing;
@@ -346,6 +425,7 @@ impl LanguageState {
             audio_seconds: outcome.audio_seconds,
             synthesis_seconds: outcome.synthesis_seconds,
             elapsed_seconds: outcome.elapsed_seconds,
+            cache_hits: outcome.cache_hits,
             execution_provider: outcome.execution_provider.clone(),
             output: outcome.output.clone(),
             error: outcome.error.clone(),

@@ -31,6 +31,9 @@ pub struct SessionOptions {
     pub ort_lib: Option<PathBuf>,
     /// Wait for another run to release the output folder instead of refusing to start.
     pub wait_for_folder: bool,
+    /// Synthesise every sentence, neither reading nor writing the result cache (which is
+    /// on by default: `engine::cache`).
+    pub no_cache: bool,
 }
 
 enum Command {

@@ -1,6 +1,7 @@
 //! The session thread: carries out commands one at a time, keeping the ORT runtime, a warm
 //! engine and the source clip's scorer between them.
 
+use std::cell::OnceCell;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc};
@@ -12,6 +13,7 @@ use super::state::{FinishedRun, Ranking, RunPhase, Settled};
 use super::takes::{self, Scorer};
 use super::{Command, Control, SessionOptions};
 use crate::assets::{Assets, PROBE_CACHE};
+use crate::engine::cache::ResultCache;
 use crate::engine::outcome::RunOutcome;
 use crate::engine::plan::{self, Plan};
 use crate::engine::pool::{Engine, EngineOptions};
@@ -26,6 +28,8 @@ struct Context {
     assets: Assets,
     warm: Option<Engine>,
     scorer: Scorer,
+    /// The result cache, opened at the first run (None: `no_cache`, or it cannot be opened).
+    cache: OnceCell<Option<Arc<ResultCache>>>,
 }
 
 pub(super) fn serve(
@@ -38,6 +42,7 @@ pub(super) fn serve(
         assets: Assets::locate(),
         warm: None,
         scorer: Scorer::default(),
+        cache: OnceCell::new(),
     };
     while let Ok(command) = commands.recv() {
         if control.shutdown.load(Ordering::SeqCst) {
@@ -154,10 +159,11 @@ impl Context {
             intra_threads: job.intra_threads,
             share_prepacked: true,
         };
+        let cache = self.result_cache();
         if !self
             .warm
             .as_ref()
-            .is_some_and(|e| same_engine(e.options(), &options))
+            .is_some_and(|e| same_engine(e, &options, cache.is_some()))
         {
             self.warm = None;
             phase(RunPhase::Loading {
@@ -165,8 +171,8 @@ impl Context {
             });
             log::info!("loading models into {} worker(s)", options.workers);
             let preload: Vec<_> = plan.models.clone().into_iter().collect();
-            let engine =
-                Engine::start(runtime.clone(), options, &preload).map_err(|e| e.to_string())?;
+            let engine = Engine::start_with_cache(runtime.clone(), options, &preload, cache)
+                .map_err(|e| e.to_string())?;
             self.warm = Some(engine);
         }
         let engine = self.warm.as_ref().expect("started above");
@@ -195,6 +201,14 @@ impl Context {
             self.keep_take(control, id, &job, &plan, index, out_dir, &runtime);
         }
         let outcome = handle.wait();
+        if let Some(cache) = self.warm.as_ref().and_then(|e| e.cache()) {
+            let sentences: usize = outcome.languages.iter().map(|l| l.utterances.len()).sum();
+            log::info!(
+                "{} of {sentences} sentence(s) came from the result cache {}",
+                outcome.cache_hits(),
+                cache.dir().display()
+            );
+        }
 
         let entries = report::language_reports(&plan, &outcome, id);
         control.state.update(Notice::Session, |s| {
@@ -227,6 +241,28 @@ impl Context {
             };
         });
         Ok(())
+    }
+
+    /// The session's result cache: opened once, at the first run, unless `no_cache`. One
+    /// that cannot be opened is logged and the session runs without it.
+    fn result_cache(&self) -> Option<Arc<ResultCache>> {
+        self.cache
+            .get_or_init(|| {
+                if self.options.no_cache {
+                    return None;
+                }
+                match ResultCache::open_default() {
+                    Ok(cache) => {
+                        log::debug!("result cache: {}", cache.dir().display());
+                        Some(Arc::new(cache))
+                    }
+                    Err(e) => {
+                        log::warn!("running without the result cache: {e}");
+                        None
+                    }
+                }
+            })
+            .clone()
     }
 
     /// Replaces `voice = "match"` with the stock voice (or blend) closest to the source.
@@ -436,8 +472,11 @@ fn write_report(control: &Control, out_dir: &Path) -> Result<std::path::PathBuf,
     }
 }
 
-fn same_engine(a: &EngineOptions, b: &EngineOptions) -> bool {
-    a.workers == b.workers
+/// Whether the warm engine is the one `b` (with or without the result cache) asks for.
+fn same_engine(engine: &Engine, b: &EngineOptions, cached: bool) -> bool {
+    let a = engine.options();
+    engine.cache().is_some() == cached
+        && a.workers == b.workers
         && a.mode == b.mode
         && a.device == b.device
         && a.intra_threads == b.intra_threads

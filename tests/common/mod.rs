@@ -7,8 +7,13 @@ pub mod sink;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+/// The binary, with a result cache of this test process's own (a test that wants another
+/// sets `VOXDECK_RESULT_CACHE` again), so no run depends on the user's cache.
 pub fn voxdeck() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_voxdeck"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_voxdeck"));
+    let cache = std::env::temp_dir().join(format!("voxdeck-test-results-{}", std::process::id()));
+    command.env("VOXDECK_RESULT_CACHE", cache);
+    command
 }
 
 /// Writes `body` as a job file in a fresh temp dir; returns (dir, job path).
