@@ -18,9 +18,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime};
 
-use sha2::{Digest, Sha256};
+mod entry;
+mod key;
 
-use super::piper::PiperVoice;
+use entry::{decode, encode};
+pub use key::{piper_voice_hash, provider_kind, style_hash, Key, KeyParts};
 
 /// Overrides the cache folder.
 pub const ENV_DIR: &str = "VOXDECK_RESULT_CACHE";
@@ -33,96 +35,6 @@ const SUFFIX: &str = ".vxrc";
 const HEADER_BYTES: usize = 8 + 32 + 8 + 32;
 /// Temp files of writes that died are removed once this old.
 const STALE_TEMP: Duration = Duration::from_secs(3600);
-
-/// What identifies an utterance's audio.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Key([u8; 32]);
-
-impl std::fmt::Debug for Key {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.hex())
-    }
-}
-
-/// Everything an utterance's audio depends on.
-#[derive(Debug, Clone, Copy)]
-pub struct KeyParts<'a> {
-    /// sha256 of the model file, hex.
-    pub model_sha256: &'a str,
-    /// sha256 of the voice's style data (`style_hash`, `piper_voice_hash`).
-    pub voice: [u8; 32],
-    pub speed: f32,
-    pub token_ids: &'a [i64],
-    /// "cpu" or "cuda" (`provider_kind`).
-    pub provider: &'a str,
-}
-
-impl Key {
-    pub fn new(parts: &KeyParts<'_>) -> Key {
-        let mut hasher = Sha256::new();
-        hasher.update(b"voxdeck.result/1");
-        field(&mut hasher, parts.model_sha256.as_bytes());
-        field(&mut hasher, &parts.voice);
-        field(&mut hasher, &parts.speed.to_bits().to_le_bytes());
-        let ids: Vec<u8> = parts
-            .token_ids
-            .iter()
-            .flat_map(|id| id.to_le_bytes())
-            .collect();
-        field(&mut hasher, &ids);
-        field(&mut hasher, parts.provider.as_bytes());
-        Key(hasher.finalize().into())
-    }
-
-    pub fn hex(&self) -> String {
-        self.0.iter().map(|b| format!("{b:02x}")).collect()
-    }
-}
-
-/// Length-prefixed, so no two different lists of fields hash alike.
-fn field(hasher: &mut Sha256, bytes: &[u8]) {
-    hasher.update((bytes.len() as u64).to_le_bytes());
-    hasher.update(bytes);
-}
-
-/// The hash of a Kokoro style vector (the row `VoicePack::style_for` gives).
-pub fn style_hash(style: &[f32]) -> [u8; 32] {
-    let mut hasher = Sha256::new();
-    hasher.update(b"kokoro-style");
-    for value in style {
-        hasher.update(value.to_le_bytes());
-    }
-    hasher.finalize().into()
-}
-
-/// The identity of a Piper voice besides its model file: its name, rate, inference scales
-/// and speaker (always the first; the phoneme map is in the token ids already).
-pub fn piper_voice_hash(voice: &PiperVoice) -> [u8; 32] {
-    let config = &voice.config;
-    let mut hasher = Sha256::new();
-    hasher.update(b"piper-voice");
-    field(&mut hasher, voice.name.as_bytes());
-    hasher.update(config.audio.sample_rate.to_le_bytes());
-    for scale in [
-        config.inference.noise_scale,
-        config.inference.length_scale,
-        config.inference.noise_w,
-    ] {
-        hasher.update(scale.to_bits().to_le_bytes());
-    }
-    hasher.update(config.num_speakers.to_le_bytes());
-    hasher.update(0u32.to_le_bytes()); // the speaker id synthesis uses
-    hasher.finalize().into()
-}
-
-/// "cuda" for the CUDA execution provider, else "cpu".
-pub fn provider_kind(provider: &str) -> &'static str {
-    if provider.starts_with("CUDA") {
-        "cuda"
-    } else {
-        "cpu"
-    }
-}
 
 /// `$VOXDECK_RESULT_CACHE`, else `voxdeck/results` in the XDG cache folder.
 pub fn default_dir() -> Option<PathBuf> {
@@ -331,54 +243,6 @@ fn touch(path: &Path) -> io::Result<()> {
         .set_modified(SystemTime::now())
 }
 
-fn checksum(header: &[u8], payload: &[u8]) -> [u8; 32] {
-    let mut hasher = Sha256::new();
-    hasher.update(header);
-    hasher.update(payload);
-    hasher.finalize().into()
-}
-
-fn encode(key: &Key, samples: &[f32]) -> Vec<u8> {
-    let mut bytes = Vec::with_capacity(HEADER_BYTES + samples.len() * 4);
-    bytes.extend_from_slice(MAGIC);
-    bytes.extend_from_slice(&key.0);
-    bytes.extend_from_slice(&(samples.len() as u64).to_le_bytes());
-    let payload: Vec<u8> = samples.iter().flat_map(|s| s.to_le_bytes()).collect();
-    let sum = checksum(&bytes, &payload);
-    bytes.extend_from_slice(&sum);
-    bytes.extend_from_slice(&payload);
-    bytes
-}
-
-/// The samples of a whole entry for `key`, or why it is not one.
-fn decode(key: &Key, bytes: &[u8]) -> Result<Vec<f32>, String> {
-    if bytes.len() < HEADER_BYTES {
-        return Err(format!("{} bytes, shorter than its header", bytes.len()));
-    }
-    let (header, rest) = bytes.split_at(8 + 32 + 8);
-    let (stored_sum, payload) = rest.split_at(32);
-    if &header[..8] != MAGIC {
-        return Err("not a voxdeck result entry".into());
-    }
-    if header[8..40] != key.0 {
-        return Err("it holds another key".into());
-    }
-    let count = u64::from_le_bytes(header[40..48].try_into().expect("8 bytes"));
-    if count.checked_mul(4) != Some(payload.len() as u64) {
-        return Err(format!(
-            "{} bytes of samples, the header says {count} samples",
-            payload.len()
-        ));
-    }
-    if checksum(header, payload)[..] != stored_sum[..] {
-        return Err("checksum mismatch".into());
-    }
-    Ok(payload
-        .chunks_exact(4)
-        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-        .collect())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -395,46 +259,6 @@ mod tests {
 
     fn samples(n: usize) -> Vec<f32> {
         (0..n).map(|i| (i as f32 * 0.01).sin()).collect()
-    }
-
-    #[test]
-    fn keys_differ_in_every_part() {
-        let parts = KeyParts {
-            model_sha256: "model",
-            voice: style_hash(&[0.5; 4]),
-            speed: 1.0,
-            token_ids: &[1, 2, 3],
-            provider: "cpu",
-        };
-        let base = Key::new(&parts);
-        assert_eq!(base, Key::new(&parts));
-        let variants = [
-            KeyParts {
-                model_sha256: "other",
-                ..parts
-            },
-            KeyParts {
-                voice: style_hash(&[0.25; 4]),
-                ..parts
-            },
-            KeyParts {
-                speed: 1.1,
-                ..parts
-            },
-            KeyParts {
-                token_ids: &[1, 2],
-                ..parts
-            },
-            KeyParts {
-                provider: "cuda",
-                ..parts
-            },
-        ];
-        for variant in variants {
-            assert_ne!(Key::new(&variant), base, "{variant:?}");
-        }
-        assert_eq!(provider_kind("CUDAExecutionProvider"), "cuda");
-        assert_eq!(provider_kind("CPUExecutionProvider"), "cpu");
     }
 
     #[test]

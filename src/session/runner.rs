@@ -10,18 +10,20 @@ use super::folder;
 use super::observer::{RunNote, SessionObserver};
 use super::published::Notice;
 use super::state::{FinishedRun, Ranking, RunPhase, Settled};
-use super::takes::{self, Scorer};
+use super::takes::Scorer;
 use super::{Command, Control, SessionOptions};
-use crate::assets::{Assets, PROBE_CACHE};
+
+mod take;
+mod voices;
+use crate::assets::Assets;
 use crate::engine::cache::ResultCache;
 use crate::engine::outcome::RunOutcome;
 use crate::engine::plan::{self, Plan};
 use crate::engine::pool::{Engine, EngineOptions};
 use crate::engine::runtime::{self, Runtime};
-use crate::job::{Device, JobSpec};
-use crate::qa::cache::EmbeddingCache;
-use crate::qa::matching::{self, MatchResult};
-use crate::report::{self, RunSettings, Take};
+use crate::job::JobSpec;
+use crate::qa::matching;
+use crate::report::{self, RunSettings};
 
 struct Context {
     options: SessionOptions,
@@ -263,156 +265,6 @@ impl Context {
                 }
             })
             .clone()
-    }
-
-    /// Replaces `voice = "match"` with the stock voice (or blend) closest to the source.
-    fn match_job_voices(
-        &mut self,
-        control: &Control,
-        job: &mut JobSpec,
-        runtime: &Runtime,
-        cancel: &AtomicBool,
-    ) -> Result<(), String> {
-        for i in 0..job.languages.len() {
-            if job.languages[i].voice.as_deref() != Some(matching::MATCH) {
-                continue;
-            }
-            let code = job.languages[i].code.clone();
-            let Some(source) = job.source_clip.clone() else {
-                return Err(format!(
-                    "{code}: voice = \"match\" needs a source clip to match against: add [source] clip = \"...\" to the job"
-                ));
-            };
-            control.state.update(Notice::Session, |s| {
-                s.run.phase = RunPhase::Matching { code: code.clone() }
-            });
-            log::info!("matching a {code} voice to {}", source.display());
-            let result = self.rank_with(runtime, &code, &source, job.device, cancel)?;
-            let chosen = result
-                .chosen()
-                .ok_or("no voice could be scored")?
-                .voice
-                .clone();
-            log::info!("{code}: using {chosen}, the closest to the source");
-            job.languages[i].voice = Some(chosen.clone());
-            control.state.update(Notice::Language(code.clone()), |s| {
-                if let Some(record) = s.language_mut(&code) {
-                    record.progress.voice = chosen;
-                    record.voice_match = Some(result);
-                }
-            });
-        }
-        Ok(())
-    }
-
-    fn rank(
-        &mut self,
-        code: &str,
-        source: &Path,
-        device: Device,
-        cancel: &AtomicBool,
-    ) -> Result<MatchResult, String> {
-        let runtime = self.runtime()?;
-        self.rank_with(&runtime, code, source, device, cancel)
-    }
-
-    fn rank_with(
-        &mut self,
-        runtime: &Runtime,
-        code: &str,
-        source: &Path,
-        device: Device,
-        cancel: &AtomicBool,
-    ) -> Result<MatchResult, String> {
-        let language =
-            crate::languages::find(code).ok_or_else(|| format!("unknown language {code}"))?;
-        let cache =
-            EmbeddingCache::open(self.assets.path(PROBE_CACHE)).map_err(|e| e.to_string())?;
-        let assets = self.assets.clone();
-        let scorer = self
-            .scorer
-            .for_source(runtime, &assets, Some(source))
-            .map_err(|e| format!("cannot match voices: {e}"))?;
-        let started = std::time::Instant::now();
-        let result =
-            matching::rank_voices(runtime, &assets, scorer, &cache, language, device, cancel)
-                .map_err(|e| e.to_string())?;
-        if let Some(best) = result.best() {
-            log::info!(
-                "{code}: closest stock voice {} ({:.3}); {} probe(s) from cache; {} ms",
-                best.voice,
-                best.similarity,
-                result.cached,
-                started.elapsed().as_millis()
-            );
-        }
-        Ok(result)
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn keep_take(
-        &mut self,
-        control: &Control,
-        id: u64,
-        job: &JobSpec,
-        plan: &Plan,
-        index: usize,
-        out_dir: &Path,
-        runtime: &Runtime,
-    ) {
-        let Some(Ok(planned)) = plan.languages.get(index) else {
-            return;
-        };
-        let code = planned.code.clone();
-        let (output, number) = control.state.read(|s| {
-            let record = s.language(&code);
-            (
-                record.and_then(|r| r.progress.output.clone()),
-                record.map_or(0, |r| r.takes.len()) + 1,
-            )
-        });
-        let Some(output) = output else { return };
-        let tag = control.state.read(|s| s.tag.clone());
-        let path = match takes::keep(out_dir, &tag, &code, number, &output) {
-            Ok(path) => path,
-            Err(e) => {
-                log::error!("{e}");
-                return;
-            }
-        };
-        let assets = self.assets.clone();
-        // Shutting down: keep the take, do not make the operator wait for its score.
-        let similarity = if control.shutdown.load(Ordering::SeqCst) {
-            Err("not scored: the session was shutting down".to_string())
-        } else {
-            self.scorer
-                .for_source(runtime, &assets, job.source_clip.as_deref())
-                .and_then(|scorer| scorer.score(&path))
-        };
-        match &similarity {
-            Ok(value) => log::info!("{code} take {number}: similarity to the source {value:.3}"),
-            Err(reason) => log::warn!("{code} take {number} not scored: {reason}"),
-        }
-        let take = Take {
-            take: number,
-            run: id,
-            voice: planned.voice.clone(),
-            speed: planned.speed,
-            text: planned.text.clone(),
-            output: Some(path),
-            similarity: similarity.as_ref().ok().copied(),
-        };
-        control.state.update(Notice::Language(code.clone()), |s| {
-            if let Some(record) = s.language_mut(&code) {
-                record.takes.push(take);
-                record.similarity_error = similarity.err();
-            }
-        });
-        // report.json follows each file that lands, so a run killed now leaves a report
-        // that describes the folder.
-        if let Err(e) = write_report(control, out_dir) {
-            log::error!("{e}");
-        }
     }
 
     /// Creates and locks the output folder, removes what dead runs left, and reads what

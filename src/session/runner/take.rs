@@ -1,0 +1,81 @@
+//! Keeping a finished language as a take and scoring it, while the other languages go on.
+
+use std::path::Path;
+use std::sync::atomic::Ordering;
+
+use super::{write_report, Context};
+use crate::engine::plan::Plan;
+use crate::engine::runtime::Runtime;
+use crate::job::JobSpec;
+use crate::report::Take;
+use crate::session::published::Notice;
+use crate::session::takes;
+use crate::session::Control;
+
+impl Context {
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn keep_take(
+        &mut self,
+        control: &Control,
+        id: u64,
+        job: &JobSpec,
+        plan: &Plan,
+        index: usize,
+        out_dir: &Path,
+        runtime: &Runtime,
+    ) {
+        let Some(Ok(planned)) = plan.languages.get(index) else {
+            return;
+        };
+        let code = planned.code.clone();
+        let (output, number) = control.state.read(|s| {
+            let record = s.language(&code);
+            (
+                record.and_then(|r| r.progress.output.clone()),
+                record.map_or(0, |r| r.takes.len()) + 1,
+            )
+        });
+        let Some(output) = output else { return };
+        let tag = control.state.read(|s| s.tag.clone());
+        let path = match takes::keep(out_dir, &tag, &code, number, &output) {
+            Ok(path) => path,
+            Err(e) => {
+                log::error!("{e}");
+                return;
+            }
+        };
+        let assets = self.assets.clone();
+        // Shutting down: keep the take, do not make the operator wait for its score.
+        let similarity = if control.shutdown.load(Ordering::SeqCst) {
+            Err("not scored: the session was shutting down".to_string())
+        } else {
+            self.scorer
+                .for_source(runtime, &assets, job.source_clip.as_deref())
+                .and_then(|scorer| scorer.score(&path))
+        };
+        match &similarity {
+            Ok(value) => log::info!("{code} take {number}: similarity to the source {value:.3}"),
+            Err(reason) => log::warn!("{code} take {number} not scored: {reason}"),
+        }
+        let take = Take {
+            take: number,
+            run: id,
+            voice: planned.voice.clone(),
+            speed: planned.speed,
+            text: planned.text.clone(),
+            output: Some(path),
+            similarity: similarity.as_ref().ok().copied(),
+        };
+        control.state.update(Notice::Language(code.clone()), |s| {
+            if let Some(record) = s.language_mut(&code) {
+                record.takes.push(take);
+                record.similarity_error = similarity.err();
+            }
+        });
+        // report.json follows each file that lands, so a run killed now leaves a report
+        // that describes the folder.
+        if let Err(e) = write_report(control, out_dir) {
+            log::error!("{e}");
+        }
+    }
+}
