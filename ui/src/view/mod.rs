@@ -6,6 +6,7 @@
 //! panes by priority (progress, then GPU, then log; languages, then controls, then source).
 
 mod bars;
+mod boxes;
 mod gpu;
 mod layout;
 mod left;

@@ -6,8 +6,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
 use ratatui::Frame;
 
+use super::boxes::{boxed, frame_block};
 use super::layout::{stack, Slot};
-use super::popup::{boxed, frame_block};
 use super::text::{fit_head, width};
 use super::voice_qa::{
     digits, hint_lines, hints_width, one_line, similarity_style, similarity_text, similarity_width,

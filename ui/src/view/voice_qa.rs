@@ -7,8 +7,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
 use ratatui::Frame;
 
+use super::boxes::{boxed, frame_block};
 use super::layout::{stack, Slot};
-use super::popup::{boxed, frame_block};
 use super::text::{bar, fit_head, width};
 use crate::snapshot::RankedVoice;
 use crate::theme::Theme;
