@@ -21,30 +21,15 @@ use super::apply::apply;
 use super::config::{config_path, ConsoleConfig};
 use super::model::Model;
 use super::update::{update, Effect};
+use super::wake::{PlayRequest, Wake};
 use super::{logging, snapshot, sync, terminal};
 use crate::audio::decode;
-use crate::audio::playback::{LabelledClip, PlaybackStatus, Player};
+use crate::audio::playback::{LabelledClip, Player};
 use crate::audio::resample::resample;
-use crate::gpu::{GpuSample, GpuSampler, SamplerOptions};
+use crate::gpu::{GpuSampler, SamplerOptions};
 use crate::session::{Session, SessionOptions};
 
 const FRAME: Duration = Duration::from_millis(16);
-
-/// Everything that can wake the loop besides a key and the session.
-pub enum Wake {
-    /// SIGTERM, SIGHUP or SIGINT: quit as `q` would, without asking.
-    Signal,
-    Gpu(Box<GpuSample>),
-    Playback(PlaybackStatus),
-    ClipLoaded(PathBuf, Result<decode::DecodedClip, String>),
-    /// Decoded audio ready to play (or why it cannot be).
-    PlayReady(Result<PlayRequest, String>),
-}
-
-pub enum PlayRequest {
-    One(LabelledClip),
-    Ab(LabelledClip, LabelledClip),
-}
 
 pub struct Options {
     pub ort_lib: Option<PathBuf>,

@@ -3,8 +3,8 @@
 
 use voxdeck_ui::snapshot::{GpuDevice, GpuPane, Playback};
 
-use super::app::{PlayRequest, Wake};
 use super::model::Model;
+use super::wake::{PlayRequest, Wake};
 use crate::audio::envelope::envelope;
 use crate::audio::playback::{PlaybackStatus, Player};
 use crate::gpu::GpuSample;

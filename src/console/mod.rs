@@ -5,6 +5,7 @@ pub mod action;
 pub mod app;
 pub mod apply;
 pub mod config;
+pub mod effect;
 pub mod keymap;
 pub mod logging;
 pub mod model;
@@ -13,6 +14,7 @@ pub mod snapshot;
 pub mod sync;
 pub mod terminal;
 pub mod update;
+pub mod wake;
 
 use std::path::PathBuf;
 use std::time::Duration;

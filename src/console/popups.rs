@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use voxdeck_ui::snapshot::{Popup, RunState};
 
 use super::action::Action;
+use super::effect::Effect;
 use super::model::Model;
-use super::update::Effect;
 
 pub fn update_inline(model: &mut Model, action: Action) {
     let cursor = model.cursor;

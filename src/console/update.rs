@@ -6,37 +6,10 @@ use std::path::PathBuf;
 use voxdeck_ui::snapshot::{Focus, LanguageState, Playback, Popup, RunState};
 
 use super::action::Action;
+pub use super::effect::Effect;
 use super::model::{LanguageProgress, Model};
-use crate::job::{Device, JobSpec, Mode, MAX_WORKERS, MIN_WORKERS};
+use crate::job::{Device, Mode, MAX_WORKERS, MIN_WORKERS};
 use crate::languages::ModelKind;
-
-#[derive(Debug, Clone)]
-pub enum Effect {
-    StartRun(Box<JobSpec>),
-    CancelRun,
-    Play {
-        label: String,
-        path: PathBuf,
-    },
-    /// Play two clips in lockstep, hearing one at a time (A/B): a result and the source,
-    /// or two takes.
-    PlayAb {
-        a_label: String,
-        a: PathBuf,
-        b_label: String,
-        b: PathBuf,
-    },
-    /// Rank the stock voices for a language against the source clip.
-    MatchVoice {
-        code: String,
-        source: PathBuf,
-    },
-    ToggleAb,
-    StopPlayback,
-    LoadClip(PathBuf),
-    /// More (true) or less (false) detail in the log pane.
-    LogLevel(bool),
-}
 
 const FOCUS_ORDER: [Focus; 5] = [
     Focus::Source,
