@@ -48,7 +48,16 @@ pub fn init_logging(level: log::LevelFilter) {
 
 /// The line that stands for a language's state, on a bar or alone.
 pub fn describe(p: &LanguageProgress) -> String {
-    let rtf = p.rtf().map(|r| format!(", RTF {r:.2}")).unwrap_or_default();
+    // Sentences from the result cache took no synthesis: the RTF is of the rest.
+    let rtf = p
+        .rtf()
+        .filter(|_| p.synthesis_seconds > 0.0)
+        .map(|r| format!(", RTF {r:.2}"))
+        .unwrap_or_default();
+    let rtf = match p.cache_hits {
+        0 => rtf,
+        hits => format!("{rtf}, {hits} from cache"),
+    };
     match p.status {
         Status::Queued if p.voice.is_empty() => format!("queued, {} default voice", p.model.name()),
         Status::Queued => format!("queued, {} {}", p.model.name(), p.voice),
@@ -65,7 +74,7 @@ pub fn describe(p: &LanguageProgress) -> String {
             None => "done".to_string(),
         },
         Status::Failed => format!("FAILED: {}", p.error.as_deref().unwrap_or("unknown error")),
-        Status::Cancelled => "cancelled (no output written)".to_string(),
+        Status::Cancelled => "cancelled (an earlier result, if any, is kept)".to_string(),
     }
 }
 
@@ -144,6 +153,11 @@ mod tests {
         p.status = Status::Done;
         p.output = Some("out/fr.wav".into());
         assert_eq!(describe(&p), "done, 4.00 s audio, RTF 0.25 -> out/fr.wav");
+        p.cache_hits = 1;
+        assert_eq!(
+            describe(&p),
+            "done, 4.00 s audio, RTF 0.25, 1 from cache -> out/fr.wav"
+        );
         p.status = Status::Failed;
         p.error = Some("no phonemes".into());
         assert_eq!(describe(&p), "FAILED: no phonemes");

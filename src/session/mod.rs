@@ -113,11 +113,16 @@ impl Session {
             s.run.id
         });
         for language in &job.languages {
-            let queued = LanguageProgress::new(
-                &language.code,
-                language.model,
-                language.voice.as_deref().unwrap_or_default(),
-            );
+            // Kokoro's default voice is known now; a Piper voice once its config is read.
+            let voice = match (&language.voice, language.model) {
+                (Some(voice), _) => voice.clone(),
+                (None, crate::languages::ModelKind::Kokoro) => {
+                    crate::languages::find(&language.code)
+                        .map_or(String::new(), |l| l.kokoro_default_voice.to_string())
+                }
+                (None, crate::languages::ModelKind::Piper) => String::new(),
+            };
+            let queued = LanguageProgress::new(&language.code, language.model, &voice);
             self.control
                 .state
                 .update(Notice::Language(language.code.clone()), |s| {
