@@ -9,7 +9,7 @@ use voxdeck::engine::runtime;
 use voxdeck::job::Device;
 use voxdeck::languages;
 use voxdeck::qa::cache::EmbeddingCache;
-use voxdeck::qa::matching::rank_voices;
+use voxdeck::qa::matching::{rank_voices, SessionSpeaker};
 use voxdeck::qa::scoring::SourceScorer;
 
 #[test]
@@ -30,14 +30,14 @@ fn a_known_voice_is_found_again() {
     let mut scorer = SourceScorer::new(&runtime, &assets, &source).unwrap();
     let cache = EmbeddingCache::open(dir.path().join("probe-cache")).unwrap();
     let language = languages::find("en-gb").unwrap();
+    let mut speaker = SessionSpeaker::new(&runtime, &assets, Device::Cpu);
     let mut rank = || {
         rank_voices(
-            &runtime,
+            &mut speaker,
             &assets,
             &mut scorer,
             &cache,
             language,
-            Device::Cpu,
             &std::sync::atomic::AtomicBool::new(false),
         )
         .unwrap()

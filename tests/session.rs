@@ -202,3 +202,47 @@ fn uncached() -> SessionOptions {
         ..SessionOptions::default()
     }
 }
+
+#[test]
+fn probes_spoken_on_the_pool_rank_voices_as_one_session_does() {
+    use voxdeck::assets::Assets;
+    use voxdeck::qa::cache::EmbeddingCache;
+    use voxdeck::qa::matching::{rank_voices, SessionSpeaker};
+    use voxdeck::qa::scoring::SourceScorer;
+    let dir = tempfile::tempdir().unwrap();
+    let session = Session::start(
+        SessionOptions {
+            probe_cache: Some(dir.path().join("pool-probes")),
+            ..uncached()
+        },
+        || {},
+    );
+    session.match_voice("it", source_clip(), voxdeck::job::Device::Cpu);
+    session.state().wait_until(|s| !s.rankings.is_empty());
+    let pooled = session
+        .state()
+        .read(|s| s.rankings[0].result.clone())
+        .expect("the pool ranks the voices");
+    assert_eq!(
+        pooled.cached, 0,
+        "a fresh probe cache: every probe was spoken"
+    );
+
+    let assets = Assets::locate();
+    let runtime = voxdeck::engine::runtime::load(None, &assets).unwrap();
+    let mut scorer = SourceScorer::new(&runtime, &assets, &source_clip()).unwrap();
+    let cache = EmbeddingCache::open(dir.path().join("session-probes")).unwrap();
+    let mut speaker = SessionSpeaker::new(&runtime, &assets, voxdeck::job::Device::Cpu);
+    let language = voxdeck::languages::find("it").unwrap();
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let alone = rank_voices(&mut speaker, &assets, &mut scorer, &cache, language, &stop).unwrap();
+
+    let voices = |r: &voxdeck::qa::matching::MatchResult| -> Vec<String> {
+        r.ranking.iter().map(|v| v.voice.clone()).collect()
+    };
+    assert_eq!(voices(&pooled), voices(&alone));
+    for (a, b) in pooled.ranking.iter().zip(&alone.ranking) {
+        // The pool writes 16-bit WAVs; one session hands the encoder floats.
+        assert!((a.similarity - b.similarity).abs() < 0.01, "{a:?} vs {b:?}");
+    }
+}

@@ -33,8 +33,8 @@ pub fn execute(args: RunArgs, runtime_args: &RuntimeArgs) -> anyhow::Result<Fini
         SessionOptions {
             ort_lib: runtime_args.ort_lib.clone(),
             wait_for_folder: args.wait,
-            // A cancellation test needs sentences in flight; cached ones finish at once.
             no_cache: args.no_cache,
+            probe_cache: None,
         },
         || {},
     ));

@@ -87,6 +87,7 @@ async fn event_loop(
             ort_lib: options.ort_lib.clone(),
             wait_for_folder: false,
             no_cache: false,
+            probe_cache: None,
         };
         Session::start(options, move || notify.notify_one())
     };

@@ -19,6 +19,12 @@ pub fn sync(model: &mut Model, state: &SessionState, notices: &[Notice]) {
             Notice::Session => {
                 sync_run(model, state);
                 sync_rankings(model, state);
+                if let Some(p) = &state.probes {
+                    model.status = Some(format!(
+                        "ranking {} voices: {}/{} probes spoken on the pool",
+                        p.code, p.done, p.total
+                    ));
+                }
             }
         }
     }

@@ -120,6 +120,8 @@ pub enum PlanError {
     NoPiperVoice { code: String, dir: PathBuf },
     #[error(transparent)]
     Model(#[from] super::ModelError),
+    #[error("the `{code}` probe text cannot be spoken: {error}")]
+    Probe { code: String, error: String },
 }
 
 /// Prepares a job against the assets on disk.
@@ -156,6 +158,53 @@ pub fn plan(job: &JobSpec, assets: &Assets) -> Result<Plan, PlanError> {
     Ok(Plan {
         languages: languages_out,
         models,
+    })
+}
+
+/// The probe `text` spoken in each Kokoro voice of `voices` (blends allowed): one plan
+/// language per voice, named by the voice, so voice matching runs on the worker pool. A
+/// voice that cannot be loaded fails on its own.
+pub fn probe_plan(
+    language: &Language,
+    text: &str,
+    voices: &[String],
+    assets: &Assets,
+) -> Result<Plan, PlanError> {
+    let files = kokoro_files(assets)?;
+    let vocab = Vocab::load(&files.vocab)?;
+    let utterances =
+        kokoro_utterances(language, text, &vocab).map_err(|error| PlanError::Probe {
+            code: language.code.to_string(),
+            error,
+        })?;
+    let languages = voices
+        .iter()
+        .map(
+            |voice| match VoicePack::load_named(voice, &files.voices_dir) {
+                Ok(pack) => Ok(LanguagePlan {
+                    code: voice.clone(),
+                    text: text.to_string(),
+                    model: ModelId::Kokoro,
+                    voice: voice.clone(),
+                    voice_data: VoiceData::Kokoro(Arc::new(pack)),
+                    speed: 1.0,
+                    sample_rate: kokoro::SAMPLE_RATE,
+                    utterances: utterances.clone(),
+                    warnings: Vec::new(),
+                }),
+                Err(e) => Err(PlanFailure {
+                    code: voice.clone(),
+                    text: text.to_string(),
+                    model: ModelId::Kokoro,
+                    voice: voice.clone(),
+                    error: e.to_string(),
+                }),
+            },
+        )
+        .collect();
+    Ok(Plan {
+        languages,
+        models: BTreeMap::from([(ModelId::Kokoro, files.model)]),
     })
 }
 

@@ -6,8 +6,6 @@
 //! Probe embeddings are cached on disk, keyed by model, voice, probe text and encoder, so
 //! a second match costs only the source embedding.
 
-use std::sync::Arc;
-
 use crate::assets::{self, Assets};
 use crate::audio::wav::Clip;
 use crate::engine::kokoro::{self, Vocab, VoicePack};
@@ -18,7 +16,7 @@ use crate::languages::Language;
 
 use super::cache::{EmbeddingCache, ProbeKey};
 use super::scoring::SourceScorer;
-use super::QaError;
+use super::{Embedding, QaError};
 
 /// The voice name that asks for matching (job file `voice = "match"`).
 pub const MATCH: &str = "match";
@@ -96,58 +94,70 @@ pub const BLEND_WEIGHTS: &[[f32; 3]] = &[
     [0.4, 0.3, 0.3],
 ];
 
-/// Ranks the language's voices against `source`, then tries blends of the best ones.
+/// Speaks the language's probe text in each of a batch of voices. The session does it on
+/// the worker pool, all voices of a batch at once; `SessionSpeaker` does it on one session.
+pub trait ProbeSpeaker {
+    /// One clip per voice, in order; a voice that cannot be spoken is an error of its own.
+    fn speak(
+        &mut self,
+        language: &Language,
+        voices: &[String],
+    ) -> Result<Vec<Result<Clip, String>>, MatchError>;
+}
+
+/// Ranks the language's voices against the source, then tries blends of the best ones.
+/// Probes missing from the cache are spoken in two batches (single voices, then blends).
 pub fn rank_voices(
-    runtime: &Runtime,
+    speaker: &mut dyn ProbeSpeaker,
     assets: &Assets,
     scorer: &mut SourceScorer,
     cache: &EmbeddingCache,
     language: &Language,
-    device: Device,
     stop: &std::sync::atomic::AtomicBool,
 ) -> Result<MatchResult, MatchError> {
+    let stopped = || stop.load(std::sync::atomic::Ordering::SeqCst);
     let voices = candidate_voices(language, assets);
     if voices.is_empty() {
         return Err(MatchError::NoVoices(language.code.to_string()));
     }
     let mut prober = Prober {
-        runtime,
-        assets,
+        speaker,
         scorer,
         cache,
         language,
-        device,
-        synthesiser: None,
         cached: 0,
     };
-    let mut ranking = Vec::new();
-    for voice in voices {
-        if stop.load(std::sync::atomic::Ordering::SeqCst) {
-            return Err(MatchError::Stopped);
-        }
-        let similarity = prober.similarity(&voice)?;
-        ranking.push(VoiceScore { voice, similarity });
+    let similarities = prober.similarities(&voices)?;
+    if stopped() {
+        return Err(MatchError::Stopped);
     }
+    let mut ranking: Vec<VoiceScore> = voices
+        .into_iter()
+        .zip(similarities)
+        .map(|(voice, similarity)| VoiceScore { voice, similarity })
+        .collect();
     ranking.sort_by(|a, b| b.similarity.total_cmp(&a.similarity));
     let mut blend: Option<VoiceScore> = None;
     if ranking.len() >= 2 {
         let best = ranking[0].similarity;
         let top: Vec<&str> = ranking.iter().take(3).map(|v| v.voice.as_str()).collect();
-        for weights in BLEND_WEIGHTS {
-            if stop.load(std::sync::atomic::Ordering::SeqCst) {
-                return Err(MatchError::Stopped);
-            }
-            let parts: Vec<String> = top
-                .iter()
-                .zip(weights)
-                .filter(|(_, &w)| w > 0.0)
-                .map(|(voice, w)| format!("{voice}:{w}"))
-                .collect();
-            if parts.len() < 2 {
-                continue;
-            }
-            let voice = parts.join("+");
-            let similarity = prober.similarity(&voice)?;
+        let blends: Vec<String> = BLEND_WEIGHTS
+            .iter()
+            .map(|weights| {
+                top.iter()
+                    .zip(weights)
+                    .filter(|(_, &w)| w > 0.0)
+                    .map(|(voice, w)| format!("{voice}:{w}"))
+                    .collect::<Vec<_>>()
+            })
+            .filter(|parts| parts.len() >= 2)
+            .map(|parts| parts.join("+"))
+            .collect();
+        let scores = prober.similarities(&blends)?;
+        if stopped() {
+            return Err(MatchError::Stopped);
+        }
+        for (voice, similarity) in blends.into_iter().zip(scores) {
             if similarity > best && blend.as_ref().is_none_or(|b| similarity > b.similarity) {
                 blend = Some(VoiceScore { voice, similarity });
             }
@@ -162,107 +172,133 @@ pub fn rank_voices(
     })
 }
 
-/// Probe embeddings, from the cache or synthesised and cached.
+/// Probe embeddings, from the cache or spoken, embedded and cached.
 struct Prober<'a> {
-    runtime: &'a Runtime,
-    assets: &'a Assets,
+    speaker: &'a mut dyn ProbeSpeaker,
     scorer: &'a mut SourceScorer,
     cache: &'a EmbeddingCache,
     language: &'a Language,
-    device: Device,
-    synthesiser: Option<ProbeSynthesiser>,
     cached: usize,
 }
 
 impl Prober<'_> {
-    fn similarity(&mut self, voice: &str) -> Result<f32, MatchError> {
-        let key = ProbeKey {
+    fn key(&self, voice: &str) -> ProbeKey {
+        ProbeKey {
             model: KOKORO_MODEL_NAME.to_string(),
             voice: voice.to_string(),
             probe_text: probe_text(self.language).to_string(),
             encoder_sha256: self.scorer.encoder.sha256().to_string(),
-        };
-        let embedding = match self.cache.get(&key) {
-            Some(embedding) => {
-                self.cached += 1;
-                embedding
-            }
-            None => {
-                if self.synthesiser.is_none() {
-                    self.synthesiser = Some(ProbeSynthesiser::open(
-                        self.runtime,
-                        self.assets,
-                        self.language,
-                        self.device,
-                    )?);
-                }
-                let synthesiser = self.synthesiser.as_mut().expect("opened above");
-                let clip =
-                    synthesiser
-                        .speak(self.assets, voice)
-                        .map_err(|detail| MatchError::Probe {
-                            voice: voice.to_string(),
-                            detail,
-                        })?;
+        }
+    }
+
+    /// Each voice's similarity to the source; the probes not cached are spoken in one batch.
+    fn similarities(&mut self, voices: &[String]) -> Result<Vec<f32>, MatchError> {
+        let mut embeddings: Vec<Option<Embedding>> = voices
+            .iter()
+            .map(|v| self.cache.get(&self.key(v)))
+            .collect();
+        self.cached += embeddings.iter().flatten().count();
+        let missing: Vec<String> = voices
+            .iter()
+            .zip(&embeddings)
+            .filter(|(_, e)| e.is_none())
+            .map(|(v, _)| v.clone())
+            .collect();
+        if !missing.is_empty() {
+            let clips = self.speaker.speak(self.language, &missing)?;
+            let mut clips = missing.iter().zip(clips);
+            for slot in embeddings.iter_mut().filter(|e| e.is_none()) {
+                let (voice, clip) = clips.next().ok_or_else(|| MatchError::Probe {
+                    voice: String::new(),
+                    detail: "the speaker returned fewer clips than voices".into(),
+                })?;
+                let clip = clip.map_err(|detail| MatchError::Probe {
+                    voice: voice.clone(),
+                    detail,
+                })?;
                 let embedding = self.scorer.encoder.embed(&clip)?;
-                self.cache.put(&key, &embedding)?;
-                embedding
+                self.cache.put(&self.key(voice), &embedding)?;
+                *slot = Some(embedding);
             }
-        };
-        Ok(self.scorer.source.cosine(&embedding))
+        }
+        Ok(embeddings
+            .into_iter()
+            .flatten()
+            .map(|e| self.scorer.source.cosine(&e))
+            .collect())
     }
 }
 
-/// One Kokoro session and the probe's tokens, reused for every voice.
-struct ProbeSynthesiser {
-    session: ort::session::Session,
-    utterances: Vec<crate::engine::plan::Utterance>,
+/// Speaks probes one voice after another on a session of its own: for callers without a
+/// worker pool (tests, tools).
+pub struct SessionSpeaker<'a> {
+    runtime: &'a Runtime,
+    assets: &'a Assets,
+    device: Device,
+    opened: Option<(ort::session::Session, Vec<crate::engine::plan::Utterance>)>,
 }
 
-impl ProbeSynthesiser {
-    fn open(
-        runtime: &Runtime,
-        assets: &Assets,
-        language: &Language,
-        device: Device,
-    ) -> Result<Self, MatchError> {
+impl<'a> SessionSpeaker<'a> {
+    pub fn new(runtime: &'a Runtime, assets: &'a Assets, device: Device) -> Self {
+        SessionSpeaker {
+            runtime,
+            assets,
+            device,
+            opened: None,
+        }
+    }
+
+    fn open(&mut self, language: &Language) -> Result<(), MatchError> {
+        if self.opened.is_some() {
+            return Ok(());
+        }
         let fail = |detail: String| MatchError::Probe {
             voice: String::new(),
             detail,
         };
-        let vocab =
-            Vocab::load(&assets.path(assets::KOKORO_VOCAB)).map_err(|e| fail(e.to_string()))?;
+        let vocab = Vocab::load(&self.assets.path(assets::KOKORO_VOCAB))
+            .map_err(|e| fail(e.to_string()))?;
         let utterances = kokoro_utterances(language, probe_text(language), &vocab).map_err(fail)?;
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         let options = SessionOptions {
-            device,
+            device: self.device,
             intra_threads: cores,
             prepacked: None,
         };
-        let (session, _, _) = runtime
-            .open(&assets.path(assets::KOKORO_MODEL), &options)
+        let (session, _, _) = self
+            .runtime
+            .open(&self.assets.path(assets::KOKORO_MODEL), &options)
             .map_err(QaError::from)?;
-        Ok(ProbeSynthesiser {
-            session,
-            utterances,
-        })
+        self.opened = Some((session, utterances));
+        Ok(())
     }
+}
 
-    fn speak(&mut self, assets: &Assets, voice: &str) -> Result<Clip, String> {
-        let pack = Arc::new(
-            VoicePack::load_named(voice, &assets.path(assets::KOKORO_VOICES))
-                .map_err(|e| e.to_string())?,
-        );
-        let mut samples = Vec::new();
-        for utterance in &self.utterances {
-            let style = pack.style_for(utterance.phonemes.chars().count());
-            let audio = kokoro::synthesize(&mut self.session, &utterance.token_ids, style, 1.0)
-                .map_err(|e| e.to_string())?;
-            samples.extend(audio);
-        }
-        Ok(Clip {
-            sample_rate: kokoro::SAMPLE_RATE,
-            samples,
-        })
+impl ProbeSpeaker for SessionSpeaker<'_> {
+    fn speak(
+        &mut self,
+        language: &Language,
+        voices: &[String],
+    ) -> Result<Vec<Result<Clip, String>>, MatchError> {
+        self.open(language)?;
+        let voices_dir = self.assets.path(assets::KOKORO_VOICES);
+        let (session, utterances) = self.opened.as_mut().expect("opened above");
+        Ok(voices
+            .iter()
+            .map(|voice| {
+                let pack = VoicePack::load_named(voice, &voices_dir).map_err(|e| e.to_string())?;
+                let mut samples = Vec::new();
+                for utterance in utterances.iter() {
+                    let style = pack.style_for(utterance.phonemes.chars().count());
+                    let audio = kokoro::synthesize(session, &utterance.token_ids, style, 1.0)
+                        .map_err(|e| e.to_string())?;
+                    samples.extend(audio);
+                }
+                Ok(Clip {
+                    sample_rate: kokoro::SAMPLE_RATE,
+                    samples,
+                })
+            })
+            .collect())
     }
 }

@@ -31,6 +31,8 @@ pub struct SessionOptions {
     pub ort_lib: Option<PathBuf>,
     /// Wait for another run to release the output folder instead of refusing to start.
     pub wait_for_folder: bool,
+    /// Where voice matching keeps probe embeddings (default: the assets' probe cache).
+    pub probe_cache: Option<PathBuf>,
     /// Synthesise every sentence, neither reading nor writing the result cache (which is
     /// on by default: `engine::cache`).
     pub no_cache: bool,

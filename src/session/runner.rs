@@ -66,7 +66,7 @@ pub(super) fn serve(
                 source,
                 device,
             } => {
-                let result = context.rank(&code, &source, device, &cancel);
+                let result = context.rank(control, &code, &source, device, &cancel);
                 if let Err(message) = &result {
                     log::error!("{code}: voice matching failed: {message}");
                 }

@@ -26,6 +26,16 @@ pub struct SessionState {
     pub finished_runs: Vec<FinishedRun>,
     /// Voice rankings asked for with `Session::match_voice`, oldest first.
     pub rankings: Vec<Ranking>,
+    /// Probes spoken so far by the voice matching in progress, if one is.
+    pub probes: Option<ProbeProgress>,
+}
+
+/// Voice matching's probes for a language: how many of the batch on the pool are spoken.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProbeProgress {
+    pub code: String,
+    pub done: usize,
+    pub total: usize,
 }
 
 /// One language's latest run and every take it made.
