@@ -14,7 +14,9 @@ use crate::assets::{self, Assets};
 use crate::job::{JobSpec, LanguageJob};
 use crate::languages::{self, Language, ModelKind};
 
+mod piper_plan;
 mod utterances;
+use piper_plan::{plan_piper, resolve_piper_voice};
 pub use utterances::Prepared;
 use utterances::{utterances, Limit};
 
@@ -345,79 +347,4 @@ pub fn kokoro_prepared(language: &Language, text: &str, vocab: &Vocab) -> Result
         |p| p.chars().count(),
         tokenize,
     )
-}
-
-fn resolve_piper_voice(
-    language: &Language,
-    job: &LanguageJob,
-    assets: &Assets,
-) -> Result<PiperVoice, PlanError> {
-    let dir = assets.path(assets::PIPER_DIR);
-    let present = assets.piper_voice_names();
-    if let Some(name) = &job.voice {
-        if !present.contains(name) {
-            return Err(PlanError::UnknownVoice {
-                code: job.code.clone(),
-                model: "Piper",
-                voice: name.clone(),
-                choices: if present.is_empty() {
-                    "(none installed: run scripts/setup)".into()
-                } else {
-                    present.join(", ")
-                },
-            });
-        }
-        return Ok(PiperVoice::load(&dir, name)?);
-    }
-    for name in &present {
-        let voice = PiperVoice::load(&dir, name)?;
-        if languages::for_espeak_language(&voice.config.espeak.voice)
-            .is_some_and(|l| l.code == language.code)
-        {
-            return Ok(voice);
-        }
-    }
-    Err(PlanError::NoPiperVoice {
-        code: job.code.clone(),
-        dir,
-    })
-}
-
-fn plan_piper(job: &LanguageJob, voice: PiperVoice) -> Result<LanguagePlan, PlanFailure> {
-    // Piper configs name espeak languages ("en-us"); espeak-ng 1.51 wants voice identifiers.
-    let espeak_voice = languages::for_espeak_language(&voice.config.espeak.voice).map_or_else(
-        || voice.config.espeak.voice.clone(),
-        |l| l.espeak_voice.to_string(),
-    );
-    let voice = Arc::new(voice);
-    let g2p = |t: &str| phonemize::for_piper(&espeak_voice, t);
-    let ids = |p: &str| voice.phoneme_ids(p);
-    let limit = Limit {
-        model: format!("the Piper voice {}", voice.name),
-        tokens: piper::MAX_IDS,
-    };
-    let result = utterances(&job.code, &job.text, limit, g2p, |p| ids(p).0.len(), ids);
-    match result {
-        Ok(Prepared {
-            utterances,
-            warnings,
-        }) => Ok(LanguagePlan {
-            code: job.code.clone(),
-            text: job.text.clone(),
-            model: ModelId::Piper(voice.name.clone()),
-            voice: voice.name.clone(),
-            sample_rate: voice.config.audio.sample_rate,
-            voice_data: VoiceData::Piper(voice),
-            speed: job.speed,
-            utterances,
-            warnings,
-        }),
-        Err(error) => Err(PlanFailure {
-            code: job.code.clone(),
-            text: job.text.clone(),
-            model: ModelId::Piper(voice.name.clone()),
-            voice: voice.name.clone(),
-            error,
-        }),
-    }
 }

@@ -21,17 +21,10 @@ use crate::languages::ModelKind;
 /// Silence put between sentences when a language's utterances are joined.
 const SENTENCE_PAUSE_SECONDS: f64 = 0.2;
 
-pub use super::outcome::{LanguageOutcome, RunOutcome, Status, UtteranceTiming};
+mod language;
+use language::LanguageState;
 
-struct LanguageState {
-    plan: Option<LanguagePlan>,
-    model: ModelKind,
-    voice: String,
-    audio: Vec<Option<Vec<f32>>>,
-    done: usize,
-    started: Option<Instant>,
-    outcome: LanguageOutcome,
-}
+pub use super::outcome::{LanguageOutcome, RunOutcome, Status, UtteranceTiming};
 
 pub(crate) struct RunState {
     queue: Mutex<VecDeque<Unit>>,
@@ -383,53 +376,6 @@ impl RunState {
             .wait_while(outcome, |o| o.is_none())
             .unwrap_or_else(|p| p.into_inner());
         outcome.clone().expect("waited until it was set")
-    }
-}
-
-impl LanguageState {
-    fn new(planned: Result<LanguagePlan, PlanFailure>) -> LanguageState {
-        let outcome = LanguageOutcome::planned(&planned);
-        match planned {
-            Ok(plan) => LanguageState {
-                model: plan.model.kind(),
-                voice: plan.voice.clone(),
-                audio: vec![None; plan.utterances.len()],
-                plan: Some(plan),
-                done: 0,
-                started: None,
-                outcome,
-            },
-            Err(failure) => LanguageState {
-                model: failure.model.kind(),
-                voice: failure.voice,
-                plan: None,
-                audio: Vec::new(),
-                done: 0,
-                started: None,
-                outcome,
-            },
-        }
-    }
-}
-
-impl LanguageState {
-    fn progress(&self) -> LanguageProgress {
-        let outcome = &self.outcome;
-        LanguageProgress {
-            code: outcome.code.clone(),
-            model: self.model,
-            voice: self.voice.clone(),
-            status: outcome.status,
-            sentences_done: self.done,
-            sentences_total: self.audio.len(),
-            audio_seconds: outcome.audio_seconds,
-            synthesis_seconds: outcome.synthesis_seconds,
-            elapsed_seconds: outcome.elapsed_seconds,
-            cache_hits: outcome.cache_hits,
-            execution_provider: outcome.execution_provider.clone(),
-            output: outcome.output.clone(),
-            error: outcome.error.clone(),
-        }
     }
 }
 
