@@ -81,6 +81,16 @@ pub struct LanguageJob {
     pub speed: f32,
 }
 
+impl LanguageJob {
+    /// The Kokoro voice this language speaks with: the job's, else the language's default.
+    pub fn kokoro_voice(&self) -> String {
+        self.voice.clone().unwrap_or_else(|| {
+            languages::find(&self.code)
+                .map_or_else(String::new, |l| l.kokoro_default_voice.to_string())
+        })
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum JobError {
     #[error("job file {path} not found: check the path (the demo job is assets/demo/job.toml)")]

@@ -252,10 +252,7 @@ fn plan_kokoro(
     files: &KokoroFiles,
     assets: &Assets,
 ) -> Result<Result<LanguagePlan, PlanFailure>, PlanError> {
-    let voice = job
-        .voice
-        .clone()
-        .unwrap_or_else(|| language.kokoro_default_voice.to_string());
+    let voice = job.kokoro_voice();
     let known = known_kokoro_voices(assets);
     let blend = kokoro::parse_blend(&voice).map_err(|reason| PlanError::BadBlend {
         code: job.code.clone(),

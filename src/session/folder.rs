@@ -123,29 +123,33 @@ pub(super) fn other_files(
     let Ok(entries) = std::fs::read_dir(out_dir) else {
         return Vec::new();
     };
+    // Paths are compared once made canonical, each resolved once.
+    let owned: Vec<PathBuf> = owned.iter().map(|p| canonical(p)).collect();
+    let makers: Vec<(PathBuf, &Option<String>)> = previous
+        .values()
+        .map(|k| (canonical(&k.path), &k.from))
+        .collect();
     let mut files: Vec<OtherFile> = entries
         .flatten()
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|e| e == "wav"))
-        .filter(|p| !owned.iter().any(|o| same_file(o, p)))
-        .map(|path| OtherFile {
-            output_from: previous
-                .values()
-                .find(|k| same_file(&k.path, &path))
-                .and_then(|k| k.from.clone()),
-            output: path,
+        .filter_map(|path| {
+            let real = canonical(&path);
+            (!owned.contains(&real)).then(|| OtherFile {
+                output_from: makers
+                    .iter()
+                    .find(|(p, _)| *p == real)
+                    .and_then(|(_, from)| (*from).clone()),
+                output: path,
+            })
         })
         .collect();
     files.sort_by(|a, b| a.output.cmp(&b.output));
     files
 }
 
-fn same_file(a: &Path, b: &Path) -> bool {
-    a == b || a.file_name() == b.file_name() && a.parent().map(normal) == b.parent().map(normal)
-}
-
-fn normal(dir: &Path) -> PathBuf {
-    dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf())
+fn canonical(path: &Path) -> PathBuf {
+    path.canonicalize().unwrap_or_else(|_| path.to_path_buf())
 }
 
 #[cfg(test)]

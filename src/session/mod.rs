@@ -116,13 +116,9 @@ impl Session {
         });
         for language in &job.languages {
             // Kokoro's default voice is known now; a Piper voice once its config is read.
-            let voice = match (&language.voice, language.model) {
-                (Some(voice), _) => voice.clone(),
-                (None, crate::languages::ModelKind::Kokoro) => {
-                    crate::languages::find(&language.code)
-                        .map_or(String::new(), |l| l.kokoro_default_voice.to_string())
-                }
-                (None, crate::languages::ModelKind::Piper) => String::new(),
+            let voice = match language.model {
+                crate::languages::ModelKind::Kokoro => language.kokoro_voice(),
+                crate::languages::ModelKind::Piper => language.voice.clone().unwrap_or_default(),
             };
             let queued = LanguageProgress::new(&language.code, language.model, &voice);
             self.control

@@ -127,9 +127,7 @@ impl Context {
     ) -> Result<(), String> {
         let phase = |phase: RunPhase| {
             control.state.update(Notice::Session, |s| {
-                if s.run.phase != RunPhase::Cancelling {
-                    s.run.phase = phase;
-                }
+                s.run.advance(phase);
             })
         };
         if job
@@ -181,9 +179,7 @@ impl Context {
         let settings = RunSettings::of(&job.name, engine);
         control.state.update(Notice::Session, |s| {
             s.run.settings = Some(settings);
-            if s.run.phase != RunPhase::Cancelling {
-                s.run.phase = RunPhase::Running;
-            }
+            s.run.advance(RunPhase::Running);
         });
 
         let (notes, heard) = mpsc::channel();

@@ -133,6 +133,16 @@ pub enum RunPhase {
     SetupFailed(String),
 }
 
+impl RunRecord {
+    /// Moves the run to its next working phase; a cancel asked for stays visible until the
+    /// run ends, whatever step it was taken in.
+    pub(crate) fn advance(&mut self, phase: RunPhase) {
+        if self.phase != RunPhase::Cancelling {
+            self.phase = phase;
+        }
+    }
+}
+
 impl RunPhase {
     pub fn is_active(&self) -> bool {
         matches!(

@@ -42,7 +42,7 @@ impl Context {
                 ));
             };
             control.state.update(Notice::Session, |s| {
-                s.run.phase = RunPhase::Matching { code: code.clone() }
+                s.run.advance(RunPhase::Matching { code: code.clone() })
             });
             log::info!("matching a {code} voice to {}", source.display());
             let result = self.rank_with(control, runtime, &code, &source, job.device, cancel)?;
