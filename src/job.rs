@@ -267,18 +267,34 @@ impl JobSpec {
         })
     }
 
-    /// Workers when neither the job nor the command line says: one per language, capped by
+    /// Workers when neither the job nor the command line says: the count saved in the
+    /// settings file (`bench --auto --save`), else one per language capped by
     /// `TTS_MAX_WORKERS` (the knob the existing pipeline uses) or 4, and by `MAX_WORKERS`.
     pub fn default_workers(&self) -> usize {
-        let cap = std::env::var("TTS_MAX_WORKERS")
+        let tts_max_workers = std::env::var("TTS_MAX_WORKERS")
             .ok()
             .and_then(|v| v.parse().ok())
             .filter(|&n: &usize| n > 0);
-        self.languages
-            .len()
-            .min(cap.unwrap_or(4))
-            .clamp(MIN_WORKERS, MAX_WORKERS)
+        workers_by_rule(
+            crate::config::current().workers,
+            tts_max_workers,
+            self.languages.len(),
+        )
     }
+}
+
+/// The default worker count: a saved count as it is (it was measured on this box), else
+/// one per language up to `tts_max_workers` or 4.
+pub fn workers_by_rule(
+    saved: Option<usize>,
+    tts_max_workers: Option<usize>,
+    languages: usize,
+) -> usize {
+    match saved {
+        Some(n) => n,
+        None => languages.min(tts_max_workers.unwrap_or(4)),
+    }
+    .clamp(MIN_WORKERS, MAX_WORKERS)
 }
 
 fn validate_language(

@@ -4,6 +4,7 @@
 pub mod assets;
 pub mod atomic_file;
 pub mod audio;
+pub mod config;
 #[cfg(feature = "console")]
 pub mod console;
 pub mod digest;

@@ -34,6 +34,13 @@ struct ConfigFile {
     theme: HashMap<String, String>,
     qa: Option<QaSection>,
     gpu: Option<GpuSection>,
+    // The box's settings, read by `crate::config` for console and headless alike.
+    #[allow(dead_code)]
+    pool: Option<toml::Value>,
+    #[allow(dead_code)]
+    cache: Option<toml::Value>,
+    #[allow(dead_code)]
+    metrics: Option<toml::Value>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -74,8 +81,9 @@ pub struct ConfigError {
     pub message: String,
 }
 
+/// The one settings file (`crate::config::path`: `$VOXDECK_CONFIG` or the XDG one).
 pub fn config_path() -> Option<PathBuf> {
-    Some(crate::assets::xdg_dir("XDG_CONFIG_HOME", ".config")?.join("config.toml"))
+    crate::config::path()
 }
 
 impl ConsoleConfig {
@@ -158,6 +166,9 @@ mod tests {
         assert_eq!(config.theme.ok.fg, Some(Color::Rgb(0, 255, 0)));
         assert_eq!(config.similarity_threshold, 0.8);
         assert_eq!(config.gpu_interval, Duration::from_millis(250));
+        // The box's sections (crate::config) share the file.
+        load("[pool]\nworkers = 2\n[cache]\nurl = \"disk\"\n[metrics]\naddr = \"127.0.0.1:9\"\n")
+            .unwrap();
     }
 
     #[test]

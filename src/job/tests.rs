@@ -125,3 +125,22 @@ proptest::proptest! {
         let _ = parse(&framed);
     }
 }
+
+#[test]
+fn the_default_worker_count_prefers_the_saved_one_then_tts_max_workers() {
+    use crate::job::workers_by_rule;
+    assert_eq!(
+        workers_by_rule(Some(3), Some(8), 6),
+        3,
+        "saved, even under TTS_MAX_WORKERS"
+    );
+    assert_eq!(
+        workers_by_rule(Some(5), None, 2),
+        5,
+        "saved, even over the languages"
+    );
+    assert_eq!(workers_by_rule(None, Some(2), 6), 2);
+    assert_eq!(workers_by_rule(None, None, 6), 4);
+    assert_eq!(workers_by_rule(None, None, 3), 3);
+    assert_eq!(workers_by_rule(None, Some(500), 100), MAX_WORKERS);
+}

@@ -8,11 +8,13 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 /// The binary, with a result cache of this test process's own (a test that wants another
-/// sets `VOXDECK_RESULT_CACHE` again), so no run depends on the user's cache.
+/// sets `VOXDECK_RESULT_CACHE` again) and no settings file (a test that wants one sets
+/// `VOXDECK_CONFIG` again), so no run depends on the user's cache or settings.
 pub fn voxdeck() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_voxdeck"));
     let cache = std::env::temp_dir().join(format!("voxdeck-test-results-{}", std::process::id()));
     command.env("VOXDECK_RESULT_CACHE", cache);
+    command.env("VOXDECK_CONFIG", "/nonexistent/voxdeck-tests/config.toml");
     command
 }
 
