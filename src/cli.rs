@@ -165,6 +165,17 @@ pub struct BenchArgs {
     /// Print the results as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Time pool mode at each count of --workers and pick the knee: the smallest count
+    /// within 5% of the best throughput (audio seconds per wall second).
+    #[arg(long)]
+    pub auto: bool,
+    /// With --auto: save the chosen count as `[pool] workers` in the settings file
+    /// ($VOXDECK_CONFIG, else ~/.config/voxdeck/config.toml).
+    #[arg(long, requires = "auto")]
+    pub save: bool,
+    /// Give each pool worker its own copy of the weights (to compare memory with sharing).
+    #[arg(long)]
+    pub no_shared_weights: bool,
 }
 
 #[derive(Debug, Args)]

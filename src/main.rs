@@ -16,6 +16,8 @@ fn main() -> ExitCode {
     // The console logs to its own pane; every other command logs to stderr.
     if cli.command.is_some() || !commands::console_can_open() {
         commands::progress::init_logging(cli.log.level());
+        // The box's settings, read now so a bad value is reported whatever the command.
+        voxdeck::config::current();
     }
     let result = match cli.command {
         Some(Command::Run(args)) => commands::run::execute(args, &cli.runtime),

@@ -124,7 +124,7 @@ impl SpeakerEncoder {
         let options = SessionOptions {
             device: Device::Cpu,
             intra_threads: threads,
-            prepacked: None,
+            shared_weights: None,
         };
         SpeakerEncoder::load_with(runtime, path, &options)
     }

@@ -29,7 +29,7 @@ fn engine_for(job: &JobSpec, mode: Mode, workers: usize) -> (Engine, plan::Plan)
         mode,
         device: Device::Cpu,
         intra_threads: Some(1),
-        share_prepacked: true,
+        share_weights: true,
     };
     let preload: Vec<_> = plan.models.clone().into_iter().collect();
     (

@@ -1,6 +1,10 @@
 //! `voxdeck bench`: the same job in shared-lock mode and in pool mode at several worker
 //! counts. Each configuration runs in its own child process, so its memory figures are
 //! its own; inside it, models are loaded and one warm-up run is made before timing.
+//! `--auto` times pool mode alone and picks the knee (`knee`), which `--save` writes to
+//! the settings file as the box's default worker count.
+
+mod knee;
 
 use std::path::Path;
 use std::process::Command;
@@ -33,6 +37,13 @@ pub struct Measurement {
     pub rss_loaded_mib: f64,
     /// Peak resident memory during the timed repeats.
     pub peak_rss_mib: f64,
+    /// This process's video memory after loading, summed over the GPUs NVML lists; `None`
+    /// without NVML.
+    #[serde(default)]
+    pub vram_loaded_mib: Option<f64>,
+    /// Whether the pool's workers shared one copy of the weights.
+    #[serde(default)]
+    pub shared_weights: bool,
     pub languages_failed: usize,
 }
 
@@ -49,6 +60,9 @@ pub fn execute(args: BenchArgs, runtime: &RuntimeArgs) -> anyhow::Result<Finishe
     }
     // Fail fast, with the usual exit code 2, on a bad job or set-up.
     drop(prepare(&args.job, runtime.ort_lib.as_deref())?);
+    if args.auto {
+        return auto(&args, runtime);
+    }
     let widest = *args.workers.iter().max().expect("checked non-empty");
     let mut configs = vec![(Mode::SharedLock, widest, args.intra_threads)];
     configs.extend(
@@ -82,6 +96,64 @@ pub fn execute(args: BenchArgs, runtime: &RuntimeArgs) -> anyhow::Result<Finishe
     })
 }
 
+/// `--auto`: pool mode at each count of `--workers`, then the knee, saved with `--save`.
+fn auto(args: &BenchArgs, runtime: &RuntimeArgs) -> anyhow::Result<Finished> {
+    let mut counts = args.workers.clone();
+    counts.sort_unstable();
+    counts.dedup();
+    let mut results = Vec::new();
+    for &workers in &counts {
+        eprintln!("bench --auto: pool with {workers} workers ...");
+        results.push(run_child(
+            args,
+            runtime,
+            Mode::Pool,
+            workers,
+            args.intra_threads,
+        )?);
+    }
+    let choice = knee::choose(&results);
+    let saved_to = match (&choice, args.save) {
+        (Some(choice), true) => {
+            let path = voxdeck::config::path().context("cannot save the worker count")?;
+            voxdeck::config::save(&path, "pool", "workers", (choice.workers as i64).into())
+                .context("cannot save the worker count")?;
+            Some(path)
+        }
+        _ => None,
+    };
+    if args.json {
+        let json = serde_json::json!({
+            "measurements": results,
+            "choice": choice,
+            "saved_to": saved_to,
+        });
+        println!("{}", serde_json::to_string_pretty(&json)?);
+    } else {
+        println!("{}", render(&results));
+        match &choice {
+            Some(c) => {
+                println!("chosen: {} workers: {}", c.workers, c.reason);
+                match &saved_to {
+                    Some(path) => println!(
+                        "saved as [pool] workers in {}: jobs that name no worker count use it",
+                        path.display()
+                    ),
+                    None => println!("not saved: run again with --save to make it the default"),
+                }
+            }
+            None => println!("no count chosen: no worker count finished every language"),
+        }
+    }
+    Ok(
+        if choice.is_some() && results.iter().all(|r| r.languages_failed == 0) {
+            Finished::AllDone
+        } else {
+            Finished::SomeFailed
+        },
+    )
+}
+
 fn run_child(
     args: &BenchArgs,
     runtime: &RuntimeArgs,
@@ -102,6 +174,9 @@ fn run_child(
         cmd.arg("--device").arg(device.to_string());
     }
     let spec = format!("{}:{workers}:{}", mode.name(), intra.map_or(0, |t| t));
+    if args.no_shared_weights {
+        cmd.env("VOXDECK_SHARE_WEIGHTS", "0");
+    }
     let output = cmd
         .env("VOXDECK_BENCH_ONE", spec)
         .output()
@@ -130,11 +205,13 @@ fn measure_one(args: &BenchArgs, runtime: &RuntimeArgs, spec: &str) -> anyhow::R
         mode,
         device: args.device.unwrap_or(prepared.job.device),
         intra_threads: (intra > 0).then_some(intra),
-        share_prepacked: std::env::var("VOXDECK_SHARE_PREPACKED").map_or(true, |v| v != "0"),
+        share_weights: std::env::var("VOXDECK_SHARE_WEIGHTS").map_or(true, |v| v != "0"),
     };
     let preload: Vec<_> = prepared.plan.models.clone().into_iter().collect();
+    let options_shared = options.share_weights && mode == Mode::Pool && workers > 1;
     let engine = Engine::start(prepared.runtime.clone(), options, &preload)?;
     let rss_loaded_mib = status_mib("VmRSS");
+    let vram_loaded_mib = own_video_memory_mib();
     let out = std::env::temp_dir().join(format!("voxdeck-bench-{}", std::process::id()));
     let submit = || {
         let cancel = Arc::new(AtomicBool::new(false));
@@ -171,6 +248,8 @@ fn measure_one(args: &BenchArgs, runtime: &RuntimeArgs, spec: &str) -> anyhow::R
         cpu_busy_percent: 100.0 * cpu / (timed_wall * cores),
         rss_loaded_mib,
         peak_rss_mib: status_mib("VmHWM"),
+        vram_loaded_mib,
+        shared_weights: options_shared,
         languages_failed: median
             .languages
             .iter()
@@ -193,12 +272,17 @@ pub fn render(results: &[Measurement]) -> String {
             vec![
                 format!("{} x{} (intra {})", r.mode, r.workers, r.intra_threads),
                 format!("{:.0}", r.wall_ms),
-                format!("{:.2}x", baseline / r.wall_ms),
+                if baseline.is_nan() {
+                    "-".into()
+                } else {
+                    format!("{:.2}x", baseline / r.wall_ms)
+                },
                 format!("{:.2}", r.audio_seconds / (r.wall_ms / 1000.0)),
                 format!("{:.2}", r.wall_ms / r.ort_run_ms.max(1e-9)),
                 format!("{:.0}%", r.cpu_busy_percent),
                 format!("{:.0}", r.rss_loaded_mib),
                 format!("{:.0}", r.peak_rss_mib),
+                r.vram_loaded_mib.map_or("-".into(), |v| format!("{v:.0}")),
             ]
         })
         .collect();
@@ -211,6 +295,7 @@ pub fn render(results: &[Measurement]) -> String {
         "CPU busy",
         "RSS loaded MiB",
         "peak RSS MiB",
+        "VRAM loaded MiB",
     ];
     let mut text = voxdeck_ui::table(&header, &rows);
     let pools: Vec<&Measurement> = results.iter().filter(|r| r.mode == "pool").collect();
@@ -222,11 +307,30 @@ pub fn render(results: &[Measurement]) -> String {
             let per_worker = (last.rss_loaded_mib - first.rss_loaded_mib)
                 / (last.workers - first.workers) as f64;
             text.push_str(&format!(
-                "\nresident memory per extra pool worker: {per_worker:.0} MiB"
+                "\nresident memory per extra pool worker: {per_worker:.0} MiB ({} to {} workers, {} weights)",
+                first.workers,
+                last.workers,
+                if last.shared_weights { "shared" } else { "own" }
             ));
+            if let (Some(a), Some(b)) = (first.vram_loaded_mib, last.vram_loaded_mib) {
+                let per_worker = (b - a) / (last.workers - first.workers) as f64;
+                text.push_str(&format!(
+                    "\nvideo memory per extra pool worker: {per_worker:.0} MiB"
+                ));
+            }
         }
     }
     text
+}
+
+/// This process's GPU memory from NVML, over every device; `None` without NVML.
+fn own_video_memory_mib() -> Option<f64> {
+    let sample = voxdeck::gpu::sample_once();
+    if !sample.status.is_available() {
+        return None;
+    }
+    let bytes: Option<u64> = sample.devices.iter().map(|d| d.own_process_bytes).sum();
+    bytes.map(|b| b as f64 / (1 << 20) as f64)
 }
 
 /// A /proc/self/status figure in MiB; NaN where it cannot be read.

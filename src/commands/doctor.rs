@@ -151,7 +151,7 @@ fn check_runtime(
         let options = SessionOptions {
             device: Device::Auto,
             intra_threads: 1,
-            prepacked: None,
+            shared_weights: None,
         };
         placement = Some(match runtime.open(&model, &options) {
             Ok((_, placement, fallback)) => {

@@ -49,6 +49,8 @@ pub fn run(mut model: Model, mut options: Options) -> anyhow::Result<bool> {
         }
         None => ConsoleConfig::default(),
     };
+    // The box's settings ([pool], [cache], [metrics]): read now, so a bad value is in the log.
+    crate::config::current();
     model.similarity_threshold = config.similarity_threshold;
     model.key_labels = config.keymap.labels().clone();
     options.gpu_interval.get_or_insert(config.gpu_interval);

@@ -263,7 +263,7 @@ impl<'a> SessionSpeaker<'a> {
         let options = SessionOptions {
             device: self.device,
             intra_threads: cores,
-            prepacked: None,
+            shared_weights: None,
         };
         let (session, _, _) = self
             .runtime

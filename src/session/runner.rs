@@ -157,7 +157,7 @@ impl Context {
             mode: job.mode,
             device: job.device,
             intra_threads: job.intra_threads,
-            share_prepacked: true,
+            share_weights: true,
         };
         let cache = self.result_cache();
         if !self

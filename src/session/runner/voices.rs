@@ -134,7 +134,7 @@ impl Context {
             mode: Mode::Pool,
             device,
             intra_threads: None,
-            share_prepacked: true,
+            share_weights: true,
         };
         log::info!(
             "loading models into {} worker(s) for the probes",

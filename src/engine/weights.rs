@@ -1,0 +1,307 @@
+//! Shared weights: the sessions of one pool use one copy of each model's weights.
+//!
+//! ONNX Runtime lets sessions share initializers that the caller owns (`AddInitializer`)
+//! and, for those initializers only, the packed forms its CPU kernels make of them (a
+//! prepacked-weights container). Without both, every worker holds its own copy of the
+//! weights and of their packed forms: about 130 MiB per Kokoro worker on the CPU. So a
+//! pool reads each model's initializers once, out of the ONNX file, into ORT tensors that
+//! every session of the pool is given, with one container for the packed forms.
+//!
+//! Only CPU sessions share: on CUDA, ORT copies each session's initializers into video
+//! memory, so sharing the host copy would save host memory that nobody keeps (and is
+//! unverified; this box has no GPU).
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use bytes::Bytes;
+use ort::session::builder::PrepackedWeights;
+use ort::value::{DynValue, Tensor};
+use prost::Message;
+
+mod onnx_proto;
+
+use onnx_proto::{data_type, ModelProto, TensorProto};
+
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum WeightsError {
+    #[error("cannot read {path}: {detail}")]
+    Read { path: PathBuf, detail: String },
+    #[error("{path} is not an ONNX model ({detail})")]
+    NotOnnx { path: PathBuf, detail: String },
+    /// The model keeps an initializer in a form this reader does not turn into a tensor
+    /// (external data, strings, a rare element type): its sessions load it themselves.
+    #[error("initializer `{name}` of {path} cannot be shared: {why}")]
+    Unsupported {
+        path: PathBuf,
+        name: String,
+        why: String,
+    },
+    #[error("ONNX Runtime refused initializer `{name}` of {path}: {detail}")]
+    Tensor {
+        path: PathBuf,
+        name: String,
+        detail: String,
+    },
+}
+
+/// A model's initializers as ORT tensors, ready to hand to every session of a pool.
+pub struct ModelWeights {
+    pub initializers: Vec<(String, Arc<DynValue>)>,
+    /// Bytes of tensor data held.
+    pub bytes: u64,
+}
+
+/// The weights of the models a pool has opened, read at the first session of each, and
+/// the container for their packed forms.
+pub struct SharedWeights {
+    models: Mutex<HashMap<PathBuf, Result<Arc<ModelWeights>, WeightsError>>>,
+    prepacked: PrepackedWeights,
+}
+
+impl std::fmt::Debug for SharedWeights {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let models = self.models.lock().map(|m| m.len()).unwrap_or(0);
+        f.debug_struct("SharedWeights")
+            .field("models", &models)
+            .finish()
+    }
+}
+
+impl Default for SharedWeights {
+    fn default() -> Self {
+        SharedWeights::new()
+    }
+}
+
+impl SharedWeights {
+    pub fn new() -> SharedWeights {
+        SharedWeights {
+            models: Mutex::new(HashMap::new()),
+            prepacked: PrepackedWeights::new(),
+        }
+    }
+
+    pub fn prepacked(&self) -> &PrepackedWeights {
+        &self.prepacked
+    }
+
+    /// `model`'s weights, read the first time they are asked for (later callers wait for
+    /// that read rather than making their own). A model that cannot be read this way is
+    /// remembered too, so each pool logs why once.
+    pub fn for_model(&self, model: &Path) -> Result<Arc<ModelWeights>, WeightsError> {
+        let mut models = self.models.lock().unwrap_or_else(|p| p.into_inner());
+        models
+            .entry(model.to_path_buf())
+            .or_insert_with(|| {
+                let read = read_initializers(model).map(Arc::new);
+                match &read {
+                    Ok(weights) => log::debug!(
+                        "{}: {} initializers ({:.1} MiB) shared by the pool's sessions",
+                        model.display(),
+                        weights.initializers.len(),
+                        weights.bytes as f64 / (1 << 20) as f64
+                    ),
+                    Err(e) => {
+                        log::warn!("{e}; each worker loads its own copy of this model's weights")
+                    }
+                }
+                read
+            })
+            .clone()
+    }
+}
+
+/// Reads every initializer of the ONNX file at `path` into an ORT tensor.
+pub fn read_initializers(path: &Path) -> Result<ModelWeights, WeightsError> {
+    let file = std::fs::read(path).map_err(|e| WeightsError::Read {
+        path: path.to_path_buf(),
+        detail: e.to_string(),
+    })?;
+    // Decoding from `Bytes` makes each raw_data a slice of the file, not a copy.
+    let model = ModelProto::decode(Bytes::from(file)).map_err(|e| WeightsError::NotOnnx {
+        path: path.to_path_buf(),
+        detail: e.to_string(),
+    })?;
+    let graph = model.graph.ok_or_else(|| WeightsError::NotOnnx {
+        path: path.to_path_buf(),
+        detail: "it has no graph".into(),
+    })?;
+    let mut weights = ModelWeights {
+        initializers: Vec::with_capacity(graph.initializer.len()),
+        bytes: 0,
+    };
+    for tensor in graph.initializer {
+        let name = tensor.name.clone();
+        let (value, bytes) = to_value(tensor).map_err(|e| match e {
+            ToValue::Unsupported(why) => WeightsError::Unsupported {
+                path: path.to_path_buf(),
+                name: name.clone(),
+                why,
+            },
+            ToValue::Ort(detail) => WeightsError::Tensor {
+                path: path.to_path_buf(),
+                name: name.clone(),
+                detail,
+            },
+        })?;
+        weights.bytes += bytes;
+        weights.initializers.push((name, Arc::new(value)));
+    }
+    Ok(weights)
+}
+
+enum ToValue {
+    Unsupported(String),
+    Ort(String),
+}
+
+/// One TensorProto as an ORT tensor, and its size in bytes. Raw data is little-endian
+/// (ONNX's rule); the typed fields (`float_data`, `int32_data`, ...) hold small tensors.
+fn to_value(tensor: TensorProto) -> Result<(DynValue, u64), ToValue> {
+    if tensor.data_location == 1 || !tensor.external_data.is_empty() {
+        return Err(ToValue::Unsupported(
+            "its data is in an external file".into(),
+        ));
+    }
+    let dims = tensor.dims.clone();
+    let raw = !tensor.raw_data.is_empty();
+    fn tensor_of<T>(dims: Vec<i64>, data: Vec<T>) -> Result<(DynValue, u64), ToValue>
+    where
+        T: ort::value::PrimitiveTensorElementType + Clone + std::fmt::Debug + 'static,
+    {
+        let bytes = (data.len() * size_of::<T>()) as u64;
+        Tensor::from_array((dims, data))
+            .map(|t| (t.into_dyn(), bytes))
+            .map_err(|e| ToValue::Ort(e.to_string()))
+    }
+    fn le<const N: usize, T>(raw: &[u8], from: fn([u8; N]) -> T) -> Vec<T> {
+        raw.chunks_exact(N)
+            .map(|c| from(c.try_into().expect("chunks_exact gives N bytes")))
+            .collect()
+    }
+    let r = &tensor.raw_data;
+    match tensor.data_type {
+        data_type::FLOAT if raw => tensor_of(dims, le(r, f32::from_le_bytes)),
+        data_type::FLOAT => tensor_of(dims, tensor.float_data),
+        data_type::UINT8 if raw => tensor_of(dims, r.to_vec()),
+        data_type::UINT8 => tensor_of(dims, tensor.int32_data.iter().map(|&v| v as u8).collect()),
+        data_type::INT8 if raw => tensor_of(dims, r.iter().map(|&b| b as i8).collect()),
+        data_type::INT8 => tensor_of(dims, tensor.int32_data.iter().map(|&v| v as i8).collect()),
+        data_type::INT32 if raw => tensor_of(dims, le(r, i32::from_le_bytes)),
+        data_type::INT32 => tensor_of(dims, tensor.int32_data),
+        data_type::INT64 if raw => tensor_of(dims, le(r, i64::from_le_bytes)),
+        data_type::INT64 => tensor_of(dims, tensor.int64_data),
+        data_type::BOOL if raw => tensor_of(dims, r.iter().map(|&b| b != 0).collect()),
+        data_type::BOOL => tensor_of(dims, tensor.int32_data.iter().map(|&v| v != 0).collect()),
+        data_type::DOUBLE if raw => tensor_of(dims, le(r, f64::from_le_bytes)),
+        data_type::DOUBLE => tensor_of(dims, tensor.double_data),
+        other => Err(ToValue::Unsupported(format!(
+            "element type {other} is not read here"
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A hand-encoded ModelProto: graph (7) { initializer (5) { dims, data_type, name, raw } }.
+    fn model_bytes(tensors: &[TensorProto]) -> Vec<u8> {
+        let model = ModelProto {
+            graph: Some(onnx_proto::GraphProto {
+                initializer: tensors.to_vec(),
+            }),
+        };
+        model.encode_to_vec()
+    }
+
+    #[test]
+    fn raw_and_typed_initializers_are_read_and_external_ones_refused() {
+        crate::engine::runtime::load(None, &crate::assets::Assets::locate())
+            .expect("ONNX Runtime: run scripts/setup");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.onnx");
+        let floats: Vec<u8> = [1.5f32, -2.0, 0.25, 8.0]
+            .iter()
+            .flat_map(|f| f.to_le_bytes())
+            .collect();
+        let tensors = [
+            TensorProto {
+                name: "w".into(),
+                dims: vec![2, 2],
+                data_type: data_type::FLOAT,
+                raw_data: Bytes::from(floats),
+                ..Default::default()
+            },
+            TensorProto {
+                name: "q".into(),
+                dims: vec![3],
+                data_type: data_type::INT8,
+                raw_data: Bytes::from_static(&[0xff, 0x01, 0x80]),
+                ..Default::default()
+            },
+            TensorProto {
+                name: "shape".into(),
+                dims: vec![2],
+                data_type: data_type::INT64,
+                int64_data: vec![-1, 7],
+                ..Default::default()
+            },
+            TensorProto {
+                name: "scalar".into(),
+                dims: vec![],
+                data_type: data_type::FLOAT,
+                float_data: vec![0.5],
+                ..Default::default()
+            },
+        ];
+        std::fs::write(&path, model_bytes(&tensors)).unwrap();
+        let weights = read_initializers(&path).unwrap();
+        let names: Vec<&str> = weights
+            .initializers
+            .iter()
+            .map(|(n, _)| n.as_str())
+            .collect();
+        assert_eq!(names, ["w", "q", "shape", "scalar"]);
+        assert_eq!(weights.bytes, 16 + 3 + 16 + 4);
+        let (shape, data) = weights.initializers[0]
+            .1
+            .try_extract_tensor::<f32>()
+            .unwrap();
+        assert_eq!(
+            (&shape[..], data),
+            (&[2i64, 2][..], &[1.5f32, -2.0, 0.25, 8.0][..])
+        );
+        let (_, q) = weights.initializers[1]
+            .1
+            .try_extract_tensor::<i8>()
+            .unwrap();
+        assert_eq!(q, [-1, 1, -128]);
+        let (_, s) = weights.initializers[2]
+            .1
+            .try_extract_tensor::<i64>()
+            .unwrap();
+        assert_eq!(s, [-1, 7]);
+
+        let external = TensorProto {
+            name: "far".into(),
+            dims: vec![1],
+            data_type: data_type::FLOAT,
+            data_location: 1,
+            ..Default::default()
+        };
+        std::fs::write(&path, model_bytes(&[external])).unwrap();
+        let err = read_initializers(&path).err().unwrap();
+        assert!(
+            err.to_string().contains("`far`") && err.to_string().contains("external"),
+            "{err}"
+        );
+        std::fs::write(&path, b"not a model at all, just text").unwrap();
+        assert!(matches!(
+            read_initializers(&path),
+            Err(WeightsError::NotOnnx { .. })
+        ));
+    }
+}
