@@ -17,7 +17,16 @@ pub fn apply(model: &mut Model, wake: Wake, player: Option<&Player>) {
             log::warn!("asked to stop by a signal: cancelling and quitting");
             model.quit = true;
         }
-        Wake::Gpu(sample) => model.gpu = gpu_pane(&sample),
+        Wake::Gpu(sample) => {
+            // Pool workers on CUDA each hold their own copy of the weights in video memory.
+            let cuda_workers = match (&model.run.provider, &model.run.settings) {
+                (Some(provider), Some(settings)) if provider.starts_with("CUDA") => {
+                    Some(settings.workers)
+                }
+                _ => None,
+            };
+            model.gpu = gpu_pane(&sample, cuda_workers)
+        }
         Wake::Playback(status) => {
             model.playback = match status {
                 PlaybackStatus::Playing {
@@ -72,7 +81,9 @@ pub fn apply(model: &mut Model, wake: Wake, player: Option<&Player>) {
     }
 }
 
-fn gpu_pane(sample: &GpuSample) -> GpuPane {
+/// The GPU pane; `cuda_workers`: how many workers the last run had on CUDA, to show this
+/// process's video memory per worker.
+fn gpu_pane(sample: &GpuSample, cuda_workers: Option<usize>) -> GpuPane {
     if sample.status.is_available() {
         GpuPane::Devices(
             sample
@@ -87,6 +98,12 @@ fn gpu_pane(sample: &GpuSample) -> GpuPane {
                     temperature_celsius: d.temperature_celsius,
                     power_watts: d.power_watts,
                     own_process_bytes: d.own_process_bytes,
+                    own_per_worker_bytes: match (d.own_process_bytes, cuda_workers) {
+                        (Some(own), Some(workers)) if own > 0 && workers > 0 => {
+                            Some(own / workers as u64)
+                        }
+                        _ => None,
+                    },
                     history: d.history_fractions(),
                 })
                 .collect(),

@@ -15,6 +15,7 @@ pub mod runtime;
 mod schedule;
 mod sessions;
 pub mod text;
+mod vram_guard;
 pub mod weights;
 
 use std::path::{Path, PathBuf};

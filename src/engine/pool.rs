@@ -17,6 +17,7 @@ use super::run::{RunCache, RunOutcome, RunState};
 use super::runtime::{Runtime, RuntimeError, SessionOptions};
 pub use super::sessions::OpenSession;
 use super::sessions::{SessionFactory, Sessions};
+use super::vram_guard::VramGuard;
 use super::weights::SharedWeights;
 use crate::job::{Device, Mode};
 
@@ -118,7 +119,33 @@ impl Engine {
         let (ready_tx, ready_rx) = mpsc::channel();
         let mut senders = Vec::new();
         let mut handles = Vec::new();
+        // On CUDA, workers start one after another, each only while the device has room.
+        let mut vram_guard = (options.mode == Mode::Pool
+            && options.device != Device::Cpu
+            && runtime.info.cuda_provider_available
+            && workers > 1)
+            .then(VramGuard::new);
+        let mut ready_seen = 0;
+        let mut startup_error = None;
         for index in 0..workers {
+            if let (Some(guard), true) = (vram_guard.as_mut(), index > 0) {
+                match ready_rx.recv() {
+                    Ok(Ok(())) => ready_seen += 1,
+                    Ok(Err(e)) => {
+                        ready_seen += 1;
+                        startup_error = Some(e);
+                        break;
+                    }
+                    Err(_) => break,
+                }
+                if index == 1 {
+                    guard.first_worker_ready();
+                }
+                if let Err(why) = guard.room_for_another() {
+                    log::warn!("{why}: running {index} of the {workers} workers asked for");
+                    break;
+                }
+            }
             let (tx, rx) = mpsc::channel::<Arc<RunState>>();
             let factory = factory.clone();
             let ready_tx = ready_tx.clone();
@@ -159,6 +186,8 @@ impl Engine {
             handles.push(handle);
         }
         drop(ready_tx);
+        let mut options = options;
+        options.workers = senders.len();
         let mut engine = Engine {
             options,
             intra_threads,
@@ -173,7 +202,11 @@ impl Engine {
                 engine.model_digest(path);
             }
         }
-        for _ in 0..workers {
+        if let Some(e) = startup_error {
+            engine.shutdown();
+            return Err(e);
+        }
+        for _ in ready_seen..engine.senders.len() {
             match ready_rx.recv() {
                 Ok(Ok(())) => {}
                 Ok(Err(e)) => {

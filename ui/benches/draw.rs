@@ -47,6 +47,7 @@ fn busy_snapshot() -> Snapshot {
         temperature_celsius: Some(61),
         power_watts: Some(412.5),
         own_process_bytes: Some(3 << 30),
+        own_per_worker_bytes: None,
         history: history.clone(),
     };
     let mut snap = Snapshot {

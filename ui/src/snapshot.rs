@@ -120,6 +120,8 @@ pub struct GpuDevice {
     pub power_watts: Option<f64>,
     /// GPU memory held by this process on the device, from the running-process list.
     pub own_process_bytes: Option<u64>,
+    /// That memory over the workers of the last run, when it ran on CUDA.
+    pub own_per_worker_bytes: Option<u64>,
     /// (seconds relative to now, negative into the past; memory used fraction 0..=1).
     pub history: Vec<(f64, f64)>,
 }

@@ -105,6 +105,9 @@ fn stats_line<'a>(d: &'a GpuDevice, series: Style, theme: &Theme) -> Line<'a> {
     if let Some(own) = d.own_process_bytes {
         stat(" own ", bytes(own));
     }
+    if let Some(per_worker) = d.own_per_worker_bytes {
+        stat(" (", format!("{}/worker)", bytes(per_worker)));
+    }
     spans.push(Span::styled(" ", theme.dim));
     spans.push(Span::styled(d.name.as_str(), theme.dim));
     Line::from(spans)

@@ -120,6 +120,7 @@ pub fn two_gpus() -> GpuPane {
             temperature_celsius: Some(64),
             power_watts: Some(412.4),
             own_process_bytes: Some(3 * GIB + GIB / 4),
+            own_per_worker_bytes: Some(GIB + GIB / 12),
             history: history(0),
         },
         GpuDevice {
@@ -131,6 +132,7 @@ pub fn two_gpus() -> GpuPane {
             temperature_celsius: Some(41),
             power_watts: Some(96.0),
             own_process_bytes: None,
+            own_per_worker_bytes: None,
             history: history(1),
         },
     ])
