@@ -15,6 +15,8 @@ pub const KOKORO_MODEL_FLOAT: &str = "models/kokoro/kokoro-v1.0.fp32.onnx";
 pub const KOKORO_VOCAB: &str = "models/kokoro/vocab.json";
 pub const KOKORO_VOICES: &str = "models/kokoro/voices";
 pub const PIPER_DIR: &str = "models/piper";
+/// espeak-ng 1.52 from the espeakng-loader wheel; its `espeak-ng-data` sits beside it.
+pub const ESPEAK_LIBRARY: &str = "espeak/libespeak-ng.so.1.52.0";
 /// Voice-matching probe embeddings (see qa::cache).
 pub const PROBE_CACHE: &str = "cache/probes";
 

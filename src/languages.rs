@@ -24,7 +24,7 @@ pub struct Language {
     pub code: &'static str,
     pub name: &'static str,
     /// espeak-ng voice identifier for G2P (what phonemizer resolves Kokoro's language to;
-    /// espeak-ng 1.51 rejects language codes such as `fr-fr` as voice names).
+    /// espeak-ng rejects language codes such as `fr-fr` as voice names).
     pub espeak_voice: &'static str,
     /// espeak-ng language code, as Piper voice configs name it.
     pub espeak_language: &'static str,

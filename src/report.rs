@@ -40,6 +40,8 @@ pub struct Versions {
     pub voxdeck: &'static str,
     pub onnxruntime: String,
     pub espeak_ng: String,
+    /// The espeak-ng library loaded (the espeakng-loader wheel's, from scripts/setup).
+    pub espeak_ng_library: PathBuf,
 }
 
 /// Totals over the languages the report lists, and nothing else.
@@ -134,6 +136,7 @@ pub struct RunSettings {
     pub ort_library: PathBuf,
     pub ort_version: String,
     pub espeak_version: String,
+    pub espeak_library: PathBuf,
 }
 
 impl RunSettings {
@@ -152,6 +155,7 @@ impl RunSettings {
             espeak_version: crate::engine::espeak::Espeak::lock()
                 .map(|e| e.version().to_string())
                 .unwrap_or_else(|e| e.to_string()),
+            espeak_library: crate::engine::espeak::library_path(&crate::assets::Assets::locate()),
         }
     }
 }
@@ -252,6 +256,7 @@ impl Report {
                 voxdeck: env!("CARGO_PKG_VERSION"),
                 onnxruntime: settings.ort_version,
                 espeak_ng: settings.espeak_version,
+                espeak_ng_library: settings.espeak_library,
             },
             ort_library: settings.ort_library,
             mode: settings.mode,

@@ -97,7 +97,8 @@ fn missing_ort_library() {
 #[test]
 fn a_library_that_is_not_onnx_runtime() {
     // Any shared library without OrtGetApiBase stands for a broken or foreign ORT.
-    let not_ort = "/usr/lib/x86_64-linux-gnu/libespeak-ng.so.1";
+    let not_ort = voxdeck::assets::Assets::locate().path(voxdeck::assets::ESPEAK_LIBRARY);
+    let not_ort = not_ort.to_str().expect("a UTF-8 asset path");
     let message = run_expecting_2(&language("fr", "Bonjour."), &["--ort-lib", not_ort]);
     assert!(
         message.contains("cannot use the ONNX Runtime library")

@@ -1,5 +1,6 @@
 //! voxdeck's G2P against Kokoro's own: tests/fixtures/g2p/tokens.json was made by misaki's
-//! `EspeakG2P` (see its `how_made`), not by voxdeck, on the same espeak-ng 1.51.
+//! `EspeakG2P` (see its `how_made`), not by voxdeck, on the same espeak-ng 1.52 (the
+//! espeakng-loader wheel, library and data).
 
 use voxdeck::assets::{self, Assets};
 use voxdeck::engine::kokoro::Vocab;

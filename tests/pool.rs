@@ -123,7 +123,7 @@ fn a_missing_voice_file_fails_only_its_language() {
     // A private asset folder whose af_heart voice file is gone.
     let assets = Assets::locate();
     let private = tempfile::tempdir().unwrap();
-    for sub in ["runtime", "models/piper"] {
+    for sub in ["runtime", "espeak", "models/piper"] {
         std::os::unix::fs::symlink(assets.path(sub), private.path().join(sub)).ok();
     }
     std::fs::create_dir_all(private.path().join("models/kokoro/voices")).unwrap();

@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 use voxdeck::assets::{self, Assets};
-use voxdeck::digest::sha256_file;
+use voxdeck::digest::sha256_entry;
 use voxdeck::engine::espeak::Espeak;
 use voxdeck::engine::runtime::{self, SessionOptions};
 use voxdeck::job::Device;
@@ -225,7 +225,12 @@ fn check_espeak() -> Vec<Check> {
     let mut out = vec![check(
         "espeak-ng",
         true,
-        format!("{} with data in {}", espeak.version(), espeak.data_path()),
+        format!(
+            "{} from {}, data in {}",
+            espeak.version(),
+            espeak.library().display(),
+            espeak.data_path()
+        ),
     )];
     let missing: Vec<&str> = LANGUAGES
         .iter()
@@ -252,7 +257,7 @@ fn check_assets(assets: &Assets) -> Vec<Check> {
     let mut bad = Vec::new();
     for entry in &entries {
         let path = assets.path(&entry.path);
-        match sha256_file(&path) {
+        match sha256_entry(&path) {
             Ok((digest, bytes)) if digest == entry.sha256 && bytes == entry.bytes => {}
             Ok(_) => bad.push(format!("{} (sha256 mismatch)", entry.path)),
             Err(_) => bad.push(format!("{} (missing)", entry.path)),
@@ -267,7 +272,7 @@ fn check_assets(assets: &Assets) -> Vec<Check> {
             "models",
             true,
             format!(
-                "{} pinned files match their sha256 in {} (Kokoro + {voices} voices, Piper)",
+                "{} pinned files match their sha256 in {} (Kokoro + {voices} voices, Piper, espeak-ng)",
                 entries.len(),
                 assets.root.display()
             ),

@@ -1,9 +1,18 @@
-//! The raw espeak-ng library: initialise once, pick a voice, turn a clause into IPA.
-//! espeak-ng keeps global state and is not thread-safe, so every call goes through
-//! `Espeak::lock()`, one short critical section per phrase.
+//! The raw espeak-ng library: loaded at run time, initialised once, a voice picked, a
+//! clause turned into IPA. espeak-ng keeps global state and is not thread-safe, so every
+//! call goes through `Espeak::lock()`, one short critical section per phrase.
+//!
+//! The library is espeak-ng 1.52 as the PyPI wheel `espeakng-loader==0.2.4` ships it, with
+//! its own `espeak-ng-data` (both fetched and pinned by scripts/setup): the build that
+//! misaki and piper-tts phonemise with, so voxdeck's phonemes can match theirs. It is
+//! loaded with dlopen rather than linked, so no system espeak-ng (Debian's is 1.51) can
+//! stand in for it.
 
 use std::ffi::{c_char, c_int, c_void, CStr, CString};
+use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, OnceLock};
+
+use crate::assets::{self, Assets};
 
 const AUDIO_OUTPUT_SYNCHRONOUS: c_int = 2;
 const ESPEAK_INITIALIZE_DONT_EXIT: c_int = 0x8000;
@@ -13,33 +22,35 @@ const PHONEMES_IPA: c_int = 0x02;
 /// phonememode bit 7: bits 8..23 hold a tie character placed inside multi-letter phonemes.
 const PHONEMES_TIE: c_int = 0x80;
 
-extern "C" {
-    fn espeak_Initialize(
-        output: c_int,
-        buflength: c_int,
-        path: *const c_char,
-        options: c_int,
-    ) -> c_int;
-    fn espeak_SetVoiceByName(name: *const c_char) -> c_int;
-    fn espeak_TextToPhonemes(
-        textptr: *mut *const c_void,
-        textmode: c_int,
-        phonememode: c_int,
-    ) -> *const c_char;
-    fn espeak_Info(path_data: *mut *const c_char) -> *const c_char;
-}
+type InitializeFn = unsafe extern "C" fn(c_int, c_int, *const c_char, c_int) -> c_int;
+type SetVoiceByNameFn = unsafe extern "C" fn(*const c_char) -> c_int;
+type TextToPhonemesFn = unsafe extern "C" fn(*mut *const c_void, c_int, c_int) -> *const c_char;
+type InfoFn = unsafe extern "C" fn(*mut *const c_char) -> *const c_char;
 
 #[derive(Debug, thiserror::Error, Clone)]
 pub enum EspeakError {
-    #[error("espeak-ng could not start (its data folder was not found): run scripts/setup, which installs espeak-ng-data")]
-    Init,
-    #[error("espeak-ng has no voice `{0}`: run scripts/setup to install espeak-ng-data, or pick another language")]
+    #[error("espeak-ng 1.52 not found at {0}: run scripts/setup, which fetches it")]
+    LibraryMissing(PathBuf),
+    #[error("cannot load espeak-ng from {path}: {detail}; run scripts/setup to fetch it again")]
+    LibraryUnusable { path: PathBuf, detail: String },
+    #[error("espeak-ng could not start with its data in {0}: run scripts/setup, which fetches espeak-ng-data")]
+    Init(PathBuf),
+    #[error("espeak-ng has no voice `{0}`: run scripts/setup to fetch espeak-ng-data again, or pick another language")]
     Voice(String),
     #[error("text contains a NUL byte: remove it")]
     Nul,
 }
 
+/// The library's entry points. The `Library` is kept so they stay valid.
+struct Api {
+    _library: libloading::Library,
+    set_voice_by_name: SetVoiceByNameFn,
+    text_to_phonemes: TextToPhonemesFn,
+}
+
 pub struct Espeak {
+    api: Api,
+    library: PathBuf,
     version: String,
     data_path: String,
     voice: Option<String>,
@@ -47,32 +58,70 @@ pub struct Espeak {
 
 static ESPEAK: OnceLock<Result<Mutex<Espeak>, EspeakError>> = OnceLock::new();
 
+/// Where setup puts the library, and the folder that holds its `espeak-ng-data`.
+pub fn library_path(assets: &Assets) -> PathBuf {
+    assets.path(assets::ESPEAK_LIBRARY)
+}
+
 impl Espeak {
-    /// The process-wide espeak-ng, initialised on first use.
+    /// The process-wide espeak-ng, loaded from the assets and initialised on first use.
     pub fn lock() -> Result<MutexGuard<'static, Espeak>, EspeakError> {
-        let cell = ESPEAK.get_or_init(|| Espeak::initialise().map(Mutex::new));
+        let cell = ESPEAK.get_or_init(|| Espeak::initialise(&Assets::locate()).map(Mutex::new));
         match cell {
             Ok(mutex) => Ok(mutex.lock().unwrap_or_else(|p| p.into_inner())),
             Err(e) => Err(e.clone()),
         }
     }
 
-    fn initialise() -> Result<Espeak, EspeakError> {
-        // SAFETY: called once, under OnceLock; NULL path means the library's default data folder.
+    fn initialise(assets: &Assets) -> Result<Espeak, EspeakError> {
+        let library = library_path(assets);
+        if !library.exists() {
+            return Err(EspeakError::LibraryMissing(library));
+        }
+        let unusable = |detail: String| EspeakError::LibraryUnusable {
+            path: library.clone(),
+            detail,
+        };
+        // SAFETY: loading runs the library's initialisers; it is the pinned espeak-ng build.
+        let lib =
+            unsafe { libloading::Library::new(&library) }.map_err(|e| unusable(e.to_string()))?;
+        // SAFETY: the symbols have these C signatures in espeak-ng's speak_lib.h.
+        let (initialize, set_voice_by_name, text_to_phonemes, info) = unsafe {
+            let symbol = |name: &[u8]| -> Result<*const (), EspeakError> {
+                lib.get::<*const ()>(name)
+                    .map(|s| *s)
+                    .map_err(|e| unusable(e.to_string()))
+            };
+            (
+                std::mem::transmute::<*const (), InitializeFn>(symbol(b"espeak_Initialize\0")?),
+                std::mem::transmute::<*const (), SetVoiceByNameFn>(symbol(
+                    b"espeak_SetVoiceByName\0",
+                )?),
+                std::mem::transmute::<*const (), TextToPhonemesFn>(symbol(
+                    b"espeak_TextToPhonemes\0",
+                )?),
+                std::mem::transmute::<*const (), InfoFn>(symbol(b"espeak_Info\0")?),
+            )
+        };
+        // espeak_Initialize takes the folder that holds espeak-ng-data: the library's own.
+        let home = library.parent().unwrap_or(Path::new(".")).to_path_buf();
+        let c_home = CString::new(home.as_os_str().as_encoded_bytes())
+            .map_err(|_| unusable("its folder has a NUL byte in its name".into()))?;
+        // SAFETY: called once, under OnceLock, with a valid C string.
         let rate = unsafe {
-            espeak_Initialize(
+            initialize(
                 AUDIO_OUTPUT_SYNCHRONOUS,
                 0,
-                std::ptr::null(),
+                c_home.as_ptr(),
                 ESPEAK_INITIALIZE_DONT_EXIT,
             )
         };
         if rate <= 0 {
-            return Err(EspeakError::Init);
+            return Err(EspeakError::Init(home.join("espeak-ng-data")));
         }
         let mut data: *const c_char = std::ptr::null();
         // SAFETY: espeak_Info returns static strings owned by the library.
-        let version = unsafe { CStr::from_ptr(espeak_Info(&mut data)) }
+        let version = unsafe { CStr::from_ptr(info(&mut data)) }
             .to_string_lossy()
             .into_owned();
         let data_path = if data.is_null() {
@@ -83,10 +132,21 @@ impl Espeak {
                 .into_owned()
         };
         Ok(Espeak {
+            api: Api {
+                _library: lib,
+                set_voice_by_name,
+                text_to_phonemes,
+            },
+            library,
             version,
             data_path,
             voice: None,
         })
+    }
+
+    /// The library file loaded.
+    pub fn library(&self) -> &Path {
+        &self.library
     }
 
     pub fn version(&self) -> &str {
@@ -103,7 +163,7 @@ impl Espeak {
         }
         let c_name = CString::new(name).map_err(|_| EspeakError::Nul)?;
         // SAFETY: valid C string; espeak state is guarded by the mutex we hold.
-        if unsafe { espeak_SetVoiceByName(c_name.as_ptr()) } != 0 {
+        if unsafe { (self.api.set_voice_by_name)(c_name.as_ptr()) } != 0 {
             self.voice = None;
             return Err(EspeakError::Voice(name.to_string()));
         }
@@ -129,7 +189,7 @@ impl Espeak {
         while !cursor.is_null() {
             // SAFETY: cursor points into c_text, which outlives the loop; espeak advances it
             // past the clause it translated and sets it to NULL at the end of the text.
-            let out = unsafe { espeak_TextToPhonemes(&mut cursor, ESPEAK_CHARS_UTF8, mode) };
+            let out = unsafe { (self.api.text_to_phonemes)(&mut cursor, ESPEAK_CHARS_UTF8, mode) };
             if out.is_null() {
                 break;
             }

@@ -2,6 +2,7 @@
 
 pub mod cache;
 pub mod espeak;
+pub mod join;
 pub mod kokoro;
 pub mod library_check;
 pub mod outcome;

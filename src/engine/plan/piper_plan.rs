@@ -42,7 +42,7 @@ pub(super) fn plan_piper(
     job: &LanguageJob,
     voice: PiperVoice,
 ) -> Result<LanguagePlan, PlanFailure> {
-    // Piper configs name espeak languages ("en-us"); espeak-ng 1.51 wants voice identifiers.
+    // Piper configs name espeak languages ("en-us"); espeak-ng wants voice identifiers.
     let espeak_voice = languages::for_espeak_language(&voice.config.espeak.voice).map_or_else(
         || voice.config.espeak.voice.clone(),
         |l| l.espeak_voice.to_string(),
