@@ -19,6 +19,8 @@ pub struct Report {
     pub workers: usize,
     pub intra_threads: usize,
     pub device: String,
+    /// The result cache the runs used: kind "disk", "redis" or "off", and where it is.
+    pub cache: crate::engine::cache::CacheInfo,
     /// The session that wrote this report; a file's `output_from` is `<session>/<run>`.
     pub session: String,
     pub totals: Totals,
@@ -134,6 +136,7 @@ pub struct RunSettings {
     pub ort_library: PathBuf,
     pub ort_version: String,
     pub espeak_version: String,
+    pub cache: crate::engine::cache::CacheInfo,
 }
 
 impl RunSettings {
@@ -152,6 +155,9 @@ impl RunSettings {
             espeak_version: crate::engine::espeak::Espeak::lock()
                 .map(|e| e.version().to_string())
                 .unwrap_or_else(|e| e.to_string()),
+            cache: engine
+                .cache()
+                .map_or_else(|| crate::engine::cache::CacheInfo::off(None), |c| c.info()),
         }
     }
 }
@@ -258,6 +264,7 @@ impl Report {
             workers: settings.workers,
             intra_threads: settings.intra_threads,
             device: settings.device,
+            cache: settings.cache,
             session,
             totals: Totals {
                 wall_seconds,
