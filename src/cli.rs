@@ -145,7 +145,7 @@ pub struct RunArgs {
     #[arg(long)]
     pub wait: bool,
     /// Synthesise every sentence: neither read nor write the result cache
-    /// ($VOXDECK_RESULT_CACHE, else ~/.cache/voxdeck/results).
+    /// ($VOXDECK_RESULT_CACHE, else ~/.cache/voxdeck/results, or --cache's Redis).
     #[arg(long)]
     pub no_cache: bool,
     #[command(flatten)]

@@ -116,7 +116,8 @@ impl RedisStore {
     }
 
     /// Runs `f` on an idle connection (or a new one). A connection that failed is dropped
-    /// rather than returned to the pool: its stream may be mid-reply.
+    /// rather than returned to the pool (its stream may be mid-reply), and so are the idle
+    /// ones: a failure is most often the server gone, which leaves them all dead.
     fn with_connection<T>(
         &self,
         f: impl FnOnce(&mut Connection) -> RedisResult<T>,
@@ -130,9 +131,16 @@ impl RedisStore {
             Some(c) => c,
             None => self.open_connection().map_err(failed)?,
         };
-        let result = f(&mut connection).map_err(failed)?;
-        self.release(connection);
-        Ok(result)
+        match f(&mut connection) {
+            Ok(result) => {
+                self.release(connection);
+                Ok(result)
+            }
+            Err(e) => {
+                self.lock_idle().clear();
+                Err(failed(e))
+            }
+        }
     }
 
     fn open_connection(&self) -> RedisResult<Connection> {
