@@ -257,6 +257,30 @@ mod tests {
     }
 
     #[test]
+    fn cache_flags_go_on_run_and_on_the_console() {
+        let url = "redis://10.0.0.5:6379";
+        let run = run_args(&["run", "j", "--cache", url, "--cache-size", "64"]);
+        assert_eq!(
+            run.cache.options(),
+            CacheOptions {
+                store: Some(StoreSetting::Redis(url.into())),
+                max_mb: Some(64),
+            }
+        );
+        let console = parse(&["job.toml", "--cache", "disk"]).unwrap();
+        assert!(console.command.is_none());
+        assert_eq!(console.cache.cache, Some(StoreSetting::Disk));
+        for bad in [
+            &["run", "j", "--cache", "memcached://x"][..],
+            &["run", "j", "--cache-size", "0"],
+            &["--cache-size", "2000000"],
+        ] {
+            let err = parse(bad).unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::ValueValidation, "{bad:?}: {err}");
+        }
+    }
+
+    #[test]
     fn threads_and_repeats_start_at_one() {
         for args in [
             &["run", "j", "--intra-threads", "0"][..],
