@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::builder::RangedU64ValueParser;
 use clap::{ArgAction, Args, Parser, Subcommand};
 
+use voxdeck::engine::cache::{CacheOptions, StoreSetting};
 use voxdeck::job::{Device, Mode, MAX_WORKERS, MIN_WORKERS};
 
 /// A worker count, `MIN_WORKERS..=MAX_WORKERS`; clap refuses anything else (exit code 2).
@@ -30,6 +31,8 @@ pub struct Cli {
     pub job: Option<PathBuf>,
     #[command(flatten)]
     pub runtime: RuntimeArgs,
+    #[command(flatten)]
+    pub cache: CacheArgs,
     #[command(flatten)]
     pub log: LogArgs,
 }
@@ -62,6 +65,28 @@ pub struct RuntimeArgs {
     /// ONNX Runtime library to load (else $ORT_DYLIB_PATH, else the copy scripts/setup fetched).
     #[arg(long, global = true, value_name = "PATH")]
     pub ort_lib: Option<PathBuf>,
+}
+
+/// Which result cache: on the console (`voxdeck [JOB]`) and on `voxdeck run`.
+#[derive(Debug, Args, Clone, Default)]
+pub struct CacheArgs {
+    /// The result cache: `disk` (this box's folder) or redis://HOST:PORT, one cache for
+    /// several boxes (default: the settings file's [cache] url, else disk).
+    #[arg(long, value_name = "disk|redis://HOST:PORT")]
+    pub cache: Option<StoreSetting>,
+    /// The disk cache's size bound in MiB, 1 to 1048576 (default: the settings file's
+    /// [cache] max_size_mb, else 512).
+    #[arg(long, value_name = "MB", value_parser = RangedU64ValueParser::<u64>::new().range(1..=1 << 20))]
+    pub cache_size: Option<u64>,
+}
+
+impl CacheArgs {
+    pub fn options(&self) -> CacheOptions {
+        CacheOptions {
+            store: self.cache.clone(),
+            max_mb: self.cache_size,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -120,9 +145,11 @@ pub struct RunArgs {
     #[arg(long)]
     pub wait: bool,
     /// Synthesise every sentence: neither read nor write the result cache
-    /// ($VOXDECK_RESULT_CACHE, else ~/.cache/voxdeck/results).
+    /// ($VOXDECK_RESULT_CACHE, else ~/.cache/voxdeck/results, or --cache's Redis).
     #[arg(long)]
     pub no_cache: bool,
+    #[command(flatten)]
+    pub cache: CacheArgs,
     /// Stop after this many utterances have finished (for testing cancellation).
     #[arg(long, hide = true)]
     pub cancel_after: Option<usize>,
@@ -237,6 +264,30 @@ mod tests {
         match parse(&["bench", "j", "--workers", "1,64"]).unwrap().command {
             Some(Command::Bench(bench)) => assert_eq!(bench.workers, [1, 64]),
             other => panic!("not a bench: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn cache_flags_go_on_run_and_on_the_console() {
+        let url = "redis://10.0.0.5:6379";
+        let run = run_args(&["run", "j", "--cache", url, "--cache-size", "64"]);
+        assert_eq!(
+            run.cache.options(),
+            CacheOptions {
+                store: Some(StoreSetting::Redis(url.into())),
+                max_mb: Some(64),
+            }
+        );
+        let console = parse(&["job.toml", "--cache", "disk"]).unwrap();
+        assert!(console.command.is_none());
+        assert_eq!(console.cache.cache, Some(StoreSetting::Disk));
+        for bad in [
+            &["run", "j", "--cache", "memcached://x"][..],
+            &["run", "j", "--cache-size", "0"],
+            &["--cache-size", "2000000"],
+        ] {
+            let err = parse(bad).unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::ValueValidation, "{bad:?}: {err}");
         }
     }
 

@@ -25,7 +25,7 @@ fn main() -> ExitCode {
         Some(Command::Doctor(args)) => commands::doctor::execute(args, &cli.runtime),
         Some(Command::Voices(args)) => commands::voices::execute(args),
         Some(Command::Gpu(args)) => commands::gpu::execute(args),
-        None => commands::console_or_headless(cli.job, &cli.runtime),
+        None => commands::console_or_headless(cli.job, &cli.runtime, &cli.cache),
     };
     match result {
         Ok(Finished::AllDone) => ExitCode::SUCCESS,

@@ -19,6 +19,8 @@ pub struct Report {
     pub workers: usize,
     pub intra_threads: usize,
     pub device: String,
+    /// The result cache the runs used: kind "disk", "redis" or "off", and where it is.
+    pub cache: crate::engine::cache::CacheInfo,
     /// The session that wrote this report; a file's `output_from` is `<session>/<run>`.
     pub session: String,
     pub totals: Totals,
@@ -137,6 +139,7 @@ pub struct RunSettings {
     pub ort_version: String,
     pub espeak_version: String,
     pub espeak_library: PathBuf,
+    pub cache: crate::engine::cache::CacheInfo,
 }
 
 impl RunSettings {
@@ -156,6 +159,9 @@ impl RunSettings {
                 .map(|e| e.version().to_string())
                 .unwrap_or_else(|e| e.to_string()),
             espeak_library: crate::engine::espeak::library_path(&crate::assets::Assets::locate()),
+            cache: engine
+                .cache()
+                .map_or_else(|| crate::engine::cache::CacheInfo::off(None), |c| c.info()),
         }
     }
 }
@@ -263,6 +269,7 @@ impl Report {
             workers: settings.workers,
             intra_threads: settings.intra_threads,
             device: settings.device,
+            cache: settings.cache,
             session,
             totals: Totals {
                 wall_seconds,

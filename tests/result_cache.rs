@@ -1,6 +1,7 @@
 //! The result cache on the real binary: a rerun takes every sentence from the cache and
 //! gives the same bytes, a changed language alone is synthesised again, a damaged entry
-//! is synthesised again (and rewritten), and `--no-cache` neither reads nor writes it.
+//! is synthesised again (and rewritten), `--no-cache` neither reads nor writes it, and
+//! `--cache-size` bounds the folder. (The Redis store: tests/redis_cache.rs.)
 //! Each test points `VOXDECK_RESULT_CACHE` at its own temp folder.
 
 mod common;
@@ -179,4 +180,35 @@ fn no_cache_neither_reads_nor_writes_the_cache() {
         entries(&cache) == before,
         "--no-cache changed the cache folder"
     );
+}
+
+#[test]
+fn cache_size_bounds_the_folder() {
+    let (dir, job) = job(&language("fr", "Bonjour."));
+    let cache = dir.path().join("cache");
+    std::fs::create_dir_all(&cache).unwrap();
+    // An old 2 MiB entry: over a 1 MiB bound, so opening the cache evicts it.
+    let old = cache.join(format!("{}.vxrc", "0".repeat(64)));
+    std::fs::write(&old, vec![0u8; 2 << 20]).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&old)
+        .unwrap()
+        .set_modified(SystemTime::now() - std::time::Duration::from_secs(3600))
+        .unwrap();
+    let (_, report) = run(&job, &dir.path().join("default"), &cache, &[]);
+    assert_eq!(report["cache"]["kind"], "disk", "{}", report["cache"]);
+    assert_eq!(
+        report["cache"]["location"],
+        cache.display().to_string().as_str()
+    );
+    assert!(old.exists(), "512 MiB by default");
+    run(
+        &job,
+        &dir.path().join("bounded"),
+        &cache,
+        &["--cache-size", "1"],
+    );
+    assert!(!old.exists(), "--cache-size 1 evicted the 2 MiB entry");
+    assert_eq!(entries(&cache).len(), 1, "this run's entry is kept");
 }

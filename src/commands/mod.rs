@@ -77,17 +77,20 @@ pub fn console_can_open() -> bool {
 pub fn console_or_headless(
     job: Option<std::path::PathBuf>,
     runtime: &crate::cli::RuntimeArgs,
+    cache: &crate::cli::CacheArgs,
 ) -> anyhow::Result<Finished> {
     let demo = std::path::PathBuf::from("assets/demo/job.toml");
     let job_path = job.or_else(|| demo.exists().then_some(demo));
     if console_can_open() {
         let spec = job_path.as_deref().map(JobSpec::load).transpose()?;
         // The same exit codes as headless: 1 when the last run left a language undone.
-        return Ok(if voxdeck::console::open(spec, runtime.ort_lib.clone())? {
-            Finished::AllDone
-        } else {
-            Finished::SomeFailed
-        });
+        return Ok(
+            if voxdeck::console::open(spec, runtime.ort_lib.clone(), cache.options())? {
+                Finished::AllDone
+            } else {
+                Finished::SomeFailed
+            },
+        );
     }
     let Some(job) = job_path else {
         anyhow::bail!(
@@ -105,6 +108,7 @@ pub fn console_or_headless(
         json: true,
         wait: false,
         no_cache: false,
+        cache: cache.clone(),
         cancel_after: None,
     };
     run::execute(args, runtime)

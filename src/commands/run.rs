@@ -35,6 +35,7 @@ pub fn execute(args: RunArgs, runtime_args: &RuntimeArgs) -> anyhow::Result<Fini
             wait_for_folder: args.wait,
             no_cache: args.no_cache,
             probe_cache: None,
+            cache: args.cache.options(),
         },
         || {},
     ));

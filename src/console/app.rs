@@ -33,6 +33,8 @@ const FRAME: Duration = Duration::from_millis(16);
 
 pub struct Options {
     pub ort_lib: Option<PathBuf>,
+    /// `--cache`, `--cache-size`.
+    pub cache: crate::engine::cache::CacheOptions,
     /// `VOXDECK_GPU_INTERVAL_MS`, over the config file's `[gpu] interval_ms`.
     pub gpu_interval: Option<Duration>,
 }
@@ -90,6 +92,7 @@ async fn event_loop(
             wait_for_folder: false,
             no_cache: false,
             probe_cache: None,
+            cache: options.cache.clone(),
         };
         Session::start(options, move || notify.notify_one())
     };

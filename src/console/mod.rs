@@ -24,7 +24,11 @@ use crate::job::JobSpec;
 
 /// Opens the console on `job` (the demo job when it exists and none is given).
 /// `Ok(true)` when every language of the last run was done, or nothing ran.
-pub fn open(job: Option<JobSpec>, ort_lib: Option<PathBuf>) -> anyhow::Result<bool> {
+pub fn open(
+    job: Option<JobSpec>,
+    ort_lib: Option<PathBuf>,
+    cache: crate::engine::cache::CacheOptions,
+) -> anyhow::Result<bool> {
     logging::init();
     let voices = Assets::locate().kokoro_voice_names();
     let model = model::Model::new(job.as_ref(), voices);
@@ -37,6 +41,7 @@ pub fn open(job: Option<JobSpec>, ort_lib: Option<PathBuf>) -> anyhow::Result<bo
         model,
         app::Options {
             ort_lib,
+            cache,
             gpu_interval,
         },
     )

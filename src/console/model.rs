@@ -16,6 +16,8 @@ pub struct LanguageProgress {
     pub state: LanguageState,
     pub done: usize,
     pub total: usize,
+    /// Sentences taken from the result cache.
+    pub cache_hits: usize,
     pub audio_seconds: f64,
     pub elapsed_seconds: f64,
     pub rtf: Option<f64>,

@@ -66,6 +66,7 @@ pub fn snapshot(model: &Model, now: Instant) -> Snapshot {
                 state: entry.progress.state,
                 sentences_done: entry.progress.done,
                 sentences_total: entry.progress.total,
+                cache_hits: entry.progress.cache_hits,
                 audio_seconds: entry.progress.audio_seconds,
                 elapsed_seconds: entry.progress.elapsed_seconds,
                 rtf: entry.progress.rtf,

@@ -57,6 +57,7 @@ fn sync_language(model: &mut Model, record: &LanguageRecord) {
         },
         done: p.sentences_done,
         total: p.sentences_total,
+        cache_hits: p.cache_hits,
         audio_seconds: p.audio_seconds,
         elapsed_seconds: p.elapsed_seconds,
         rtf: p.rtf(),

@@ -1,40 +1,46 @@
-//! The result cache: each utterance's audio kept on disk by its content, so a rerun of a
-//! job (or of a job with one language changed) skips ONNX Runtime for every sentence it
-//! has already made.
+//! The result cache: each utterance's audio kept by its content, so a rerun of a job (or
+//! of a job with one language changed) skips ONNX Runtime for every sentence it has already
+//! made, on this box or, with a shared Redis store, on any box that uses the same server.
 //!
 //! An entry's key is the sha256 of everything the audio depends on: the model file's
 //! sha256, the voice's style data (Kokoro: the style row the utterance uses, blends
 //! already mixed; Piper: the voice's configuration), the speed, the token ids and the
-//! execution provider kind. An entry is `<key>.vxrc` in the cache folder: a header (magic,
-//! key, sample count, sha256 over header and samples) and the samples as little-endian
-//! f32. Entries are written atomically; one that is damaged or truncated is ignored (and
-//! removed), so the utterance is synthesised and written again. The folder is bounded in
-//! size: past the bound the least recently used entries (by mtime, touched on every hit)
-//! are removed.
+//! execution provider kind. An entry's bytes are a header (magic, key, sample count,
+//! sha256 over header and samples) and the samples as little-endian f32, the same in
+//! every store. One that is damaged or truncated is ignored (and removed), so the
+//! utterance is synthesised and written again.
+//!
+//! Stores (`store`): a folder bounded in size, least recently used out first (`disk`), or
+//! a Redis server whose entries expire unless used (`redis_store`). A Redis server that
+//! fails during a run is given up with one warning: the run goes on synthesising, and the
+//! next run of the session tries it again.
 
-use std::io;
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Mutex;
-use std::time::{Duration, SystemTime};
 
+mod disk;
 mod entry;
 mod key;
+mod redis_store;
+mod setting;
+mod store;
 
+pub use disk::DiskStore;
 use entry::{decode, encode};
 pub use key::{piper_voice_hash, provider_kind, style_hash, Key, KeyParts};
+pub use redis_store::{RedisStore, TTL_SECONDS as REDIS_TTL_SECONDS};
+pub use setting::{BadStoreSetting, CacheOptions, StoreSetting};
+pub use store::{CacheInfo, ResultStore, StoreError};
 
-/// Overrides the cache folder.
+/// Overrides the disk cache's folder.
 pub const ENV_DIR: &str = "VOXDECK_RESULT_CACHE";
 /// The default size bound of the folder.
 pub const DEFAULT_MAX_BYTES: u64 = 512 << 20;
 
 const MAGIC: &[u8; 8] = b"VXRC\0\0\0\x01";
-const SUFFIX: &str = ".vxrc";
 /// magic, key, sample count, checksum.
 const HEADER_BYTES: usize = 8 + 32 + 8 + 32;
-/// Temp files of writes that died are removed once this old.
-const STALE_TEMP: Duration = Duration::from_secs(3600);
 
 /// `$VOXDECK_RESULT_CACHE`, else `voxdeck/results` in the XDG cache folder.
 pub fn default_dir() -> Option<PathBuf> {
@@ -44,58 +50,71 @@ pub fn default_dir() -> Option<PathBuf> {
         .or_else(|| crate::assets::xdg_dir("XDG_CACHE_HOME", ".cache").map(|d| d.join("results")))
 }
 
-/// The on-disk store. Shared by every worker of an engine (and safe to share between
-/// processes: writes are atomic renames, and each process keeps its own running total,
-/// corrected whenever it scans the folder).
+/// A store with the encoding, the checks and the counters. Shared by every worker of an
+/// engine.
 #[derive(Debug)]
 pub struct ResultCache {
-    dir: PathBuf,
-    max_bytes: u64,
-    /// Bytes of entries in the folder, as far as this process knows. The lock also
-    /// serialises this process's writes (one temp name per entry and process).
-    total: Mutex<u64>,
+    store: ResultStore,
     hits: AtomicU64,
     misses: AtomicU64,
+    /// Set when the store failed as a whole: lookups miss and nothing is written until
+    /// `retry` finds it working again.
+    given_up: AtomicBool,
+    /// Why it was given up, for the report.
+    failure: Mutex<Option<String>>,
 }
 
 impl ResultCache {
-    /// The cache in `default_dir()`, bounded to `DEFAULT_MAX_BYTES`.
-    pub fn open_default() -> io::Result<ResultCache> {
-        let dir = default_dir().ok_or_else(|| {
-            io::Error::other(format!(
-                "no folder for the result cache: set {ENV_DIR}, XDG_CACHE_HOME or HOME"
-            ))
-        })?;
-        ResultCache::open(dir, DEFAULT_MAX_BYTES)
-    }
-
-    /// Creates `dir` if needed and measures what is in it (evicting if it is over).
-    pub fn open(dir: impl Into<PathBuf>, max_bytes: u64) -> io::Result<ResultCache> {
-        let dir = dir.into();
-        std::fs::create_dir_all(&dir).map_err(|e| {
-            io::Error::new(
-                e.kind(),
-                format!("cannot create the result cache {}: {e}", dir.display()),
-            )
-        })?;
-        let cache = ResultCache {
-            dir,
-            max_bytes,
-            total: Mutex::new(0),
+    pub fn new(store: ResultStore) -> ResultCache {
+        ResultCache {
+            store,
             hits: AtomicU64::new(0),
             misses: AtomicU64::new(0),
+            given_up: AtomicBool::new(false),
+            failure: Mutex::new(None),
+        }
+    }
+
+    /// The store `setting` names: the folder in `default_dir()` bounded to `max_bytes`, or
+    /// the Redis server (checked to answer).
+    pub fn open(setting: &StoreSetting, max_bytes: u64) -> Result<ResultCache, StoreError> {
+        let store = match setting {
+            StoreSetting::Disk => {
+                let dir = default_dir().ok_or_else(|| StoreError::CreateDir {
+                    dir: PathBuf::new(),
+                    source: std::io::Error::other(format!(
+                        "no folder for the result cache: set {ENV_DIR}, XDG_CACHE_HOME or HOME"
+                    )),
+                })?;
+                ResultStore::Disk(DiskStore::open(dir, max_bytes)?)
+            }
+            StoreSetting::Redis(url) => ResultStore::Redis(RedisStore::connect(url)?),
         };
-        let total = cache.evict()?;
-        *cache.lock_total() = total;
-        Ok(cache)
+        Ok(ResultCache::new(store))
     }
 
-    pub fn dir(&self) -> &Path {
-        &self.dir
+    /// A disk cache in `dir`.
+    pub fn disk(dir: impl Into<PathBuf>, max_bytes: u64) -> Result<ResultCache, StoreError> {
+        Ok(ResultCache::new(ResultStore::Disk(DiskStore::open(
+            dir, max_bytes,
+        )?)))
     }
 
-    pub fn max_bytes(&self) -> u64 {
-        self.max_bytes
+    pub fn store(&self) -> &ResultStore {
+        &self.store
+    }
+
+    /// Which cache this is, for report.json.
+    pub fn info(&self) -> CacheInfo {
+        CacheInfo {
+            kind: self.store.kind(),
+            location: Some(self.store.location()),
+            unavailable: self
+                .given_up
+                .load(Ordering::SeqCst)
+                .then(|| lock(&self.failure).clone())
+                .flatten(),
+        }
     }
 
     /// Lookups that found a whole entry, since the cache was opened.
@@ -108,144 +127,103 @@ impl ResultCache {
         self.misses.load(Ordering::Relaxed)
     }
 
-    /// Bytes of entries in the folder, as this process counts them.
-    pub fn total_bytes(&self) -> u64 {
-        *self.lock_total()
+    /// Whether the store failed and is not used until `retry`.
+    pub fn given_up(&self) -> bool {
+        self.given_up.load(Ordering::SeqCst)
     }
 
-    pub fn entry_path(&self, key: &Key) -> PathBuf {
-        self.dir.join(format!("{}{SUFFIX}", key.hex()))
-    }
-
-    /// The samples stored under `key`, if a whole entry is there; a hit marks the entry
-    /// as recently used. A damaged entry is logged, removed and counted as a miss.
+    /// The samples stored under `key`, if a whole entry is there. A damaged entry is
+    /// logged, removed and counted as a miss.
     pub fn get(&self, key: &Key) -> Option<Vec<f32>> {
-        let path = self.entry_path(key);
-        let found = match std::fs::read(&path) {
-            Ok(bytes) => match decode(key, &bytes) {
-                Ok(samples) => Some(samples),
-                Err(reason) => {
-                    log::warn!(
-                        "result cache entry {} is damaged ({reason}): ignoring it; the sentence is synthesised again",
-                        path.display()
-                    );
-                    if std::fs::remove_file(&path).is_ok() {
-                        let mut total = self.lock_total();
-                        *total = total.saturating_sub(bytes.len() as u64);
+        let found = if self.given_up() {
+            None
+        } else {
+            match self.store.get(key) {
+                Ok(Some(bytes)) => match decode(key, &bytes) {
+                    Ok(samples) => Some(samples),
+                    Err(reason) => {
+                        log::warn!(
+                            "result cache entry {} is damaged ({reason}): ignoring it; the sentence is synthesised again",
+                            self.store.entry_name(key)
+                        );
+                        if let Err(e) = self.store.remove(key) {
+                            self.failed(e);
+                        }
+                        None
                     }
+                },
+                Ok(None) => None,
+                Err(e) => {
+                    self.failed(e);
                     None
                 }
-            },
-            Err(e) if e.kind() == io::ErrorKind::NotFound => None,
-            Err(e) => {
-                log::warn!(
-                    "cannot read result cache entry {}: {e}; the sentence is synthesised",
-                    path.display()
-                );
-                None
             }
         };
-        match found {
-            Some(samples) => {
-                if let Err(e) = touch(&path) {
-                    log::debug!("cannot touch {}: {e}", path.display());
-                }
-                self.hits.fetch_add(1, Ordering::Relaxed);
-                Some(samples)
-            }
-            None => {
-                self.misses.fetch_add(1, Ordering::Relaxed);
-                None
-            }
+        let counter = if found.is_some() {
+            &self.hits
+        } else {
+            &self.misses
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+        found
+    }
+
+    /// Stores `samples` under `key`; readers see the whole entry or none. A failure is
+    /// logged (the run goes on without this entry).
+    pub fn put(&self, key: &Key, samples: &[f32]) {
+        if self.given_up() {
+            return;
+        }
+        if let Err(e) = self.store.put(key, &encode(key, samples)) {
+            self.failed(e);
         }
     }
 
-    /// Stores `samples` under `key` (atomically: readers see the whole entry or none),
-    /// then evicts the least recently used entries if the folder is over its bound. An
-    /// entry larger than the whole bound is not stored.
-    pub fn put(&self, key: &Key, samples: &[f32]) -> io::Result<()> {
-        let bytes = encode(key, samples);
-        if bytes.len() as u64 > self.max_bytes {
-            return Ok(());
+    /// A store given up during an earlier run is tried again (the session calls this as
+    /// each run starts, so a Redis server that came back is used again).
+    pub fn retry(&self) {
+        if !self.given_up() {
+            return;
         }
-        let path = self.entry_path(key);
-        let mut total = self.lock_total();
-        let replaced = std::fs::metadata(&path).map_or(0, |m| m.len());
-        crate::atomic_file::write(&path, &bytes)?;
-        *total = total.saturating_sub(replaced) + bytes.len() as u64;
-        if *total > self.max_bytes {
-            *total = self.evict()?;
+        match self.store.check() {
+            Ok(()) => {
+                log::info!(
+                    "the result cache {} answers again: using it",
+                    self.store.location()
+                );
+                *lock(&self.failure) = None;
+                self.given_up.store(false, Ordering::SeqCst);
+            }
+            Err(e) => log::debug!("the result cache is still unusable: {e}"),
         }
-        Ok(())
     }
 
-    /// Scans the folder and, if its entries exceed the bound, removes the least recently
-    /// used until they fit in nine tenths of it (so the next scans are some writes away).
-    /// Returns the bytes left. Temp files of writes that died long ago go too.
-    fn evict(&self) -> io::Result<u64> {
-        let mut entries = Vec::new();
-        let now = SystemTime::now();
-        for entry in std::fs::read_dir(&self.dir)? {
-            let Ok(entry) = entry else { continue };
-            let name = entry.file_name();
-            let name = name.to_string_lossy();
-            let Ok(meta) = entry.metadata() else { continue };
-            if !meta.is_file() {
-                continue;
-            }
-            let modified = meta.modified().unwrap_or(SystemTime::UNIX_EPOCH);
-            if name.ends_with(SUFFIX) {
-                entries.push((modified, entry.path(), meta.len()));
-            } else if name.ends_with(".tmp")
-                && now.duration_since(modified).unwrap_or_default() > STALE_TEMP
-            {
-                let _ = std::fs::remove_file(entry.path());
-            }
+    /// One entry's failure is logged each time; the store's failure once, and then the
+    /// store is left alone.
+    fn failed(&self, error: StoreError) {
+        if !error.is_outage() {
+            log::warn!("{error}; the run goes on");
+            return;
         }
-        let mut total: u64 = entries.iter().map(|(_, _, len)| len).sum();
-        if total <= self.max_bytes {
-            return Ok(total);
+        if self.given_up.swap(true, Ordering::SeqCst) {
+            return;
         }
-        let target = self.max_bytes - self.max_bytes / 10;
-        entries.sort();
-        let mut removed = 0usize;
-        for (_, path, len) in entries {
-            if total <= target {
-                break;
-            }
-            match std::fs::remove_file(&path) {
-                Ok(()) => {
-                    total -= len;
-                    removed += 1;
-                }
-                Err(e) if e.kind() == io::ErrorKind::NotFound => total -= len,
-                Err(e) => log::warn!("cannot evict {}: {e}", path.display()),
-            }
-        }
-        log::debug!(
-            "result cache over {} bytes: evicted {removed} entr{}, {total} bytes left",
-            self.max_bytes,
-            if removed == 1 { "y" } else { "ies" }
+        log::warn!(
+            "{error}: the rest of this run goes without the result cache (every sentence is synthesised); check that Redis at {} is up",
+            self.store.location()
         );
-        Ok(total)
-    }
-
-    fn lock_total(&self) -> std::sync::MutexGuard<'_, u64> {
-        self.total.lock().unwrap_or_else(|p| p.into_inner())
+        *lock(&self.failure) = Some(error.to_string());
     }
 }
 
-/// Marks an entry as just used.
-fn touch(path: &Path) -> io::Result<()> {
-    std::fs::File::options()
-        .write(true)
-        .open(path)?
-        .set_modified(SystemTime::now())
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::{Duration, SystemTime};
 
     fn key(n: i64) -> Key {
         Key::new(&KeyParts {
@@ -257,6 +235,13 @@ mod tests {
         })
     }
 
+    fn folder(cache: &ResultCache) -> &DiskStore {
+        match cache.store() {
+            ResultStore::Disk(disk) => disk,
+            ResultStore::Redis(_) => unreachable!("a disk cache"),
+        }
+    }
+
     fn samples(n: usize) -> Vec<f32> {
         (0..n).map(|i| (i as f32 * 0.01).sin()).collect()
     }
@@ -264,10 +249,10 @@ mod tests {
     #[test]
     fn round_trip_and_counters() {
         let dir = tempfile::tempdir().unwrap();
-        let cache = ResultCache::open(dir.path().join("results"), DEFAULT_MAX_BYTES).unwrap();
+        let cache = ResultCache::disk(dir.path().join("results"), DEFAULT_MAX_BYTES).unwrap();
         assert_eq!(cache.get(&key(1)), None);
         let audio = samples(1000);
-        cache.put(&key(1), &audio).unwrap();
+        cache.put(&key(1), &audio);
         let back = cache.get(&key(1)).unwrap();
         assert!(back
             .iter()
@@ -276,10 +261,10 @@ mod tests {
         assert_eq!(back.len(), audio.len());
         assert_eq!(cache.get(&key(2)), None);
         assert_eq!((cache.hits(), cache.misses()), (1, 2));
-        assert_eq!(cache.total_bytes(), (HEADER_BYTES + 4000) as u64);
+        assert_eq!(folder(&cache).total_bytes(), (HEADER_BYTES + 4000) as u64);
         // A reopened cache finds what is there.
-        let again = ResultCache::open(dir.path().join("results"), DEFAULT_MAX_BYTES).unwrap();
-        assert_eq!(again.total_bytes(), cache.total_bytes());
+        let again = ResultCache::disk(dir.path().join("results"), DEFAULT_MAX_BYTES).unwrap();
+        assert_eq!(folder(&again).total_bytes(), folder(&cache).total_bytes());
         assert_eq!(again.get(&key(1)).unwrap().len(), 1000);
         let names: Vec<_> = std::fs::read_dir(dir.path().join("results"))
             .unwrap()
@@ -296,9 +281,9 @@ mod tests {
     #[test]
     fn a_damaged_or_truncated_entry_is_ignored_and_rewritten() {
         let dir = tempfile::tempdir().unwrap();
-        let cache = ResultCache::open(dir.path(), DEFAULT_MAX_BYTES).unwrap();
+        let cache = ResultCache::disk(dir.path(), DEFAULT_MAX_BYTES).unwrap();
         let audio = samples(500);
-        let path = cache.entry_path(&key(1));
+        let path = folder(&cache).entry_path(&key(1));
         type Spoil = dyn Fn(&mut Vec<u8>);
         let damage: [&Spoil; 5] = [
             &|b| b[HEADER_BYTES + 10] ^= 0x40, // a sample
@@ -308,7 +293,7 @@ mod tests {
             &|b| b.truncate(HEADER_BYTES - 1), // no whole header
         ];
         for (i, spoil) in damage.iter().enumerate() {
-            cache.put(&key(1), &audio).unwrap();
+            cache.put(&key(1), &audio);
             let mut bytes = std::fs::read(&path).unwrap();
             spoil(&mut bytes);
             std::fs::write(&path, &bytes).unwrap();
@@ -316,10 +301,10 @@ mod tests {
             assert!(!path.exists(), "damage {i}: the entry is removed");
         }
         // An entry stored under another key's name is not taken for it.
-        cache.put(&key(2), &audio).unwrap();
-        std::fs::copy(cache.entry_path(&key(2)), &path).unwrap();
+        cache.put(&key(2), &audio);
+        std::fs::copy(folder(&cache).entry_path(&key(2)), &path).unwrap();
         assert_eq!(cache.get(&key(1)), None);
-        cache.put(&key(1), &audio).unwrap();
+        cache.put(&key(1), &audio);
         assert_eq!(cache.get(&key(1)).unwrap().len(), 500);
     }
 
@@ -329,36 +314,36 @@ mod tests {
         let entry = (HEADER_BYTES + 4000) as u64;
         // Room for four entries and a half.
         let bound = entry * 9 / 2;
-        let cache = ResultCache::open(dir.path(), bound).unwrap();
+        let cache = ResultCache::disk(dir.path(), bound).unwrap();
         let base = SystemTime::now() - Duration::from_secs(1000);
         for n in 0..4 {
-            cache.put(&key(n), &samples(1000)).unwrap();
+            cache.put(&key(n), &samples(1000));
             // Distinct ages, oldest first, whatever the file system's mtime resolution.
             std::fs::File::options()
                 .write(true)
-                .open(cache.entry_path(&key(n)))
+                .open(folder(&cache).entry_path(&key(n)))
                 .unwrap()
                 .set_modified(base + Duration::from_secs(n as u64 * 10))
                 .unwrap();
         }
         // A hit makes key 0 the most recently used.
         assert!(cache.get(&key(0)).is_some());
-        assert_eq!(cache.total_bytes(), entry * 4);
-        cache.put(&key(4), &samples(1000)).unwrap();
+        assert_eq!(folder(&cache).total_bytes(), entry * 4);
+        cache.put(&key(4), &samples(1000));
         // Over the bound: evicted down to nine tenths of it, the least recently used first.
-        assert!(cache.total_bytes() <= bound - bound / 10);
+        assert!(folder(&cache).total_bytes() <= bound - bound / 10);
         let present: Vec<i64> = (0..5)
-            .filter(|&n| cache.entry_path(&key(n)).exists())
+            .filter(|&n| folder(&cache).entry_path(&key(n)).exists())
             .collect();
         assert_eq!(present, vec![0, 2, 3, 4]);
-        assert_eq!(cache.total_bytes(), entry * 4);
-        cache.put(&key(5), &samples(1000)).unwrap();
+        assert_eq!(folder(&cache).total_bytes(), entry * 4);
+        cache.put(&key(5), &samples(1000));
         let present: Vec<i64> = (0..6)
-            .filter(|&n| cache.entry_path(&key(n)).exists())
+            .filter(|&n| folder(&cache).entry_path(&key(n)).exists())
             .collect();
         assert_eq!(present, vec![0, 3, 4, 5]);
         // An entry larger than the whole bound is not stored.
-        cache.put(&key(9), &samples(10_000)).unwrap();
-        assert!(!cache.entry_path(&key(9)).exists());
+        cache.put(&key(9), &samples(10_000));
+        assert!(!folder(&cache).entry_path(&key(9)).exists());
     }
 }

@@ -47,13 +47,12 @@ pub(crate) struct RunCache {
     pub(crate) models: std::collections::BTreeMap<ModelId, String>,
 }
 
-/// One utterance's audio, from ORT or from the cache, and what ran it.
+/// One utterance's audio from ORT, and what ran it.
 struct Synthesised {
     audio: Result<Vec<f32>, String>,
     seconds: f64,
     placement: super::runtime::Placement,
     fallback: Option<String>,
-    cache_hit: bool,
     /// Where to store the audio once the session is released (a miss with a key).
     store_under: Option<Key>,
 }
@@ -162,11 +161,19 @@ impl RunState {
             };
             Some((c.store.as_ref(), model_sha256.as_str(), voice_hash))
         });
-        let result = sessions.with(&plan_model, &path, factory, |open| {
-            let placement = open.placement.clone();
-            let fallback = open.fallback.clone();
-            // The provider kind is the session's (under auto, CUDA or the CPU fallback).
-            let key = cached.map(|(store, model_sha256, voice)| {
+        // The lookup is made outside the session: under shared-lock a hit (a network
+        // round-trip with a Redis store) must not hold the one session the others wait on.
+        // The key needs the session's provider kind (under auto, CUDA or the CPU fallback),
+        // so the session is asked for it first.
+        let key = match cached {
+            Some((store, model_sha256, voice)) => {
+                let asked = sessions.with(&plan_model, &path, factory, |open| {
+                    (open.placement.clone(), open.fallback.clone())
+                });
+                let (placement, fallback) = match asked {
+                    Ok(found) => found,
+                    Err(e) => return self.fail(unit.language, e.to_string()),
+                };
                 let key = Key::new(&KeyParts {
                     model_sha256,
                     voice,
@@ -174,18 +181,16 @@ impl RunState {
                     token_ids: &tokens,
                     provider: cache::provider_kind(&placement.provider),
                 });
-                (store, key)
-            });
-            if let Some(samples) = key.and_then(|(store, key)| store.get(&key)) {
-                return Synthesised {
-                    audio: Ok(samples),
-                    seconds: 0.0,
-                    placement,
-                    fallback,
-                    cache_hit: true,
-                    store_under: None,
-                };
+                if let Some(samples) = store.get(&key) {
+                    return self.record(unit, samples, 0.0, true, placement, fallback);
+                }
+                Some(key)
             }
+            None => None,
+        };
+        let result = sessions.with(&plan_model, &path, factory, |open| {
+            let placement = open.placement.clone();
+            let fallback = open.fallback.clone();
             let started = Instant::now();
             let audio = std::panic::catch_unwind(AssertUnwindSafe(|| match &voice {
                 VoiceData::Kokoro(pack) => kokoro::synthesize(
@@ -216,8 +221,7 @@ impl RunState {
                 seconds,
                 placement,
                 fallback,
-                cache_hit: false,
-                store_under: key.map(|(_, key)| key),
+                store_under: key,
             }
         });
         match result {
@@ -226,18 +230,13 @@ impl RunState {
                     // Stored after the session is released, so a shared-lock session is
                     // not held for the write.
                     if let (Some(key), Some((store, ..))) = (done.store_under, cached) {
-                        if let Err(e) = store.put(&key, &samples) {
-                            log::warn!(
-                                "cannot write to the result cache {}: {e}",
-                                store.dir().display()
-                            );
-                        }
+                        store.put(&key, &samples);
                     }
                     self.record(
                         unit,
                         samples,
                         done.seconds,
-                        done.cache_hit,
+                        false,
                         done.placement,
                         done.fallback,
                     );

@@ -36,6 +36,9 @@ pub struct SessionOptions {
     /// Synthesise every sentence, neither reading nor writing the result cache (which is
     /// on by default: `engine::cache`).
     pub no_cache: bool,
+    /// Which result cache (disk or Redis) and the disk one's bound; unset: the settings
+    /// file's `[cache]`, else the disk defaults.
+    pub cache: crate::engine::cache::CacheOptions,
 }
 
 enum Command {

@@ -16,7 +16,7 @@ use super::{Command, Control, SessionOptions};
 mod take;
 mod voices;
 use crate::assets::Assets;
-use crate::engine::cache::ResultCache;
+use crate::engine::cache::{ResultCache, StoreSetting};
 use crate::engine::outcome::RunOutcome;
 use crate::engine::plan::{self, Plan};
 use crate::engine::pool::{Engine, EngineOptions};
@@ -32,6 +32,8 @@ struct Context {
     scorer: Scorer,
     /// The result cache, opened at the first run (None: `no_cache`, or it cannot be opened).
     cache: OnceCell<Option<Arc<ResultCache>>>,
+    /// Why the result cache asked for could not be opened, for the report.
+    cache_unavailable: OnceCell<String>,
 }
 
 pub(super) fn serve(
@@ -45,6 +47,7 @@ pub(super) fn serve(
         warm: None,
         scorer: Scorer::default(),
         cache: OnceCell::new(),
+        cache_unavailable: OnceCell::new(),
     };
     while let Ok(command) = commands.recv() {
         if control.shutdown.load(Ordering::SeqCst) {
@@ -160,6 +163,9 @@ impl Context {
             share_weights: true,
         };
         let cache = self.result_cache();
+        if let Some(cache) = &cache {
+            cache.retry();
+        }
         if !self
             .warm
             .as_ref()
@@ -176,7 +182,12 @@ impl Context {
             self.warm = Some(engine);
         }
         let engine = self.warm.as_ref().expect("started above");
-        let settings = RunSettings::of(&job.name, engine);
+        let mut settings = RunSettings::of(&job.name, engine);
+        settings.cache.unavailable = settings
+            .cache
+            .unavailable
+            .take()
+            .or_else(|| self.cache_unavailable.get().cloned());
         control.state.update(Notice::Session, |s| {
             s.run.settings = Some(settings);
             s.run.advance(RunPhase::Running);
@@ -204,8 +215,15 @@ impl Context {
             log::info!(
                 "{} of {sentences} sentence(s) came from the result cache {}",
                 outcome.cache_hits(),
-                cache.dir().display()
+                cache.store().location()
             );
+            // A store given up during the run says so in the report.
+            let info = cache.info();
+            control.state.update(Notice::Session, |s| {
+                if let Some(settings) = s.run.settings.as_mut() {
+                    settings.cache = info;
+                }
+            });
         }
 
         let entries = report::language_reports(&plan, &outcome, id);
@@ -242,20 +260,39 @@ impl Context {
     }
 
     /// The session's result cache: opened once, at the first run, unless `no_cache`. One
-    /// that cannot be opened is logged and the session runs without it.
+    /// that cannot be opened (an unreachable Redis server, an unwritable folder) is a
+    /// warning, and the session runs without it: a cache only saves time.
     fn result_cache(&self) -> Option<Arc<ResultCache>> {
         self.cache
             .get_or_init(|| {
                 if self.options.no_cache {
                     return None;
                 }
-                match ResultCache::open_default() {
+                let config = crate::config::current();
+                let (setting, max_bytes) = self
+                    .options
+                    .cache
+                    .resolve(config.cache_url.as_deref(), config.cache_max_mb);
+                match ResultCache::open(&setting, max_bytes) {
                     Ok(cache) => {
-                        log::debug!("result cache: {}", cache.dir().display());
+                        log::debug!(
+                            "result cache: {} {}",
+                            cache.store().kind(),
+                            cache.store().location()
+                        );
                         Some(Arc::new(cache))
                     }
                     Err(e) => {
-                        log::warn!("running without the result cache: {e}");
+                        let fix = match setting {
+                            StoreSetting::Redis(_) => {
+                                "start Redis there, or choose another with --cache (disk: this box's folder) or [cache] url in the settings file"
+                            }
+                            StoreSetting::Disk => {
+                                "set VOXDECK_RESULT_CACHE to a writable folder, or pass --no-cache"
+                            }
+                        };
+                        log::warn!("running without the result cache: {e}; {fix}");
+                        let _ = self.cache_unavailable.set(e.to_string());
                         None
                     }
                 }

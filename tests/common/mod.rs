@@ -2,6 +2,7 @@
 //! library against the real models fetched by scripts/setup.
 #![allow(dead_code)]
 
+pub mod redis_server;
 pub mod sink;
 
 use std::path::{Path, PathBuf};

@@ -24,6 +24,7 @@ fn busy_snapshot() -> Snapshot {
             state: states[i % states.len()],
             sentences_done: i % 5,
             sentences_total: 5,
+            cache_hits: i % 3,
             audio_seconds: i as f64 * 1.5,
             elapsed_seconds: i as f64,
             rtf: Some(0.7),

@@ -82,6 +82,8 @@ pub struct LanguageRow {
     pub state: LanguageState,
     pub sentences_done: usize,
     pub sentences_total: usize,
+    /// Sentences of the run so far whose audio came from the result cache.
+    pub cache_hits: usize,
     pub audio_seconds: f64,
     pub elapsed_seconds: f64,
     pub rtf: Option<f64>,

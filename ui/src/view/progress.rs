@@ -40,6 +40,8 @@ const COLUMNS: [(Col, &str, u16); 9] = [
 
 /// The gauge column squeezed to its label.
 const GAUGE_NARROWEST: u16 = 4;
+/// The fewest cells a bar is drawn with.
+const MIN_BAR: usize = 3;
 
 /// Which columns survive a narrow pane, most important first.
 const PRIORITY: [Col; 9] = [
@@ -194,10 +196,18 @@ fn state_line(
     Line::from(spans)
 }
 
+/// The bar and `done/total`, then `, N cached` when sentences came from the result cache
+/// and the column has room for it beside a bar (else the count alone is dropped first).
 fn gauge(lang: &LanguageRow, width: usize, theme: &Theme) -> Line<'static> {
-    let label = format!(" {}/{}", lang.sentences_done, lang.sentences_total);
+    let counts = format!(" {}/{}", lang.sentences_done, lang.sentences_total);
+    let cached = format!("{counts}, {} cached", lang.cache_hits);
+    let label = if lang.cache_hits > 0 && cached.len() + MIN_BAR <= width {
+        cached
+    } else {
+        counts
+    };
     let cells = width.saturating_sub(label.len());
-    if cells < 3 {
+    if cells < MIN_BAR {
         return Line::raw(label.trim_start().to_string());
     }
     let done = fraction_of(lang.sentences_done as f64, lang.sentences_total as f64);
@@ -247,6 +257,35 @@ mod tests {
         assert_eq!(chosen.iter().flatten().sum::<u16>() + 8, 80);
         let (_, count) = layout(3);
         assert_eq!(count, 2);
+    }
+
+    #[test]
+    fn cached_sentences_are_counted_beside_the_bar_when_there_is_room() {
+        let theme = Theme::default();
+        let lang = LanguageRow {
+            sentences_done: 2,
+            sentences_total: 5,
+            cache_hits: 2,
+            ..LanguageRow::default()
+        };
+        let text = |width| -> String {
+            gauge(&lang, width, &theme)
+                .spans
+                .iter()
+                .map(|s| s.content.as_ref())
+                .collect()
+        };
+        assert!(text(30).ends_with(" 2/5, 2 cached"), "{}", text(30));
+        // Too narrow for the count beside a bar: the bar and the numbers stay.
+        assert!(text(12).ends_with(" 2/5") && text(12).chars().count() == 12);
+        let uncached = LanguageRow {
+            cache_hits: 0,
+            ..lang.clone()
+        };
+        assert!(!gauge(&uncached, 30, &theme)
+            .spans
+            .iter()
+            .any(|s| s.content.contains("cached")));
     }
 
     #[test]

@@ -230,6 +230,8 @@ pub fn running() -> Snapshot {
     let es = lang(&mut snap, "es");
     es.state = LanguageState::Running;
     (es.sentences_done, es.sentences_total) = (2, 5);
+    // Both from the result cache of an earlier run.
+    es.cache_hits = 2;
     (es.audio_seconds, es.elapsed_seconds, es.rtf) = (3.10, 1.02, Some(0.33));
     es.provider = Some("CUDAExecutionProvider".into());
     let it = lang(&mut snap, "it");
