@@ -135,6 +135,10 @@ pub struct RunArgs {
     /// ORT intra-op threads per session, 1 to four per core (default: max(1, cores / workers)).
     #[arg(long, value_name = "N", value_parser = intra_threads)]
     pub intra_threads: Option<usize>,
+    /// Seconds of silence between sentences, 0 to 5 (default: the job's
+    /// `run.sentence_silence`, else 0.3). Each sentence's own edge silence is trimmed first.
+    #[arg(long, value_name = "SECONDS", value_parser = sentence_silence)]
+    pub sentence_silence: Option<f64>,
     /// Output folder (default: the job's `run.output`, else out/<job name>).
     #[arg(long)]
     pub out: Option<PathBuf>,
@@ -153,6 +157,14 @@ pub struct RunArgs {
     /// Stop after this many utterances have finished (for testing cancellation).
     #[arg(long, hide = true)]
     pub cancel_after: Option<usize>,
+}
+
+/// `--sentence-silence`: the job file's rule and message (`job::check_sentence_silence`).
+fn sentence_silence(text: &str) -> Result<f64, String> {
+    let seconds = text
+        .parse::<f64>()
+        .map_err(|_| format!("`{text}` is not a number of seconds: give one such as 0.3"))?;
+    voxdeck::job::check_sentence_silence(seconds)
 }
 
 /// `--intra-threads`: the job file's rule and message (`job::check_intra_threads`).

@@ -46,6 +46,7 @@ struct RunSection {
     device: Option<String>,
     output: Option<PathBuf>,
     intra_threads: Option<usize>,
+    sentence_silence: Option<f64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -69,6 +70,9 @@ pub struct JobSpec {
     pub device: Device,
     pub output_dir: Option<PathBuf>,
     pub intra_threads: Option<usize>,
+    /// Seconds of silence between sentences, after each sentence's own edge silence is
+    /// trimmed (`engine::join`).
+    pub sentence_silence: f64,
     pub languages: Vec<LanguageJob>,
 }
 
@@ -235,6 +239,9 @@ impl JobSpec {
         if let Some(Err(fix)) = run.intra_threads.map(settings::check_intra_threads) {
             return Err(bad("run.intra_threads", &run.intra_threads, fix));
         }
+        if let Some(Err(fix)) = run.sentence_silence.map(check_sentence_silence) {
+            return Err(bad("run.sentence_silence", &run.sentence_silence, fix));
+        }
         Ok(JobSpec {
             name: file.name.unwrap_or(default_name),
             source_clip: file.source.map(|s| base.join(s.clip)),
@@ -243,6 +250,9 @@ impl JobSpec {
             device: device.unwrap_or_default(),
             output_dir: run.output.map(|o| base.join(o)),
             intra_threads: run.intra_threads,
+            sentence_silence: run
+                .sentence_silence
+                .unwrap_or(crate::engine::join::DEFAULT_SENTENCE_SILENCE),
             languages,
         })
     }
@@ -335,6 +345,18 @@ fn validate_language(
         model,
         speed,
     })
+}
+
+/// The one check for a sentence pause, for the job file and the command line.
+pub fn check_sentence_silence(seconds: f64) -> Result<f64, String> {
+    let max = crate::engine::join::MAX_SENTENCE_SILENCE;
+    if (0.0..=max).contains(&seconds) {
+        Ok(seconds)
+    } else {
+        Err(format!(
+            "{seconds} s of silence between sentences is out of range: use 0 to {max} seconds"
+        ))
+    }
 }
 
 fn bad<T: std::fmt::Debug>(field: &'static str, value: &Option<T>, fix: String) -> JobError {

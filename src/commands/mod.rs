@@ -104,6 +104,7 @@ pub fn console_or_headless(
         mode: None,
         device: None,
         intra_threads: None,
+        sentence_silence: None,
         out: None,
         json: true,
         wait: false,

@@ -24,6 +24,7 @@ pub fn execute(args: RunArgs, runtime_args: &RuntimeArgs) -> anyhow::Result<Fini
     job.mode = args.mode.unwrap_or(job.mode);
     job.device = args.device.unwrap_or(job.device);
     job.intra_threads = args.intra_threads.or(job.intra_threads);
+    job.sentence_silence = args.sentence_silence.unwrap_or(job.sentence_silence);
     let out_dir = args
         .out
         .clone()

@@ -84,6 +84,8 @@ pub struct Model {
     pub mode: Mode,
     pub device: Device,
     pub intra_threads: Option<usize>,
+    /// The job's pause between sentences.
+    pub sentence_silence: f64,
     /// The job's `run.output`, if it set one.
     pub output_dir: Option<PathBuf>,
     pub source: SourceInfo,
@@ -152,6 +154,9 @@ impl Model {
             mode: job.map_or(Mode::Pool, |j| j.mode),
             device: job.map_or(Device::Auto, |j| j.device),
             intra_threads: job.and_then(|j| j.intra_threads),
+            sentence_silence: job.map_or(crate::engine::join::DEFAULT_SENTENCE_SILENCE, |j| {
+                j.sentence_silence
+            }),
             output_dir: job.and_then(|j| j.output_dir.clone()),
             source: SourceInfo {
                 path: job.and_then(|j| j.source_clip.clone()),
@@ -203,6 +208,7 @@ impl Model {
             device: self.device,
             output_dir: self.output_dir.clone(),
             intra_threads: self.intra_threads,
+            sentence_silence: self.sentence_silence,
             languages: rows
                 .iter()
                 .map(|&i| {

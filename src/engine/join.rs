@@ -11,13 +11,13 @@ pub const DEFAULT_SENTENCE_SILENCE: f64 = 0.3;
 pub const MAX_SENTENCE_SILENCE: f64 = 5.0;
 
 /// Frames quieter than this, relative to the utterance's loudest frame, are silence.
-const SILENCE_BELOW_PEAK_DB: f32 = -45.0;
+const SILENCE_BELOW_PEAK_DB: f32 = -40.0;
 /// Frames quieter than this in absolute terms are silence whatever the peak.
 const SILENCE_FLOOR: f32 = 1e-4;
 /// Analysis frame, seconds.
 const FRAME_SECONDS: f64 = 0.01;
 /// Kept around the speech, so soft onsets and releases are not clipped.
-const MARGIN_SECONDS: f64 = 0.03;
+const MARGIN_SECONDS: f64 = 0.02;
 
 /// The part of `samples` between its first and last frame of speech, with a short margin.
 /// All silence gives an empty slice.
@@ -81,7 +81,7 @@ mod tests {
         let trimmed = trim_edges(&u, RATE);
         // 1 s of tone plus at most a frame and the margin on each side.
         assert!(
-            (1000..=1000 + 2 * (10 + 30)).contains(&trimmed.len()),
+            (1000..=1000 + 2 * (10 + 20)).contains(&trimmed.len()),
             "{}",
             trimmed.len()
         );
@@ -90,7 +90,7 @@ mod tests {
         // A quiet tail well above the floor but 60 dB under the peak is silence.
         let mut noisy = utterance(0.0, 0.5, 0.0);
         noisy.extend(vec![0.0004; 700]);
-        assert!(trim_edges(&noisy, RATE).len() <= 500 + 40);
+        assert!(trim_edges(&noisy, RATE).len() <= 500 + 30);
     }
 
     #[test]
@@ -108,7 +108,7 @@ mod tests {
             run = if *s == 0.0 { run + 1 } else { 0 };
             longest = longest.max(run);
         }
-        assert!((250..=250 + 2 * 40 + 2).contains(&longest), "{longest}");
+        assert!((250..=250 + 2 * 30 + 2).contains(&longest), "{longest}");
         // The all-silent part adds nothing, not even a pause.
         assert_eq!(join(&parts[..2], RATE, 0.25).len(), joined.len());
         assert!(join(&[], RATE, 0.25).is_empty());

@@ -90,6 +90,8 @@ pub struct PlanFailure {
 #[derive(Debug, Clone)]
 pub struct Plan {
     pub languages: Vec<Result<LanguagePlan, PlanFailure>>,
+    /// Seconds of silence between a language's utterances once joined.
+    pub sentence_silence: f64,
     /// Model files to open, per model.
     pub models: BTreeMap<ModelId, PathBuf>,
 }
@@ -159,6 +161,7 @@ pub fn plan(job: &JobSpec, assets: &Assets) -> Result<Plan, PlanError> {
     }
     Ok(Plan {
         languages: languages_out,
+        sentence_silence: job.sentence_silence,
         models,
     })
 }
@@ -206,6 +209,8 @@ pub fn probe_plan(
         .collect();
     Ok(Plan {
         languages,
+        // Probes are scored one utterance at a time; a join never happens.
+        sentence_silence: super::join::DEFAULT_SENTENCE_SILENCE,
         models: BTreeMap::from([(ModelId::Kokoro, files.model)]),
     })
 }

@@ -19,8 +19,6 @@ use crate::audio::wav::{self, Clip};
 use crate::languages::ModelKind;
 
 /// Silence put between sentences when a language's utterances are joined.
-const SENTENCE_PAUSE_SECONDS: f64 = 0.2;
-
 mod language;
 use language::LanguageState;
 
@@ -31,6 +29,8 @@ pub(crate) struct RunState {
     languages: Vec<Mutex<LanguageState>>,
     models: std::collections::BTreeMap<ModelId, PathBuf>,
     out_dir: PathBuf,
+    /// Seconds of silence between a language's utterances once joined.
+    sentence_silence: f64,
     observer: Arc<dyn RunObserver>,
     cancel: Arc<AtomicBool>,
     started: Instant,
@@ -75,6 +75,7 @@ impl RunState {
             languages: languages.into_iter().map(Mutex::new).collect(),
             models: plan.models,
             out_dir,
+            sentence_silence: plan.sentence_silence,
             observer,
             cancel,
             started: Instant::now(),
@@ -286,17 +287,18 @@ impl RunState {
         self.publish(unit.language, &lang);
     }
 
-    /// Joins a complete language's utterances and writes `<out>/<code>.wav` (temp, rename).
+    /// Joins a complete language's utterances (edge silence trimmed, the run's pause
+    /// between them) and writes `<out>/<code>.wav` (temp, rename).
     fn finish_language(&self, lang: &mut LanguageState) {
         let rate = lang.plan.as_ref().map(|p| p.sample_rate).unwrap_or(24_000);
-        let pause = vec![0.0f32; (SENTENCE_PAUSE_SECONDS * rate as f64) as usize];
-        let mut samples = Vec::new();
-        for (i, part) in lang.audio.iter_mut().enumerate() {
-            if i > 0 {
-                samples.extend_from_slice(&pause);
-            }
-            samples.extend(part.take().unwrap_or_default());
-        }
+        let parts: Vec<Vec<f32>> = lang
+            .audio
+            .iter_mut()
+            .map(|part| part.take().unwrap_or_default())
+            .collect();
+        let samples = super::join::join(&parts, rate, self.sentence_silence);
+        // The language's audio is the file's, trimmed and paused, not the raw utterances'.
+        lang.outcome.audio_seconds = samples.len() as f64 / rate as f64;
         let dest = self.out_dir.join(format!("{}.wav", lang.outcome.code));
         let written = std::fs::create_dir_all(&self.out_dir)
             .map_err(|e| {
