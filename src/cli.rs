@@ -139,6 +139,10 @@ pub struct RunArgs {
     /// `run.sentence_silence`, else 0.3). Each sentence's own edge silence is trimmed first.
     #[arg(long, value_name = "SECONDS", value_parser = sentence_silence)]
     pub sentence_silence: Option<f64>,
+    /// Kokoro: synthesise consecutive sentences together up to N phonemes, 0 (each sentence
+    /// alone) to 510 (default: the job's `run.utterance_tokens`, else 0).
+    #[arg(long, value_name = "N", value_parser = utterance_tokens)]
+    pub utterance_tokens: Option<usize>,
     /// Output folder (default: the job's `run.output`, else out/<job name>).
     #[arg(long)]
     pub out: Option<PathBuf>,
@@ -157,6 +161,14 @@ pub struct RunArgs {
     /// Stop after this many utterances have finished (for testing cancellation).
     #[arg(long, hide = true)]
     pub cancel_after: Option<usize>,
+}
+
+/// `--utterance-tokens`: the job file's rule and message (`job::check_utterance_tokens`).
+fn utterance_tokens(text: &str) -> Result<usize, String> {
+    let tokens = text
+        .parse::<usize>()
+        .map_err(|_| format!("`{text}` is not a token count: give a whole number such as 400"))?;
+    voxdeck::job::check_utterance_tokens(tokens)
 }
 
 /// `--sentence-silence`: the job file's rule and message (`job::check_sentence_silence`).

@@ -47,6 +47,7 @@ struct RunSection {
     output: Option<PathBuf>,
     intra_threads: Option<usize>,
     sentence_silence: Option<f64>,
+    utterance_tokens: Option<usize>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -73,6 +74,9 @@ pub struct JobSpec {
     /// Seconds of silence between sentences, after each sentence's own edge silence is
     /// trimmed (`engine::join`).
     pub sentence_silence: f64,
+    /// Kokoro: consecutive sentences are synthesised together up to this many phonemes
+    /// (0: each sentence alone; at most 510, Kokoro's limit).
+    pub utterance_tokens: usize,
     pub languages: Vec<LanguageJob>,
 }
 
@@ -239,6 +243,9 @@ impl JobSpec {
         if let Some(Err(fix)) = run.intra_threads.map(settings::check_intra_threads) {
             return Err(bad("run.intra_threads", &run.intra_threads, fix));
         }
+        if let Some(Err(fix)) = run.utterance_tokens.map(check_utterance_tokens) {
+            return Err(bad("run.utterance_tokens", &run.utterance_tokens, fix));
+        }
         if let Some(Err(fix)) = run.sentence_silence.map(check_sentence_silence) {
             return Err(bad("run.sentence_silence", &run.sentence_silence, fix));
         }
@@ -253,6 +260,7 @@ impl JobSpec {
             sentence_silence: run
                 .sentence_silence
                 .unwrap_or(crate::engine::join::DEFAULT_SENTENCE_SILENCE),
+            utterance_tokens: run.utterance_tokens.unwrap_or(DEFAULT_UTTERANCE_TOKENS),
             languages,
         })
     }
@@ -345,6 +353,21 @@ fn validate_language(
         model,
         speed,
     })
+}
+
+/// Kokoro utterances gather consecutive sentences up to this many phonemes by default.
+pub const DEFAULT_UTTERANCE_TOKENS: usize = 0;
+
+/// The one check for an utterance budget, for the job file and the command line.
+pub fn check_utterance_tokens(tokens: usize) -> Result<usize, String> {
+    let max = crate::engine::kokoro::MAX_PHONEMES;
+    if tokens <= max {
+        Ok(tokens)
+    } else {
+        Err(format!(
+            "{tokens} tokens per utterance is more than Kokoro takes: use 0 (each sentence alone) to {max}"
+        ))
+    }
 }
 
 /// The one check for a sentence pause, for the job file and the command line.

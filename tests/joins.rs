@@ -70,11 +70,39 @@ fn a_pause_out_of_range_is_refused_in_the_job_and_on_the_command_line() {
         "{err}"
     );
     let (dir, path) = job(&language("it", "Ciao."));
-    let output = run_job(
-        &path,
-        &dir.path().join("out"),
-        &["--sentence-silence=-1"],
-    );
+    let output = run_job(&path, &dir.path().join("out"), &["--sentence-silence=-1"]);
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("0 to 5"), "{}", stderr(&output));
+}
+
+#[test]
+fn consecutive_sentences_share_an_utterance_up_to_the_budget() {
+    let text = "The train leaves at noon. Please be on time. The station is far.";
+    let (dir, path) = job(&language("en-us", text));
+    let texts = |extra: &[&str]| -> Vec<(String, u64)> {
+        let out = dir.path().join(format!("out{}", extra.len()));
+        let output = run_job(&path, &out, extra);
+        assert!(output.status.success(), "{}", stderr(&output));
+        report(&out)["languages"][0]["sentences"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                let tokens = s["token_ids"].as_array().unwrap().len() as u64;
+                (s["text"].as_str().unwrap().to_string(), tokens)
+            })
+            .collect()
+    };
+    let alone = texts(&[]);
+    assert_eq!(alone.len(), 3, "{alone:?}");
+    let together = texts(&["--utterance-tokens", "510"]);
+    assert_eq!(together.len(), 1, "{together:?}");
+    assert_eq!(together[0].0, text);
+    // The gathered utterance is the sentences' phonemes joined by a space: one token each.
+    let sum: u64 = alone.iter().map(|(_, t)| t).sum();
+    assert_eq!(together[0].1, sum + 2);
+    // A budget that holds two sentences but not three.
+    let budget = (alone[0].1 + alone[1].1 + 1).to_string();
+    let two = texts(&["--utterance-tokens", &budget, "--no-cache"]);
+    assert_eq!(two.len(), 2, "{two:?}");
 }

@@ -105,6 +105,7 @@ pub fn console_or_headless(
         device: None,
         intra_threads: None,
         sentence_silence: None,
+        utterance_tokens: None,
         out: None,
         json: true,
         wait: false,

@@ -25,6 +25,7 @@ pub fn execute(args: RunArgs, runtime_args: &RuntimeArgs) -> anyhow::Result<Fini
     job.device = args.device.unwrap_or(job.device);
     job.intra_threads = args.intra_threads.or(job.intra_threads);
     job.sentence_silence = args.sentence_silence.unwrap_or(job.sentence_silence);
+    job.utterance_tokens = args.utterance_tokens.unwrap_or(job.utterance_tokens);
     let out_dir = args
         .out
         .clone()

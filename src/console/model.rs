@@ -86,6 +86,8 @@ pub struct Model {
     pub intra_threads: Option<usize>,
     /// The job's pause between sentences.
     pub sentence_silence: f64,
+    /// The job's budget for gathering sentences into one Kokoro utterance.
+    pub utterance_tokens: usize,
     /// The job's `run.output`, if it set one.
     pub output_dir: Option<PathBuf>,
     pub source: SourceInfo,
@@ -154,6 +156,8 @@ impl Model {
             mode: job.map_or(Mode::Pool, |j| j.mode),
             device: job.map_or(Device::Auto, |j| j.device),
             intra_threads: job.and_then(|j| j.intra_threads),
+            utterance_tokens: job
+                .map_or(crate::job::DEFAULT_UTTERANCE_TOKENS, |j| j.utterance_tokens),
             sentence_silence: job.map_or(crate::engine::join::DEFAULT_SENTENCE_SILENCE, |j| {
                 j.sentence_silence
             }),
@@ -209,6 +213,7 @@ impl Model {
             output_dir: self.output_dir.clone(),
             intra_threads: self.intra_threads,
             sentence_silence: self.sentence_silence,
+            utterance_tokens: self.utterance_tokens,
             languages: rows
                 .iter()
                 .map(|&i| {

@@ -18,7 +18,7 @@ mod piper_plan;
 mod utterances;
 use piper_plan::{plan_piper, resolve_piper_voice};
 pub use utterances::Prepared;
-use utterances::{utterances, Limit};
+use utterances::{gather, utterances, Limit};
 
 /// Kokoro's name in reports and cache keys.
 pub const KOKORO_MODEL_NAME: &str = "kokoro-82m-v1.0-int8";
@@ -149,6 +149,7 @@ pub fn plan(job: &JobSpec, assets: &Assets) -> Result<Plan, PlanError> {
                     kokoro_vocab.as_ref().unwrap(),
                     &files,
                     assets,
+                    job.utterance_tokens,
                 )?
             }
             ModelKind::Piper => {
@@ -256,6 +257,7 @@ fn plan_kokoro(
     vocab: &Vocab,
     files: &KokoroFiles,
     assets: &Assets,
+    utterance_tokens: usize,
 ) -> Result<Result<LanguagePlan, PlanFailure>, PlanError> {
     let voice = job.kokoro_voice();
     let known = known_kokoro_voices(assets);
@@ -296,7 +298,7 @@ fn plan_kokoro(
         Ok(pack) => Arc::new(pack),
         Err(e) => return Ok(Err(fail(e.to_string()))),
     };
-    let prepared = match kokoro_prepared(language, &job.text, vocab) {
+    let prepared = match kokoro_prepared(language, &job.text, vocab, utterance_tokens) {
         Ok(p) => p,
         Err(e) => return Ok(Err(fail(e))),
     };
@@ -328,17 +330,25 @@ pub fn kokoro_utterances(
     text: &str,
     vocab: &Vocab,
 ) -> Result<Vec<Utterance>, String> {
-    kokoro_prepared(language, text, vocab).map(|p| p.utterances)
+    kokoro_prepared(language, text, vocab, 0).map(|p| p.utterances)
 }
 
-/// `kokoro_utterances` with the warnings about what the text lost on the way.
-pub fn kokoro_prepared(language: &Language, text: &str, vocab: &Vocab) -> Result<Prepared, String> {
+/// `kokoro_utterances` with the warnings about what the text lost on the way, consecutive
+/// sentences gathered into utterances of up to `utterance_tokens` phonemes (0: one
+/// sentence each; at most Kokoro's limit).
+pub fn kokoro_prepared(
+    language: &Language,
+    text: &str,
+    vocab: &Vocab,
+    utterance_tokens: usize,
+) -> Result<Prepared, String> {
     let g2p = |t: &str| phonemize::for_kokoro(language, t);
     let tokenize = |p: &str| {
         let t = vocab.tokenize(p);
         (t.ids, t.skipped)
     };
-    utterances(
+    let count = |p: &str| p.chars().count();
+    let prepared = utterances(
         language.code,
         text,
         Limit {
@@ -346,7 +356,16 @@ pub fn kokoro_prepared(language: &Language, text: &str, vocab: &Vocab) -> Result
             tokens: kokoro::MAX_PHONEMES,
         },
         g2p,
-        |p| p.chars().count(),
+        count,
         tokenize,
-    )
+    )?;
+    Ok(Prepared {
+        utterances: gather(
+            prepared.utterances,
+            utterance_tokens.min(kokoro::MAX_PHONEMES),
+            count,
+            tokenize,
+        ),
+        warnings: prepared.warnings,
+    })
 }

@@ -100,9 +100,67 @@ pub(super) fn utterances(
     })
 }
 
+/// Consecutive utterances gathered into one while their phonemes, joined by a space, stay
+/// within `budget` (as `count` measures them): the model then carries prosody across
+/// sentences, as Kokoro's own pipeline does up to its 510-token limit, instead of starting
+/// afresh at every sentence. `budget` 0 leaves every sentence alone.
+pub(super) fn gather(
+    utterances: Vec<Utterance>,
+    budget: usize,
+    count: impl Fn(&str) -> usize,
+    tokenize: impl Fn(&str) -> (Vec<i64>, Vec<char>),
+) -> Vec<Utterance> {
+    if budget == 0 {
+        return utterances;
+    }
+    let mut out: Vec<Utterance> = Vec::with_capacity(utterances.len());
+    for next in utterances {
+        if let Some(last) = out.last_mut() {
+            let phonemes = format!("{} {}", last.phonemes, next.phonemes);
+            if count(&phonemes) <= budget {
+                let (token_ids, skipped) = tokenize(&phonemes);
+                *last = Utterance {
+                    text: format!("{} {}", last.text, next.text),
+                    phonemes,
+                    token_ids,
+                    skipped,
+                };
+                continue;
+            }
+        }
+        out.push(next);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sentences_are_gathered_up_to_the_budget_and_never_past_it() {
+        let u = |t: &str| Utterance {
+            text: t.to_string(),
+            phonemes: t.to_lowercase(),
+            token_ids: t.chars().map(|c| c as i64).collect(),
+            skipped: vec![],
+        };
+        let all = vec![u("Aaaa."), u("Bb."), u("Cccccc."), u("D.")];
+        let count = |p: &str| p.chars().count();
+        let gathered = gather(all.clone(), 10, count, fake_tokens);
+        let texts: Vec<&str> = gathered.iter().map(|g| g.text.as_str()).collect();
+        // "aaaa. bb." is 9; adding " cccccc." would be 17; "cccccc. d." is 10.
+        assert_eq!(texts, ["Aaaa. Bb.", "Cccccc. D."]);
+        assert_eq!(gathered[0].phonemes, "aaaa. bb.");
+        assert_eq!(gathered[0].token_ids, fake_tokens("aaaa. bb.").0);
+        assert!(gathered.iter().all(|g| count(&g.phonemes) <= 10));
+        assert_eq!(gather(all.clone(), 0, count, fake_tokens), all);
+        assert_eq!(
+            gather(all.clone(), 3, count, fake_tokens),
+            all,
+            "none fits two"
+        );
+    }
 
     /// G2P that spells the text out, except that `X` reads as 600 phonemes and `?` as a
     /// phoneme the model lacks.
