@@ -9,6 +9,7 @@ pub mod config;
 pub mod console;
 pub mod digest;
 pub mod engine;
+pub mod fit;
 pub mod gpu;
 pub mod job;
 pub mod languages;

@@ -15,8 +15,8 @@ pub const SAMPLE_RATE: u32 = 24_000;
 /// least the number of token ids). Past it ONNX Runtime fails with "invalid expand shape",
 /// so the plan never hands the model more.
 pub const MAX_PHONEMES: usize = 510;
-const STYLE_DIM: usize = 256;
-const VOICE_ROWS: usize = 510;
+pub const STYLE_DIM: usize = 256;
+pub const VOICE_ROWS: usize = 510;
 
 /// The character -> id map the model was trained with.
 #[derive(Debug, Clone)]
@@ -134,6 +134,29 @@ impl VoicePack {
             name: name.to_string(),
             rows,
         })
+    }
+
+    /// A pack made in memory (a fitted voice): `rows` is float32 [510, 256], row-major.
+    pub fn from_rows(name: &str, rows: Vec<f32>) -> Result<VoicePack, VoiceError> {
+        if rows.len() != VOICE_ROWS * STYLE_DIM || !rows.iter().all(|v| v.is_finite()) {
+            return Err(VoiceError::NotFinite {
+                voice: name.to_string(),
+            });
+        }
+        Ok(VoicePack {
+            name: name.to_string(),
+            rows,
+        })
+    }
+
+    /// The style rows, float32 [510, 256], row-major.
+    pub fn rows(&self) -> &[f32] {
+        &self.rows
+    }
+
+    /// The pack in the stock voice files' layout: little-endian float32 [510, 256].
+    pub fn to_bytes(&self) -> Vec<u8> {
+        self.rows.iter().flat_map(|v| v.to_le_bytes()).collect()
     }
 
     /// Kokoro's pipeline indexes the pack by the phoneme string's length (in code points,

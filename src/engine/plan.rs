@@ -216,6 +216,44 @@ pub fn probe_plan(
     })
 }
 
+/// `text` spoken in each of `packs` (voices made in memory: fitting's candidates), one plan
+/// language per pack, named by the pack.
+pub fn packs_plan(
+    language: &Language,
+    text: &str,
+    packs: &[Arc<VoicePack>],
+    assets: &Assets,
+) -> Result<Plan, PlanError> {
+    let files = kokoro_files(assets)?;
+    let vocab = Vocab::load(&files.vocab)?;
+    let utterances =
+        kokoro_utterances(language, text, &vocab).map_err(|error| PlanError::Probe {
+            code: language.code.to_string(),
+            error,
+        })?;
+    let languages = packs
+        .iter()
+        .map(|pack| {
+            Ok(LanguagePlan {
+                code: pack.name.clone(),
+                text: text.to_string(),
+                model: ModelId::Kokoro,
+                voice: pack.name.clone(),
+                voice_data: VoiceData::Kokoro(pack.clone()),
+                speed: 1.0,
+                sample_rate: kokoro::SAMPLE_RATE,
+                utterances: utterances.clone(),
+                warnings: Vec::new(),
+            })
+        })
+        .collect();
+    Ok(Plan {
+        languages,
+        sentence_silence: super::join::DEFAULT_SENTENCE_SILENCE,
+        models: BTreeMap::from([(ModelId::Kokoro, files.model)]),
+    })
+}
+
 fn kokoro_files(assets: &Assets) -> Result<KokoroFiles, super::ModelError> {
     let files = KokoroFiles {
         model: assets.path(assets::KOKORO_MODEL),
