@@ -12,6 +12,7 @@ pub mod engine;
 pub mod gpu;
 pub mod job;
 pub mod languages;
+pub mod metrics;
 pub mod qa;
 pub mod report;
 pub mod session;

@@ -4,6 +4,7 @@ pub mod cache;
 pub mod espeak;
 pub mod kokoro;
 pub mod library_check;
+pub mod load;
 pub mod outcome;
 pub mod phonemize;
 pub mod piper;
