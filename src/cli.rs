@@ -32,6 +32,20 @@ pub struct Cli {
     pub runtime: RuntimeArgs,
     #[command(flatten)]
     pub log: LogArgs,
+    #[command(flatten)]
+    pub metrics: MetricsArgs,
+}
+
+/// Live metrics for the console and `run`.
+#[derive(Debug, Args, Clone, Default)]
+pub struct MetricsArgs {
+    /// Serve Prometheus metrics at http://ADDR/metrics; a bare port means 127.0.0.1:PORT
+    /// (default: the settings file's [metrics] addr, else none).
+    #[arg(long, value_name = "ADDR")]
+    pub metrics: Option<String>,
+    /// Keep serving metrics this long after the run ends, so a scraper sees its last figures.
+    #[arg(long, hide = true, value_name = "MS")]
+    pub metrics_linger_ms: Option<u64>,
 }
 
 /// How much is logged: `-v` debug, `-vv` trace, `-q` warnings and errors only.
@@ -126,6 +140,8 @@ pub struct RunArgs {
     /// Stop after this many utterances have finished (for testing cancellation).
     #[arg(long, hide = true)]
     pub cancel_after: Option<usize>,
+    #[command(flatten)]
+    pub metrics: MetricsArgs,
 }
 
 /// `--intra-threads`: the job file's rule and message (`job::check_intra_threads`).

@@ -18,12 +18,16 @@ fn main() -> ExitCode {
         commands::progress::init_logging(cli.log.level());
     }
     let result = match cli.command {
-        Some(Command::Run(args)) => commands::run::execute(args, &cli.runtime),
+        Some(Command::Run(mut args)) => {
+            // `voxdeck --metrics ADDR run JOB` means the same as `voxdeck run JOB --metrics ADDR`.
+            args.metrics.metrics = args.metrics.metrics.or(cli.metrics.metrics);
+            commands::run::execute(args, &cli.runtime)
+        }
         Some(Command::Bench(args)) => commands::bench::execute(args, &cli.runtime),
         Some(Command::Doctor(args)) => commands::doctor::execute(args, &cli.runtime),
         Some(Command::Voices(args)) => commands::voices::execute(args),
         Some(Command::Gpu(args)) => commands::gpu::execute(args),
-        None => commands::console_or_headless(cli.job, &cli.runtime),
+        None => commands::console_or_headless(cli.job, &cli.runtime, cli.metrics),
     };
     match result {
         Ok(Finished::AllDone) => ExitCode::SUCCESS,

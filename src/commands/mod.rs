@@ -4,6 +4,7 @@
 pub mod bench;
 pub mod doctor;
 pub mod gpu;
+pub mod metrics;
 pub mod progress;
 pub mod run;
 pub mod voices;
@@ -77,17 +78,21 @@ pub fn console_can_open() -> bool {
 pub fn console_or_headless(
     job: Option<std::path::PathBuf>,
     runtime: &crate::cli::RuntimeArgs,
+    metrics: crate::cli::MetricsArgs,
 ) -> anyhow::Result<Finished> {
     let demo = std::path::PathBuf::from("assets/demo/job.toml");
     let job_path = job.or_else(|| demo.exists().then_some(demo));
     if console_can_open() {
         let spec = job_path.as_deref().map(JobSpec::load).transpose()?;
+        let listener = metrics::bind(&metrics)?;
         // The same exit codes as headless: 1 when the last run left a language undone.
-        return Ok(if voxdeck::console::open(spec, runtime.ort_lib.clone())? {
-            Finished::AllDone
-        } else {
-            Finished::SomeFailed
-        });
+        return Ok(
+            if voxdeck::console::open(spec, runtime.ort_lib.clone(), listener)? {
+                Finished::AllDone
+            } else {
+                Finished::SomeFailed
+            },
+        );
     }
     let Some(job) = job_path else {
         anyhow::bail!(
@@ -106,6 +111,7 @@ pub fn console_or_headless(
         wait: false,
         no_cache: false,
         cancel_after: None,
+        metrics,
     };
     run::execute(args, runtime)
 }

@@ -35,6 +35,8 @@ pub struct Options {
     pub ort_lib: Option<PathBuf>,
     /// `VOXDECK_GPU_INTERVAL_MS`, over the config file's `[gpu] interval_ms`.
     pub gpu_interval: Option<Duration>,
+    /// Where to serve the session's metrics (bound already, so a bad address never got here).
+    pub metrics: Option<crate::metrics::Listener>,
 }
 
 /// Runs the console until the operator quits (or a signal asks it to). `Ok(true)` when
@@ -90,6 +92,14 @@ async fn event_loop(
             probe_cache: None,
         };
         Session::start(options, move || notify.notify_one())
+    };
+    let _metrics = match options.metrics {
+        Some(listener) => {
+            let server = crate::metrics::serve_session(listener, session.watch())?;
+            log::info!("metrics: serving {}", server.url());
+            Some(server)
+        }
+        None => None,
     };
     let sampler = {
         let tx = tx.clone();

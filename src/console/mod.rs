@@ -24,7 +24,12 @@ use crate::job::JobSpec;
 
 /// Opens the console on `job` (the demo job when it exists and none is given).
 /// `Ok(true)` when every language of the last run was done, or nothing ran.
-pub fn open(job: Option<JobSpec>, ort_lib: Option<PathBuf>) -> anyhow::Result<bool> {
+/// `metrics`, when given, serves the session's metrics while the console is open.
+pub fn open(
+    job: Option<JobSpec>,
+    ort_lib: Option<PathBuf>,
+    metrics: Option<crate::metrics::Listener>,
+) -> anyhow::Result<bool> {
     logging::init();
     let voices = Assets::locate().kokoro_voice_names();
     let model = model::Model::new(job.as_ref(), voices);
@@ -38,6 +43,7 @@ pub fn open(job: Option<JobSpec>, ort_lib: Option<PathBuf>) -> anyhow::Result<bo
         app::Options {
             ort_lib,
             gpu_interval,
+            metrics,
         },
     )
 }
