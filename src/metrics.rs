@@ -23,10 +23,12 @@ pub const DEFAULT_HOST: std::net::Ipv4Addr = std::net::Ipv4Addr::LOCALHOST;
 pub enum MetricsError {
     #[error("`{text}` is not an address to serve metrics on: give a port (9187) or HOST:PORT (127.0.0.1:9187)")]
     BadAddress { text: String },
-    #[error("cannot serve metrics on {addr}: {source}; {}", bind_fix(.source))]
+    // `error` is not a `#[source]`: the message already says it, and a chain printed with
+    // `{:#}` would say it twice.
+    #[error("cannot serve metrics on {addr}: {error}; {}", bind_fix(.error))]
     Bind {
         addr: SocketAddr,
-        source: std::io::Error,
+        error: std::io::Error,
     },
     #[error("cannot serve metrics on {addr}: {detail}")]
     Start { addr: SocketAddr, detail: String },

@@ -19,7 +19,7 @@ pub struct Listener {
 impl Listener {
     pub fn bind(addr: SocketAddr) -> Result<Listener, MetricsError> {
         let listener =
-            TcpListener::bind(addr).map_err(|source| MetricsError::Bind { addr, source })?;
+            TcpListener::bind(addr).map_err(|error| MetricsError::Bind { addr, error })?;
         // Port 0 asks for any free port: report the one the system chose.
         let addr = listener.local_addr().unwrap_or(addr);
         Ok(Listener { listener, addr })
