@@ -17,6 +17,11 @@ fn main() -> ExitCode {
     if cli.command.is_some() || !commands::console_can_open() {
         commands::progress::init_logging(cli.log.level());
     }
+    // Only the console and `run` have a session to serve; elsewhere the flag would be ignored.
+    if cli.metrics.metrics.is_some() && !matches!(cli.command, None | Some(Command::Run(_))) {
+        eprintln!("voxdeck: error: --metrics serves the console and `voxdeck run`; remove it from this command");
+        return ExitCode::from(2);
+    }
     let result = match cli.command {
         Some(Command::Run(mut args)) => {
             // `voxdeck --metrics ADDR run JOB` means the same as `voxdeck run JOB --metrics ADDR`.

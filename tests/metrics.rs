@@ -219,6 +219,13 @@ fn an_address_that_cannot_be_served_is_refused_before_any_synthesis() {
         assert!(text.contains(names), "{text}");
         assert!(!out.exists(), "nothing was synthesised: {text}");
     }
+    // A command without a session refuses the flag rather than ignoring it.
+    let output = voxdeck()
+        .args(["--metrics", "0", "voices"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("--metrics serves the console"));
 }
 
 #[test]
