@@ -35,6 +35,20 @@ pub struct Cli {
     pub cache: CacheArgs,
     #[command(flatten)]
     pub log: LogArgs,
+    #[command(flatten)]
+    pub metrics: MetricsArgs,
+}
+
+/// Live metrics for the console and `run`.
+#[derive(Debug, Args, Clone, Default)]
+pub struct MetricsArgs {
+    /// Serve Prometheus metrics at http://ADDR/metrics; a bare port means 127.0.0.1:PORT
+    /// (default: the settings file's [metrics] addr, else none).
+    #[arg(long, value_name = "ADDR")]
+    pub metrics: Option<String>,
+    /// Keep serving metrics this long after the run ends, so a scraper sees its last figures.
+    #[arg(long, hide = true, value_name = "MS")]
+    pub metrics_linger_ms: Option<u64>,
 }
 
 /// How much is logged: `-v` debug, `-vv` trace, `-q` warnings and errors only.
@@ -101,6 +115,9 @@ pub enum Command {
     Voices(VoicesArgs),
     /// Sample GPU memory, utilisation, temperature and power through NVML (host memory without it).
     Gpu(GpuArgs),
+    /// Fit a Kokoro voice to a source clip: the closest voice Kokoro's voice space offers
+    /// (not a cloning model), searched on the worker pool, saved for jobs as `fit:NAME`.
+    Fit(FitArgs),
 }
 
 #[derive(Debug, Args)]
@@ -161,6 +178,8 @@ pub struct RunArgs {
     /// Stop after this many utterances have finished (for testing cancellation).
     #[arg(long, hide = true)]
     pub cancel_after: Option<usize>,
+    #[command(flatten)]
+    pub metrics: MetricsArgs,
 }
 
 /// `--utterance-tokens`: the job file's rule and message (`job::check_utterance_tokens`).
@@ -227,6 +246,33 @@ pub struct BenchArgs {
     /// Give each pool worker its own copy of the weights (to compare memory with sharing).
     #[arg(long)]
     pub no_shared_weights: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct FitArgs {
+    /// The source clip (WAV, FLAC, MP3, Ogg).
+    pub clip: PathBuf,
+    /// The language the voice will speak (en-us, en-gb, fr, es, it, pt-br, hi, de).
+    #[arg(long)]
+    pub lang: String,
+    /// Most probe syntheses, stock voices included.
+    #[arg(long, default_value_t = 240, value_parser = RangedU64ValueParser::<usize>::new().range(8..=100_000))]
+    pub budget: usize,
+    /// The search's seed: the same seed, clip and budget give the same voice file.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Worker threads, 1 to 64 (default: the settings file's, else 4).
+    #[arg(long, value_name = "N", value_parser = workers_parser())]
+    pub workers: Option<usize>,
+    /// Where the models run: auto, cpu, cuda or cuda:N.
+    #[arg(long, value_name = "auto|cpu|cuda|cuda:N", value_parser = clap::value_parser!(Device))]
+    pub device: Option<Device>,
+    /// The fitted voice's name (default: <lang>-<clip sha256 prefix>-s<seed>).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Print the voice's sidecar (scores, evaluations, seed) as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -25,6 +25,26 @@ use crate::languages::Language;
 use cmaes::Cmaes;
 use space::VoiceSpace;
 
+/// A job names a fitted voice `fit:NAME`.
+pub const FITTED_PREFIX: &str = "fit:";
+/// Overrides where fitted voices are kept.
+pub const ENV_VOICES: &str = "VOXDECK_VOICES";
+
+/// `$VOXDECK_VOICES`, else `voxdeck/voices` in the XDG data folder (~/.local/share).
+pub fn voices_dir() -> Option<std::path::PathBuf> {
+    std::env::var_os(ENV_VOICES)
+        .filter(|d| !d.is_empty())
+        .map(std::path::PathBuf::from)
+        .or_else(|| {
+            crate::assets::xdg_dir("XDG_DATA_HOME", ".local/share").map(|d| d.join("voices"))
+        })
+}
+
+/// The voice file of the fitted voice `name`.
+pub fn voice_path(name: &str) -> Option<std::path::PathBuf> {
+    voices_dir().map(|d| d.join(format!("{name}.bin")))
+}
+
 /// Principal components searched.
 pub const DEFAULT_DIMS: usize = 10;
 /// Starting step, in the stock voices' standard deviations.

@@ -13,6 +13,7 @@ pub mod fit;
 pub mod gpu;
 pub mod job;
 pub mod languages;
+pub mod metrics;
 pub mod qa;
 pub mod report;
 pub mod session;

@@ -19,13 +19,23 @@ fn main() -> ExitCode {
         // The box's settings, read now so a bad value is reported whatever the command.
         voxdeck::config::current();
     }
+    // Only the console and `run` have a session to serve; elsewhere the flag would be ignored.
+    if cli.metrics.metrics.is_some() && !matches!(cli.command, None | Some(Command::Run(_))) {
+        eprintln!("voxdeck: error: --metrics serves the console and `voxdeck run`; remove it from this command");
+        return ExitCode::from(2);
+    }
     let result = match cli.command {
-        Some(Command::Run(args)) => commands::run::execute(args, &cli.runtime),
+        Some(Command::Run(mut args)) => {
+            // `voxdeck --metrics ADDR run JOB` means the same as `voxdeck run JOB --metrics ADDR`.
+            args.metrics.metrics = args.metrics.metrics.or(cli.metrics.metrics);
+            commands::run::execute(args, &cli.runtime)
+        }
         Some(Command::Bench(args)) => commands::bench::execute(args, &cli.runtime),
         Some(Command::Doctor(args)) => commands::doctor::execute(args, &cli.runtime),
         Some(Command::Voices(args)) => commands::voices::execute(args),
         Some(Command::Gpu(args)) => commands::gpu::execute(args),
-        None => commands::console_or_headless(cli.job, &cli.runtime, &cli.cache),
+        Some(Command::Fit(args)) => commands::fit::execute(args, &cli.runtime),
+        None => commands::console_or_headless(cli.job, &cli.runtime, &cli.cache, cli.metrics),
     };
     match result {
         Ok(Finished::AllDone) => ExitCode::SUCCESS,

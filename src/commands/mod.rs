@@ -3,7 +3,9 @@
 
 pub mod bench;
 pub mod doctor;
+pub mod fit;
 pub mod gpu;
+pub mod metrics;
 pub mod progress;
 pub mod run;
 pub mod voices;
@@ -78,14 +80,16 @@ pub fn console_or_headless(
     job: Option<std::path::PathBuf>,
     runtime: &crate::cli::RuntimeArgs,
     cache: &crate::cli::CacheArgs,
+    metrics: crate::cli::MetricsArgs,
 ) -> anyhow::Result<Finished> {
     let demo = std::path::PathBuf::from("assets/demo/job.toml");
     let job_path = job.or_else(|| demo.exists().then_some(demo));
     if console_can_open() {
         let spec = job_path.as_deref().map(JobSpec::load).transpose()?;
+        let listener = metrics::bind(&metrics)?;
         // The same exit codes as headless: 1 when the last run left a language undone.
         return Ok(
-            if voxdeck::console::open(spec, runtime.ort_lib.clone(), cache.options())? {
+            if voxdeck::console::open(spec, runtime.ort_lib.clone(), cache.options(), listener)? {
                 Finished::AllDone
             } else {
                 Finished::SomeFailed
@@ -112,6 +116,7 @@ pub fn console_or_headless(
         no_cache: false,
         cache: cache.clone(),
         cancel_after: None,
+        metrics,
     };
     run::execute(args, runtime)
 }

@@ -12,7 +12,7 @@ use super::{load_job, Finished};
 use crate::cli::{RunArgs, RuntimeArgs};
 
 /// Exit status after a second Ctrl-C: 128 + SIGINT, as shells report it.
-const INTERRUPTED_EXIT: i32 = 130;
+pub const INTERRUPTED_EXIT: i32 = 130;
 
 pub fn execute(args: RunArgs, runtime_args: &RuntimeArgs) -> anyhow::Result<Finished> {
     let mut job = load_job(&args.job)?;
@@ -31,6 +31,8 @@ pub fn execute(args: RunArgs, runtime_args: &RuntimeArgs) -> anyhow::Result<Fini
         .clone()
         .unwrap_or_else(|| job.output_dir_or_default());
 
+    // Bound before the session starts, so an address in use is refused before any synthesis.
+    let listener = super::metrics::bind(&args.metrics)?;
     let session = Arc::new(Session::start(
         SessionOptions {
             ort_lib: runtime_args.ort_lib.clone(),
@@ -41,6 +43,9 @@ pub fn execute(args: RunArgs, runtime_args: &RuntimeArgs) -> anyhow::Result<Fini
         },
         || {},
     ));
+    let _metrics = listener
+        .map(|l| super::metrics::serve(l, &session))
+        .transpose()?;
     cancel_on_signals(&session);
     let id = session.run(job, out_dir);
     let mut view = ProgressView::new();
@@ -61,6 +66,9 @@ pub fn execute(args: RunArgs, runtime_args: &RuntimeArgs) -> anyhow::Result<Fini
             break phase;
         }
     };
+    if let (Some(_), Some(ms)) = (&_metrics, args.metrics.metrics_linger_ms) {
+        std::thread::sleep(std::time::Duration::from_millis(ms));
+    }
     let wall_seconds = match phase {
         RunPhase::SetupFailed(message) => anyhow::bail!(message),
         RunPhase::Finished { wall_seconds, .. } => wall_seconds,

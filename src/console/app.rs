@@ -37,6 +37,8 @@ pub struct Options {
     pub cache: crate::engine::cache::CacheOptions,
     /// `VOXDECK_GPU_INTERVAL_MS`, over the config file's `[gpu] interval_ms`.
     pub gpu_interval: Option<Duration>,
+    /// Where to serve the session's metrics (bound already, so a bad address never got here).
+    pub metrics: Option<crate::metrics::Listener>,
 }
 
 /// Runs the console until the operator quits (or a signal asks it to). `Ok(true)` when
@@ -95,6 +97,14 @@ async fn event_loop(
             cache: options.cache.clone(),
         };
         Session::start(options, move || notify.notify_one())
+    };
+    let _metrics = match options.metrics {
+        Some(listener) => {
+            let server = crate::metrics::serve_session(listener, session.watch())?;
+            log::info!("metrics: serving {}", server.url());
+            Some(server)
+        }
+        None => None,
     };
     let sampler = {
         let tx = tx.clone();

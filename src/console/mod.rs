@@ -24,10 +24,12 @@ use crate::job::JobSpec;
 
 /// Opens the console on `job` (the demo job when it exists and none is given).
 /// `Ok(true)` when every language of the last run was done, or nothing ran.
+/// `metrics`, when given, serves the session's metrics while the console is open.
 pub fn open(
     job: Option<JobSpec>,
     ort_lib: Option<PathBuf>,
     cache: crate::engine::cache::CacheOptions,
+    metrics: Option<crate::metrics::Listener>,
 ) -> anyhow::Result<bool> {
     logging::init();
     let voices = Assets::locate().kokoro_voice_names();
@@ -43,6 +45,7 @@ pub fn open(
             ort_lib,
             cache,
             gpu_interval,
+            metrics,
         },
     )
 }

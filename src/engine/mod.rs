@@ -5,6 +5,7 @@ pub mod espeak;
 pub mod join;
 pub mod kokoro;
 pub mod library_check;
+pub mod load;
 pub mod outcome;
 pub mod phonemize;
 pub mod piper;

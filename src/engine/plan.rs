@@ -4,7 +4,7 @@
 //! (missing model files, unknown voice) is a `PlanError`.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::kokoro::{self, KokoroFiles, Vocab, VoicePack};
@@ -98,6 +98,12 @@ pub struct Plan {
 
 #[derive(Debug, thiserror::Error)]
 pub enum PlanError {
+    #[error("`{code}`: no fitted voice `{voice}` in {dir}: make it with `voxdeck fit CLIP --lang {code} --name NAME`, or pick a stock voice")]
+    UnknownFittedVoice {
+        code: String,
+        voice: String,
+        dir: PathBuf,
+    },
     #[error("unknown {model} voice `{voice}` for `{code}`: use one of {choices}")]
     UnknownVoice {
         code: String,
@@ -298,16 +304,38 @@ fn plan_kokoro(
     utterance_tokens: usize,
 ) -> Result<Result<LanguagePlan, PlanFailure>, PlanError> {
     let voice = job.kokoro_voice();
+    let fitted = voice
+        .strip_prefix(crate::fit::FITTED_PREFIX)
+        .map(str::to_string);
+    if let Some(name) = &fitted {
+        let path = crate::fit::voice_path(name).ok_or_else(|| PlanError::UnknownFittedVoice {
+            code: job.code.clone(),
+            voice: voice.clone(),
+            dir: PathBuf::from("(no folder: set XDG_DATA_HOME or HOME)"),
+        })?;
+        if !path.exists() {
+            return Err(PlanError::UnknownFittedVoice {
+                code: job.code.clone(),
+                voice: voice.clone(),
+                dir: path.parent().map(Path::to_path_buf).unwrap_or_default(),
+            });
+        }
+    }
     let known = known_kokoro_voices(assets);
-    let blend = kokoro::parse_blend(&voice).map_err(|reason| PlanError::BadBlend {
-        code: job.code.clone(),
-        reason,
-    })?;
+    let blend = if fitted.is_some() {
+        None
+    } else {
+        kokoro::parse_blend(&voice).map_err(|reason| PlanError::BadBlend {
+            code: job.code.clone(),
+            reason,
+        })?
+    };
     let components = blend.as_ref().map_or_else(
         || vec![voice.clone()],
         |p| p.iter().map(|(v, _)| v.clone()).collect(),
     );
-    if let Some(unknown) = components.into_iter().find(|v| !known.contains(v)) {
+    let unknown = components.into_iter().find(|v| !known.contains(v));
+    if let Some(unknown) = unknown.filter(|_| fitted.is_none()) {
         let choices = language.kokoro_voices(&known).join(", ");
         return Err(match blend {
             Some(_) => PlanError::UnknownBlendVoice {
@@ -332,7 +360,15 @@ fn plan_kokoro(
         voice: voice.clone(),
         error,
     };
-    let pack = match VoicePack::load_named(&voice, &files.voices_dir) {
+    let loaded = match &fitted {
+        Some(name) => VoicePack::load(
+            &voice,
+            &crate::fit::voice_path(name).expect("checked above"),
+        )
+        .map_err(|e| e.to_string()),
+        None => VoicePack::load_named(&voice, &files.voices_dir).map_err(|e| e.to_string()),
+    };
+    let pack = match loaded {
         Ok(pack) => Arc::new(pack),
         Err(e) => return Ok(Err(fail(e.to_string()))),
     };

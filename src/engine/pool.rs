@@ -11,6 +11,7 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
 use super::cache::ResultCache;
+use super::load::PoolLoad;
 use super::plan::{ModelId, Plan};
 use super::progress::RunObserver;
 use super::run::{RunCache, RunOutcome, RunState};
@@ -44,6 +45,8 @@ pub struct Engine {
     /// sha256 of each model file the engine has run, for the cache keys: computed once
     /// per engine (None: the file could not be read, so its utterances bypass the cache).
     model_digests: Mutex<HashMap<PathBuf, Option<String>>>,
+    /// Units queued and workers busy, for readers on other threads (metrics).
+    load: Arc<PoolLoad>,
 }
 
 /// A submitted run: its cancel switch and its outcome.
@@ -196,6 +199,7 @@ impl Engine {
             runtime,
             cache,
             model_digests: Mutex::new(HashMap::new()),
+            load: Arc::default(),
         };
         if engine.cache.is_some() {
             for (_, path) in preload {
@@ -234,6 +238,11 @@ impl Engine {
     /// The result cache this engine reads and writes, if it has one.
     pub fn cache(&self) -> Option<&Arc<ResultCache>> {
         self.cache.as_ref()
+    }
+
+    /// Units queued and workers busy across this engine's runs, read without locks.
+    pub fn load(&self) -> &Arc<PoolLoad> {
+        &self.load
     }
 
     /// The model file's sha256, hashed the first time this engine needs it.
@@ -279,6 +288,7 @@ impl Engine {
             cancel.clone(),
             self.senders.len(),
             cache,
+            self.load.clone(),
         ));
         state.announce();
         for sender in &self.senders {

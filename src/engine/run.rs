@@ -10,6 +10,7 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::time::Instant;
 
 use super::cache::{self, Key, KeyParts, ResultCache};
+use super::load::PoolLoad;
 use super::plan::{LanguagePlan, ModelId, Plan, PlanFailure, VoiceData};
 use super::progress::{LanguageProgress, RunObserver};
 use super::schedule::{schedule, Unit};
@@ -38,6 +39,7 @@ pub(crate) struct RunState {
     finished: Condvar,
     outcome: Mutex<Option<RunOutcome>>,
     cache: Option<RunCache>,
+    load: Arc<PoolLoad>,
 }
 
 /// The result cache as one run uses it: the store, and the sha256 of each model file the
@@ -65,11 +67,13 @@ impl RunState {
         cancel: Arc<AtomicBool>,
         workers: usize,
         cache: Option<RunCache>,
+        load: Arc<PoolLoad>,
     ) -> RunState {
         let languages: Vec<LanguageState> =
             plan.languages.into_iter().map(LanguageState::new).collect();
         let counts: Vec<usize> = languages.iter().map(|l| l.audio.len()).collect();
         let queue = schedule(&counts);
+        load.queued(queue.len());
         RunState {
             queue: Mutex::new(queue),
             languages: languages.into_iter().map(Mutex::new).collect(),
@@ -83,6 +87,7 @@ impl RunState {
             finished: Condvar::new(),
             outcome: Mutex::new(None),
             cache,
+            load,
         }
     }
 
@@ -112,6 +117,7 @@ impl RunState {
         let _finished = Finished(self);
         while let Some(unit) = self.next_unit() {
             let language = unit.language;
+            let _busy = self.load.start_unit();
             let step = std::panic::catch_unwind(AssertUnwindSafe(|| {
                 self.process(unit, sessions, factory)
             }));
@@ -127,6 +133,7 @@ impl RunState {
     fn next_unit(&self) -> Option<Unit> {
         let mut queue = lock(&self.queue);
         if self.cancel.load(Ordering::SeqCst) {
+            self.load.dropped(queue.len());
             queue.clear();
             return None;
         }
@@ -377,6 +384,14 @@ impl RunState {
             .wait_while(outcome, |o| o.is_none())
             .unwrap_or_else(|p| p.into_inner());
         outcome.clone().expect("waited until it was set")
+    }
+}
+
+impl Drop for RunState {
+    /// Units no worker took (every worker was lost) leave the engine's queued count.
+    fn drop(&mut self) {
+        let left = self.queue.get_mut().map_or(0, |q| q.len());
+        self.load.dropped(left);
     }
 }
 

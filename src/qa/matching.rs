@@ -287,16 +287,21 @@ impl ProbeSpeaker for SessionSpeaker<'_> {
             .iter()
             .map(|voice| {
                 let pack = VoicePack::load_named(voice, &voices_dir).map_err(|e| e.to_string())?;
-                let mut samples = Vec::new();
+                let mut parts = Vec::new();
                 for utterance in utterances.iter() {
                     let style = pack.style_for(utterance.phonemes.chars().count());
                     let audio = kokoro::synthesize(session, &utterance.token_ids, style, 1.0)
                         .map_err(|e| e.to_string())?;
-                    samples.extend(audio);
+                    parts.push(audio);
                 }
+                // Joined as the pool joins a language's utterances, so both score the same audio.
                 Ok(Clip {
                     sample_rate: kokoro::SAMPLE_RATE,
-                    samples,
+                    samples: crate::engine::join::join(
+                        &parts,
+                        kokoro::SAMPLE_RATE,
+                        crate::engine::join::DEFAULT_SENTENCE_SILENCE,
+                    ),
                 })
             })
             .collect())

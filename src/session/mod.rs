@@ -5,6 +5,7 @@
 //! internals. The same job therefore gives the same report from either driver.
 
 mod folder;
+mod live;
 mod observer;
 pub mod published;
 pub mod report;
@@ -24,6 +25,7 @@ use state::{LanguageRecord, RunPhase, SessionState};
 
 pub use crate::report::Report;
 pub use folder::KeptOutput;
+pub use live::{CacheCounters, LiveCounters, Watch};
 
 #[derive(Debug, Clone, Default)]
 pub struct SessionOptions {
@@ -63,6 +65,8 @@ struct Control {
     cancelled_up_to: AtomicU64,
     /// Set when the session shuts down: queued commands are skipped.
     shutdown: AtomicBool,
+    /// The warm engine's load and the result cache's counters, for `Watch::live`.
+    live: Mutex<live::LiveSources>,
 }
 
 pub struct Session {
@@ -91,6 +95,7 @@ impl Session {
             current: Mutex::new(Arc::new(AtomicBool::new(false))),
             cancelled_up_to: AtomicU64::new(0),
             shutdown: AtomicBool::new(false),
+            live: Mutex::default(),
         });
         let (tx, rx) = mpsc::channel::<Command>();
         let shared = control.clone();
@@ -171,6 +176,11 @@ impl Session {
     /// The published state: read it, take its notices, wait for the next one.
     pub fn state(&self) -> &Published<SessionState> {
         &self.control.state
+    }
+
+    /// A reader for other threads (metrics) that does not keep the session alive.
+    pub fn watch(&self) -> Watch {
+        Watch::new(self.control.clone())
     }
 
     /// The report of everything run so far, as report.json holds it.

@@ -179,6 +179,7 @@ impl Context {
             let preload: Vec<_> = plan.models.clone().into_iter().collect();
             let engine = Engine::start_with_cache(runtime.clone(), options, &preload, cache)
                 .map_err(|e| e.to_string())?;
+            super::live::engine_started(control, &engine);
             self.warm = Some(engine);
         }
         let engine = self.warm.as_ref().expect("started above");

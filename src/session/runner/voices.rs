@@ -90,6 +90,9 @@ impl Context {
             (self.options.probe_cache.clone()).unwrap_or_else(|| self.assets.path(PROBE_CACHE));
         let cache = EmbeddingCache::open(cache_dir).map_err(|e| e.to_string())?;
         self.engine_for_probes(runtime, device)?;
+        if let Some(engine) = &self.warm {
+            crate::session::live::engine_started(control, engine);
+        }
         let assets = self.assets.clone();
         let scorer = self
             .scorer

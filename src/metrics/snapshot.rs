@@ -1,0 +1,91 @@
+//! What one scrape reports, gathered in one short read of the session's state so the
+//! figures of a language agree with each other.
+
+use crate::engine::outcome::Status;
+use crate::gpu::GpuSample;
+use crate::session::state::{RunPhase, SessionState};
+use crate::session::LiveCounters;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Snapshot {
+    /// 0 before the first run.
+    pub run_id: u64,
+    pub run_phase: &'static str,
+    /// The run's worker count, once its engine is ready.
+    pub workers: Option<usize>,
+    /// Every language of the session, in the order each was first run.
+    pub languages: Vec<LanguageRow>,
+    pub live: LiveCounters,
+    /// Memory and GPUs; None when not sampled.
+    pub sample: Option<GpuSample>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct LanguageRow {
+    pub code: String,
+    pub status: Status,
+    pub sentences_done: usize,
+    pub sentences_total: usize,
+    pub audio_seconds: f64,
+    pub synthesis_seconds: f64,
+    pub rtf: Option<f64>,
+}
+
+/// Every run phase by its label, in the order a run goes through them.
+pub const RUN_PHASES: [&str; 8] = [
+    "idle",
+    "queued",
+    "matching",
+    "loading",
+    "running",
+    "cancelling",
+    "finished",
+    "setup_failed",
+];
+
+/// Every language status by its label.
+pub const LANGUAGE_STATES: [(Status, &str); 5] = [
+    (Status::Queued, "queued"),
+    (Status::Running, "running"),
+    (Status::Done, "done"),
+    (Status::Failed, "failed"),
+    (Status::Cancelled, "cancelled"),
+];
+
+impl Snapshot {
+    pub fn of(state: &SessionState, live: LiveCounters, sample: Option<GpuSample>) -> Snapshot {
+        Snapshot {
+            run_id: state.run.id,
+            run_phase: phase_label(&state.run.phase),
+            workers: state.run.settings.as_ref().map(|s| s.workers),
+            languages: state
+                .languages
+                .iter()
+                .map(|l| LanguageRow {
+                    code: l.code.clone(),
+                    status: l.progress.status,
+                    sentences_done: l.progress.sentences_done,
+                    sentences_total: l.progress.sentences_total,
+                    audio_seconds: l.progress.audio_seconds,
+                    synthesis_seconds: l.progress.synthesis_seconds,
+                    rtf: l.progress.rtf(),
+                })
+                .collect(),
+            live,
+            sample,
+        }
+    }
+}
+
+fn phase_label(phase: &RunPhase) -> &'static str {
+    match phase {
+        RunPhase::Idle => RUN_PHASES[0],
+        RunPhase::Queued => RUN_PHASES[1],
+        RunPhase::Matching { .. } => RUN_PHASES[2],
+        RunPhase::Loading { .. } => RUN_PHASES[3],
+        RunPhase::Running => RUN_PHASES[4],
+        RunPhase::Cancelling => RUN_PHASES[5],
+        RunPhase::Finished { .. } => RUN_PHASES[6],
+        RunPhase::SetupFailed(_) => RUN_PHASES[7],
+    }
+}
