@@ -18,6 +18,7 @@ use voxdeck::engine::runtime;
 use voxdeck::fit::{self, FitError, FitOptions, Judge, PackSpeaker};
 use voxdeck::job::{Device, Mode};
 use voxdeck::languages::{self, Language};
+use voxdeck::qa::dvector::{Dvector, DvectorEncoder};
 use voxdeck::qa::{Embedding, SpeakerEncoder};
 
 use super::Finished;
@@ -67,6 +68,12 @@ pub fn execute(args: FitArgs, runtime_args: &RuntimeArgs) -> anyhow::Result<Fini
     let mut ge2e = EncoderJudge::new(
         "ge2e",
         SpeakerEncoder::load(&runtime, &SpeakerEncoder::default_path(&assets))?,
+        &source,
+    )?;
+    // The second, independent encoder: it judges the held-out text only, so the search
+    // cannot win by fooling the encoder it searches with.
+    let mut dvector = DvectorJudge::new(
+        DvectorEncoder::load(&runtime, &DvectorEncoder::default_path(&assets))?,
         &source,
     )?;
     let voices_dir = assets.path(assets::KOKORO_VOICES);
@@ -132,7 +139,7 @@ pub fn execute(args: FitArgs, runtime_args: &RuntimeArgs) -> anyhow::Result<Fini
         args.seed
     );
     let started = Instant::now();
-    let mut judges: [&mut dyn Judge; 1] = [&mut ge2e];
+    let mut judges: [&mut dyn Judge; 2] = [&mut ge2e, &mut dvector];
     let outcome = fit::fit(
         &mut speaker,
         &mut judges,
@@ -245,6 +252,32 @@ impl EncoderJudge {
 impl Judge for EncoderJudge {
     fn name(&self) -> &str {
         self.name
+    }
+
+    fn score(&mut self, clip: &Clip) -> Result<f32, String> {
+        let embedding = self.encoder.embed(clip).map_err(|e| e.to_string())?;
+        Ok(self.source.cosine(&embedding))
+    }
+}
+
+/// The d-vector encoder scoring clips against the source's d-vector.
+struct DvectorJudge {
+    encoder: DvectorEncoder,
+    source: Dvector,
+}
+
+impl DvectorJudge {
+    fn new(mut encoder: DvectorEncoder, source: &Clip) -> anyhow::Result<Self> {
+        let source = encoder.embed(source).map_err(|e| {
+            anyhow::anyhow!("the source clip cannot be scored by the d-vector encoder: {e}")
+        })?;
+        Ok(DvectorJudge { encoder, source })
+    }
+}
+
+impl Judge for DvectorJudge {
+    fn name(&self) -> &str {
+        "d-vector"
     }
 
     fn score(&mut self, clip: &Clip) -> Result<f32, String> {
