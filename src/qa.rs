@@ -41,8 +41,12 @@ pub const DEFAULT_THRESHOLD: f32 = 0.75;
 
 #[derive(Debug, thiserror::Error)]
 pub enum QaError {
-    #[error("too short or silent to score: {seconds:.2} s of voiced audio, at least {MIN_VOICED_SECONDS} s needed")]
-    TooShortOrSilent { seconds: f32 },
+    #[error("too short or silent to score: {seconds:.2} s of voiced audio, at least {needed:.2} s needed")]
+    TooShortOrSilent {
+        seconds: f32,
+        /// What the encoder needs (each encoder has its own minimum).
+        needed: f32,
+    },
     #[error("speaker encoder: {0}")]
     Runtime(#[from] RuntimeError),
     #[error("speaker encoder {path} is missing: run scripts/setup")]
@@ -191,13 +195,19 @@ impl SpeakerEncoder {
     pub fn embed(&mut self, clip: &Clip) -> Result<Embedding, QaError> {
         let mut wav = resample(clip, SAMPLE_RATE)?.samples;
         if frontend::rms(&wav) < frontend::SILENT_RMS || wav.iter().any(|s| !s.is_finite()) {
-            return Err(QaError::TooShortOrSilent { seconds: 0.0 });
+            return Err(QaError::TooShortOrSilent {
+                seconds: 0.0,
+                needed: MIN_VOICED_SECONDS,
+            });
         }
         frontend::normalize_volume(&mut wav);
         let voiced = frontend::trim_silences(&wav);
         let seconds = voiced.len() as f32 / SAMPLE_RATE as f32;
         if seconds < MIN_VOICED_SECONDS {
-            return Err(QaError::TooShortOrSilent { seconds });
+            return Err(QaError::TooShortOrSilent {
+                seconds,
+                needed: MIN_VOICED_SECONDS,
+            });
         }
         let (batch, count) = partial_mels(voiced);
         let parts = self.run(batch, count, PARTIAL_FRAMES)?;
@@ -279,7 +289,11 @@ mod tests {
 
     #[test]
     fn the_message_says_why() {
-        let text = QaError::TooShortOrSilent { seconds: 0.2 }.to_string();
+        let text = QaError::TooShortOrSilent {
+            seconds: 0.2,
+            needed: 0.5,
+        }
+        .to_string();
         assert!(text.starts_with("too short or silent to score"), "{text}");
     }
 }

@@ -208,7 +208,13 @@ fn a_short_or_silent_clip_is_refused() {
     let mut short = clip("am_adam_s1");
     short.samples.truncate(4_800); // 0.3 s
     match encoder.embed(&short) {
-        Err(QaError::TooShortOrSilent { seconds }) => assert!((seconds - 0.3).abs() < 1e-3),
+        Err(QaError::TooShortOrSilent { seconds, needed }) => {
+            assert!((seconds - 0.3).abs() < 1e-3);
+            assert!(
+                (needed - 0.822).abs() < 1e-3,
+                "this encoder's own minimum: {needed}"
+            );
+        }
         other => panic!("expected TooShortOrSilent, got {other:?}"),
     }
     // one sample under a window, and the shortest clip that makes one

@@ -151,7 +151,7 @@ fn silence_and_tiny_clips_are_refused_not_nan() {
     };
     for (name, clip) in [("silent", &silent), ("0.2 s", &tiny), ("empty", &empty)] {
         match encoder.embed(clip) {
-            Err(e @ QaError::TooShortOrSilent { seconds }) => {
+            Err(e @ QaError::TooShortOrSilent { seconds, .. }) => {
                 assert!(seconds.is_finite() && seconds < qa::MIN_VOICED_SECONDS);
                 assert!(
                     e.to_string().contains("too short or silent to score"),

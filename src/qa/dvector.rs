@@ -178,11 +178,15 @@ impl DvectorEncoder {
     pub fn embed(&mut self, clip: &Clip) -> Result<Dvector, QaError> {
         let wav = resample(clip, SAMPLE_RATE)?.samples;
         if wav.iter().any(|s| !s.is_finite()) || frontend::rms(&wav) < frontend::SILENT_RMS {
-            return Err(QaError::TooShortOrSilent { seconds: 0.0 });
+            return Err(QaError::TooShortOrSilent {
+                seconds: 0.0,
+                needed: MIN_SAMPLES as f32 / SAMPLE_RATE as f32,
+            });
         }
         if wav.len() < MIN_SAMPLES {
             return Err(QaError::TooShortOrSilent {
                 seconds: wav.len() as f32 / SAMPLE_RATE as f32,
+                needed: MIN_SAMPLES as f32 / SAMPLE_RATE as f32,
             });
         }
         let (batch, count) = windows(&mel::log_mel(&wav));
