@@ -267,6 +267,9 @@ pub struct FitArgs {
     /// Where the models run: auto, cpu, cuda or cuda:N.
     #[arg(long, value_name = "auto|cpu|cuda|cuda:N", value_parser = clap::value_parser!(Device))]
     pub device: Option<Device>,
+    /// ORT intra-op threads per session, 1 to four per core (default: max(1, cores / workers)).
+    #[arg(long, value_name = "N", value_parser = intra_threads)]
+    pub intra_threads: Option<usize>,
     /// The fitted voice's name (default: <lang>-<clip sha256 prefix>-s<seed>).
     #[arg(long)]
     pub name: Option<String>,

@@ -100,7 +100,7 @@ pub fn execute(args: FitArgs, runtime_args: &RuntimeArgs) -> anyhow::Result<Fini
             workers,
             mode: Mode::Pool,
             device: args.device.unwrap_or(Device::Auto),
-            intra_threads: None,
+            intra_threads: args.intra_threads,
             share_weights: true,
         },
         &[(ModelId::Kokoro, assets.path(assets::KOKORO_MODEL))],
