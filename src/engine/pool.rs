@@ -29,8 +29,8 @@ pub struct EngineOptions {
     pub device: Device,
     /// ORT intra-op threads per session; default max(1, cores / workers).
     pub intra_threads: Option<usize>,
-    /// The workers' CPU sessions share one copy of each model's weights and of their
-    /// packed forms (pool mode; `engine::weights`).
+    /// The workers' CPU sessions share one copy of each model's weights (pool mode, two
+    /// workers or more; `engine::weights`).
     pub share_weights: bool,
 }
 
@@ -100,8 +100,8 @@ impl Engine {
         let intra_threads = options
             .intra_threads
             .unwrap_or_else(|| default_intra_threads(workers));
-        // One worker has nobody to share with, and sharing keeps the unpacked weights
-        // beside their packed forms (measured: +33 MiB for Kokoro int8).
+        // One worker has nobody to share with: alone it keeps ORT's own loading, prepacking
+        // included.
         let shared_weights = (options.share_weights && options.mode == Mode::Pool && workers > 1)
             .then(|| Arc::new(SharedWeights::new()));
         let factory = Arc::new(SessionFactory {

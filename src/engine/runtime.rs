@@ -285,9 +285,8 @@ impl Runtime {
             // Spinning threads would make idle waiting look like work in CPU figures.
             .with_intra_op_spinning(false)
             .map_err(|e| e.to_string())?;
-        // CPU sessions of a pool take the pool's copy of the weights, and share the packed
-        // forms ORT makes of them; a model that cannot be read for sharing (logged once)
-        // loads its own.
+        // CPU sessions of a pool take the pool's copy of the weights; a model that cannot be
+        // read for sharing (logged once) loads its own.
         if let (None, Some(shared)) = (cuda, &options.shared_weights) {
             if let Ok(weights) = shared.for_model(model) {
                 for (name, value) in &weights.initializers {
@@ -295,10 +294,16 @@ impl Runtime {
                         .with_initializer(name, value.clone())
                         .map_err(|e| e.to_string())?;
                 }
-                builder = builder
-                    .with_prepacked_weights(shared.prepacked())
-                    .map_err(|e| e.to_string())?;
             }
+        }
+        if cuda.is_none() {
+            // No CPU session prepacks: packed copies are made per session, so with shared
+            // weights they were most of what an extra worker cost (measured, Kokoro int8:
+            // 45 MiB per extra worker even with ORT's shared prepacked-weights container,
+            // 22 without prepacking), skipping them cost no speed here (pool x2, demo job),
+            // and every session computes with the same kernels: pool, shared-lock and the
+            // result cache give the same samples whatever the worker count.
+            builder = builder.with_prepacking(false).map_err(|e| e.to_string())?;
         }
         if let Some(index) = cuda {
             let cuda = ep::CUDA::default()

@@ -1,11 +1,11 @@
 //! Shared weights: the sessions of one pool use one copy of each model's weights.
 //!
-//! ONNX Runtime lets sessions share initializers that the caller owns (`AddInitializer`)
-//! and, for those initializers only, the packed forms its CPU kernels make of them (a
-//! prepacked-weights container). Without both, every worker holds its own copy of the
-//! weights and of their packed forms: about 130 MiB per Kokoro worker on the CPU. So a
-//! pool reads each model's initializers once, out of the ONNX file, into ORT tensors that
-//! every session of the pool is given, with one container for the packed forms.
+//! ONNX Runtime lets sessions share initializers that the caller owns (`AddInitializer`).
+//! Without that, every worker holds its own copy of the weights and of the packed forms
+//! its CPU kernels make of them: about 108 MiB per extra Kokoro worker. So a pool reads
+//! each model's initializers once, out of the ONNX file, into ORT tensors that every
+//! session of the pool is given, and its sessions skip prepacking (packed copies are made
+//! per session; see `Runtime::open_with`): about 22 MiB per extra worker.
 //!
 //! Only CPU sessions share: on CUDA, ORT copies each session's initializers into video
 //! memory, so sharing the host copy would save host memory that nobody keeps (and is
@@ -16,7 +16,6 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
-use ort::session::builder::PrepackedWeights;
 use ort::value::{DynValue, Tensor};
 use prost::Message;
 
@@ -53,11 +52,9 @@ pub struct ModelWeights {
     pub bytes: u64,
 }
 
-/// The weights of the models a pool has opened, read at the first session of each, and
-/// the container for their packed forms.
+/// The weights of the models a pool has opened, read at the first session of each.
 pub struct SharedWeights {
     models: Mutex<HashMap<PathBuf, Result<Arc<ModelWeights>, WeightsError>>>,
-    prepacked: PrepackedWeights,
 }
 
 impl std::fmt::Debug for SharedWeights {
@@ -79,12 +76,7 @@ impl SharedWeights {
     pub fn new() -> SharedWeights {
         SharedWeights {
             models: Mutex::new(HashMap::new()),
-            prepacked: PrepackedWeights::new(),
         }
-    }
-
-    pub fn prepacked(&self) -> &PrepackedWeights {
-        &self.prepacked
     }
 
     /// `model`'s weights, read the first time they are asked for (later callers wait for
