@@ -270,6 +270,12 @@ pub struct FitArgs {
     /// ORT intra-op threads per session, 1 to four per core (default: max(1, cores / workers)).
     #[arg(long, value_name = "N", value_parser = intra_threads)]
     pub intra_threads: Option<usize>,
+    /// Candidates per generation, 2 to 256 (default: twice the worker count, at least 4).
+    #[arg(long, value_name = "N", value_parser = RangedU64ValueParser::<usize>::new().range(2..=256))]
+    pub population: Option<usize>,
+    /// Generations without a better held-out score before the search stops (default 6).
+    #[arg(long, value_name = "N", default_value_t = voxdeck::fit::DEFAULT_PATIENCE, value_parser = at_least_one())]
+    pub patience: usize,
     /// The fitted voice's name (default: <lang>-<clip sha256 prefix>-s<seed>).
     #[arg(long)]
     pub name: Option<String>,

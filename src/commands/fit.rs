@@ -127,9 +127,9 @@ pub fn execute(args: FitArgs, runtime_args: &RuntimeArgs) -> anyhow::Result<Fini
         held_out_text: held_out_text(language),
         budget: args.budget,
         seed: args.seed,
-        population: Some(workers.max(2) * 2),
+        population: Some(args.population.unwrap_or(workers.max(2) * 2)),
         dims: fit::DEFAULT_DIMS,
-        patience: fit::DEFAULT_PATIENCE,
+        patience: args.patience,
     };
     eprintln!(
         "fit: {} stock {} voices, then up to {} evaluations on {workers} workers (seed {})",
