@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 use crate::languages::{self, ModelKind};
 
 pub use settings::{
-    check_intra_threads, max_intra_threads, Device, Mode, MAX_WORKERS, MIN_WORKERS,
+    check_intra_threads, check_sentence_silence, check_utterance_tokens, max_intra_threads, Device,
+    Mode, DEFAULT_UTTERANCE_TOKENS, MAX_WORKERS, MIN_WORKERS,
 };
 
 mod settings;
@@ -353,33 +354,6 @@ fn validate_language(
         model,
         speed,
     })
-}
-
-/// Kokoro utterances gather consecutive sentences up to this many phonemes by default.
-pub const DEFAULT_UTTERANCE_TOKENS: usize = 0;
-
-/// The one check for an utterance budget, for the job file and the command line.
-pub fn check_utterance_tokens(tokens: usize) -> Result<usize, String> {
-    let max = crate::engine::kokoro::MAX_PHONEMES;
-    if tokens <= max {
-        Ok(tokens)
-    } else {
-        Err(format!(
-            "{tokens} tokens per utterance is more than Kokoro takes: use 0 (each sentence alone) to {max}"
-        ))
-    }
-}
-
-/// The one check for a sentence pause, for the job file and the command line.
-pub fn check_sentence_silence(seconds: f64) -> Result<f64, String> {
-    let max = crate::engine::join::MAX_SENTENCE_SILENCE;
-    if (0.0..=max).contains(&seconds) {
-        Ok(seconds)
-    } else {
-        Err(format!(
-            "{seconds} s of silence between sentences is out of range: use 0 to {max} seconds"
-        ))
-    }
 }
 
 fn bad<T: std::fmt::Debug>(field: &'static str, value: &Option<T>, fix: String) -> JobError {

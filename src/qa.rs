@@ -71,6 +71,21 @@ pub enum QaError {
     },
 }
 
+/// Cosine similarity of two vectors in [-1, 1], summed in f64; 0 when either is zero.
+/// Shared by both encoders' embedding types, which are kept apart on purpose.
+pub fn cosine(a: &[f32], b: &[f32]) -> f32 {
+    let (mut dot, mut aa, mut bb) = (0f64, 0f64, 0f64);
+    for (&a, &b) in a.iter().zip(b) {
+        dot += a as f64 * b as f64;
+        aa += a as f64 * a as f64;
+        bb += b as f64 * b as f64;
+    }
+    if aa == 0.0 || bb == 0.0 {
+        return 0.0;
+    }
+    (dot / (aa.sqrt() * bb.sqrt())) as f32
+}
+
 /// A unit-length speaker embedding.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Embedding(pub [f32; EMBEDDING_SIZE]);
@@ -78,16 +93,7 @@ pub struct Embedding(pub [f32; EMBEDDING_SIZE]);
 impl Embedding {
     /// Cosine similarity in [-1, 1] (GE2E embeddings are non-negative, so in practice [0, 1]).
     pub fn cosine(&self, other: &Embedding) -> f32 {
-        let (mut dot, mut aa, mut bb) = (0f64, 0f64, 0f64);
-        for (&a, &b) in self.0.iter().zip(&other.0) {
-            dot += a as f64 * b as f64;
-            aa += a as f64 * a as f64;
-            bb += b as f64 * b as f64;
-        }
-        if aa == 0.0 || bb == 0.0 {
-            return 0.0;
-        }
-        (dot / (aa.sqrt() * bb.sqrt())) as f32
+        cosine(&self.0, &other.0)
     }
 
     /// The mean of `parts`, L2-normalised; `None` when it is the zero vector.

@@ -16,9 +16,11 @@ use crate::languages::{self, Language, ModelKind};
 
 mod piper_plan;
 mod utterances;
+mod voice_batch;
 use piper_plan::{plan_piper, resolve_piper_voice};
 pub use utterances::Prepared;
 use utterances::{gather, utterances, Limit};
+pub use voice_batch::{packs_plan, probe_plan};
 
 /// Kokoro's name in reports and cache keys.
 pub const KOKORO_MODEL_NAME: &str = "kokoro-82m-v1.0-int8";
@@ -170,93 +172,6 @@ pub fn plan(job: &JobSpec, assets: &Assets) -> Result<Plan, PlanError> {
         languages: languages_out,
         sentence_silence: job.sentence_silence,
         models,
-    })
-}
-
-/// The probe `text` spoken in each Kokoro voice of `voices` (blends allowed): one plan
-/// language per voice, named by the voice, so voice matching runs on the worker pool. A
-/// voice that cannot be loaded fails on its own.
-pub fn probe_plan(
-    language: &Language,
-    text: &str,
-    voices: &[String],
-    assets: &Assets,
-) -> Result<Plan, PlanError> {
-    let files = kokoro_files(assets)?;
-    let vocab = Vocab::load(&files.vocab)?;
-    let utterances =
-        kokoro_utterances(language, text, &vocab).map_err(|error| PlanError::Probe {
-            code: language.code.to_string(),
-            error,
-        })?;
-    let languages = voices
-        .iter()
-        .map(
-            |voice| match VoicePack::load_named(voice, &files.voices_dir) {
-                Ok(pack) => Ok(LanguagePlan {
-                    code: voice.clone(),
-                    text: text.to_string(),
-                    model: ModelId::Kokoro,
-                    voice: voice.clone(),
-                    voice_data: VoiceData::Kokoro(Arc::new(pack)),
-                    speed: 1.0,
-                    sample_rate: kokoro::SAMPLE_RATE,
-                    utterances: utterances.clone(),
-                    warnings: Vec::new(),
-                }),
-                Err(e) => Err(PlanFailure {
-                    code: voice.clone(),
-                    text: text.to_string(),
-                    model: ModelId::Kokoro,
-                    voice: voice.clone(),
-                    error: e.to_string(),
-                }),
-            },
-        )
-        .collect();
-    Ok(Plan {
-        languages,
-        // Probes are scored one utterance at a time; a join never happens.
-        sentence_silence: super::join::DEFAULT_SENTENCE_SILENCE,
-        models: BTreeMap::from([(ModelId::Kokoro, files.model)]),
-    })
-}
-
-/// `text` spoken in each of `packs` (voices made in memory: fitting's candidates), one plan
-/// language per pack, named by the pack.
-pub fn packs_plan(
-    language: &Language,
-    text: &str,
-    packs: &[Arc<VoicePack>],
-    assets: &Assets,
-) -> Result<Plan, PlanError> {
-    let files = kokoro_files(assets)?;
-    let vocab = Vocab::load(&files.vocab)?;
-    let utterances =
-        kokoro_utterances(language, text, &vocab).map_err(|error| PlanError::Probe {
-            code: language.code.to_string(),
-            error,
-        })?;
-    let languages = packs
-        .iter()
-        .map(|pack| {
-            Ok(LanguagePlan {
-                code: pack.name.clone(),
-                text: text.to_string(),
-                model: ModelId::Kokoro,
-                voice: pack.name.clone(),
-                voice_data: VoiceData::Kokoro(pack.clone()),
-                speed: 1.0,
-                sample_rate: kokoro::SAMPLE_RATE,
-                utterances: utterances.clone(),
-                warnings: Vec::new(),
-            })
-        })
-        .collect();
-    Ok(Plan {
-        languages,
-        sentence_silence: super::join::DEFAULT_SENTENCE_SILENCE,
-        models: BTreeMap::from([(ModelId::Kokoro, files.model)]),
     })
 }
 

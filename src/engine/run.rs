@@ -289,51 +289,9 @@ impl RunState {
             .unwrap_or_default();
         lang.outcome.elapsed_seconds = elapsed;
         if lang.done == lang.audio.len() {
-            self.finish_language(&mut lang);
+            lang.finish(&self.out_dir, self.sentence_silence);
         }
         self.publish(unit.language, &lang);
-    }
-
-    /// Joins a complete language's utterances (edge silence trimmed, the run's pause
-    /// between them) and writes `<out>/<code>.wav` (temp, rename).
-    fn finish_language(&self, lang: &mut LanguageState) {
-        let rate = lang.plan.as_ref().map(|p| p.sample_rate).unwrap_or(24_000);
-        let parts: Vec<Vec<f32>> = lang
-            .audio
-            .iter_mut()
-            .map(|part| part.take().unwrap_or_default())
-            .collect();
-        let samples = super::join::join(&parts, rate, self.sentence_silence);
-        // The language's audio is the file's, trimmed and paused, not the raw utterances'.
-        lang.outcome.audio_seconds = samples.len() as f64 / rate as f64;
-        let dest = self.out_dir.join(format!("{}.wav", lang.outcome.code));
-        let written = std::fs::create_dir_all(&self.out_dir)
-            .map_err(|e| {
-                format!(
-                    "cannot create output folder {}: {e}",
-                    self.out_dir.display()
-                )
-            })
-            .and_then(|_| {
-                wav::write_atomic(
-                    &dest,
-                    &Clip {
-                        sample_rate: rate,
-                        samples,
-                    },
-                )
-                .map_err(|e| e.to_string())
-            });
-        match written {
-            Ok(()) => {
-                lang.outcome.status = Status::Done;
-                lang.outcome.output = Some(dest);
-            }
-            Err(error) => {
-                lang.outcome.status = Status::Failed;
-                lang.outcome.error = Some(error);
-            }
-        }
     }
 
     fn fail(&self, language: usize, error: String) {

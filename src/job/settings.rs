@@ -26,6 +26,33 @@ pub fn check_intra_threads(threads: usize) -> Result<usize, String> {
     }
 }
 
+/// Kokoro utterances gather consecutive sentences up to this many phonemes by default.
+pub const DEFAULT_UTTERANCE_TOKENS: usize = 0;
+
+/// The one check for an utterance budget, for the job file and the command line.
+pub fn check_utterance_tokens(tokens: usize) -> Result<usize, String> {
+    let max = crate::engine::kokoro::MAX_PHONEMES;
+    if tokens <= max {
+        Ok(tokens)
+    } else {
+        Err(format!(
+            "{tokens} tokens per utterance is more than Kokoro takes: use 0 (each sentence alone) to {max}"
+        ))
+    }
+}
+
+/// The one check for a sentence pause, for the job file and the command line.
+pub fn check_sentence_silence(seconds: f64) -> Result<f64, String> {
+    let max = crate::engine::join::MAX_SENTENCE_SILENCE;
+    if (0.0..=max).contains(&seconds) {
+        Ok(seconds)
+    } else {
+        Err(format!(
+            "{seconds} s of silence between sentences is out of range: use 0 to {max} seconds"
+        ))
+    }
+}
+
 /// On the command line a `clap::ValueEnum` (`pool`, `shared-lock`, listed by `--help`); in a
 /// job file parsed with `FromStr`, the same spellings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, clap::ValueEnum)]

@@ -50,16 +50,7 @@ pub struct Dvector(pub [f32; EMBEDDING_SIZE]);
 impl Dvector {
     /// Cosine similarity in [-1, 1].
     pub fn cosine(&self, other: &Dvector) -> f32 {
-        let (mut dot, mut aa, mut bb) = (0f64, 0f64, 0f64);
-        for (&a, &b) in self.0.iter().zip(&other.0) {
-            dot += a as f64 * b as f64;
-            aa += a as f64 * a as f64;
-            bb += b as f64 * b as f64;
-        }
-        if aa == 0.0 || bb == 0.0 {
-            return 0.0;
-        }
-        (dot / (aa.sqrt() * bb.sqrt())) as f32
+        super::cosine(&self.0, &other.0)
     }
 
     /// The package's pooling of raw window outputs: each L2-normalised (norm + 1e-12), their

@@ -58,3 +58,42 @@ impl LanguageState {
         }
     }
 }
+
+impl LanguageState {
+    /// Joins a complete language's utterances (edge silence trimmed, the run's pause
+    /// between them) and writes `<out>/<code>.wav` (temp, rename).
+    pub(super) fn finish(&mut self, out_dir: &std::path::Path, sentence_silence: f64) {
+        let rate = self.plan.as_ref().map(|p| p.sample_rate).unwrap_or(24_000);
+        let parts: Vec<Vec<f32>> = self
+            .audio
+            .iter_mut()
+            .map(|part| part.take().unwrap_or_default())
+            .collect();
+        let samples = crate::engine::join::join(&parts, rate, sentence_silence);
+        // The language's audio is the file's, trimmed and paused, not the raw utterances'.
+        self.outcome.audio_seconds = samples.len() as f64 / rate as f64;
+        let dest = out_dir.join(format!("{}.wav", self.outcome.code));
+        let written = std::fs::create_dir_all(out_dir)
+            .map_err(|e| format!("cannot create output folder {}: {e}", out_dir.display()))
+            .and_then(|_| {
+                wav::write_atomic(
+                    &dest,
+                    &Clip {
+                        sample_rate: rate,
+                        samples,
+                    },
+                )
+                .map_err(|e| e.to_string())
+            });
+        match written {
+            Ok(()) => {
+                self.outcome.status = Status::Done;
+                self.outcome.output = Some(dest);
+            }
+            Err(error) => {
+                self.outcome.status = Status::Failed;
+                self.outcome.error = Some(error);
+            }
+        }
+    }
+}
