@@ -1,6 +1,7 @@
 //! voxdeck: multilingual voice synthesis on a worker pool, for the console and headless use.
 //! Everything but `console` is the engine side and builds without terminal crates.
 
+pub mod asr;
 pub mod assets;
 pub mod atomic_file;
 pub mod audio;

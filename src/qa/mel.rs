@@ -23,9 +23,17 @@ pub const N_MELS: usize = 40;
 const BINS: usize = N_FFT / 2 + 1;
 
 /// One band of the filterbank: its first FFT bin and its non-zero weights from there.
-struct Band {
+pub(crate) struct Band {
     first_bin: usize,
     weights: Vec<f64>,
+}
+
+impl Band {
+    /// This band's energy in a power spectrum of `BINS` bins.
+    pub(crate) fn apply(&self, power: &[f64]) -> f64 {
+        let bins = &power[self.first_bin..self.first_bin + self.weights.len()];
+        bins.iter().zip(&self.weights).map(|(p, w)| p * w).sum()
+    }
 }
 
 struct Tables {
@@ -41,7 +49,7 @@ fn tables() -> &'static Tables {
         window: (0..N_FFT)
             .map(|n| 0.5 - 0.5 * (2.0 * PI * n as f64 / N_FFT as f64).cos())
             .collect(),
-        bands: slaney_filterbank(),
+        bands: slaney_filterbank(N_MELS),
         fft: RealFftPlanner::<f64>::new().plan_fft_forward(N_FFT),
     })
 }
@@ -67,15 +75,16 @@ fn mel_to_hz(mel: f64) -> f64 {
     }
 }
 
-/// `librosa.filters.mel(sr=16000, n_fft=400, n_mels=40)`: triangles between adjacent mel
-/// points, each scaled by 2 / (its width in Hz) so every band has the same area.
-fn slaney_filterbank() -> Vec<Band> {
+/// `librosa.filters.mel(sr=16000, n_fft=400, n_mels=bands)`: triangles between adjacent mel
+/// points, each scaled by 2 / (its width in Hz) so every band has the same area. GE2E uses 40
+/// bands, Whisper 80.
+pub(crate) fn slaney_filterbank(bands: usize) -> Vec<Band> {
     let top = hz_to_mel(SAMPLE_RATE as f64 / 2.0);
-    let points: Vec<f64> = (0..N_MELS + 2)
-        .map(|i| mel_to_hz(top * i as f64 / (N_MELS + 1) as f64))
+    let points: Vec<f64> = (0..bands + 2)
+        .map(|i| mel_to_hz(top * i as f64 / (bands + 1) as f64))
         .collect();
     let bin_hz = |k: usize| k as f64 * SAMPLE_RATE as f64 / N_FFT as f64;
-    (0..N_MELS)
+    (0..bands)
         .map(|m| {
             let (lo, mid, hi) = (points[m], points[m + 1], points[m + 2]);
             let norm = 2.0 / (hi - lo);
@@ -108,16 +117,30 @@ fn reflect(index: isize, len: usize) -> usize {
 
 /// Mel power spectrogram, one row of `N_MELS` per hop: `1 + wav.len() / HOP` rows.
 pub fn mel_spectrogram(wav: &[f32]) -> Vec<[f32; N_MELS]> {
+    let bands = &tables().bands;
+    let mut out = Vec::with_capacity(1 + wav.len() / HOP);
+    power_frames(wav, 1 + wav.len() / HOP, |power| {
+        let mut mels = [0f32; N_MELS];
+        for (mel, band) in mels.iter_mut().zip(bands) {
+            *mel = band.apply(power) as f32;
+        }
+        out.push(mels);
+    });
+    out
+}
+
+/// Calls `each` with the power spectrum (`N_FFT / 2 + 1` bins) of the first `frames` frames:
+/// |STFT|² with the periodic Hann window, frames centred on multiples of the hop, the signal
+/// extended by reflection at both ends.
+pub(crate) fn power_frames(wav: &[f32], frames: usize, mut each: impl FnMut(&[f64])) {
     if wav.is_empty() {
-        return Vec::new();
+        return;
     }
     let t = tables();
-    let frames = 1 + wav.len() / HOP;
     let mut frame = t.fft.make_input_vec();
     let mut spectrum = t.fft.make_output_vec();
     let mut scratch = t.fft.make_scratch_vec();
     let mut power = vec![0f64; BINS];
-    let mut out = Vec::with_capacity(frames);
     for f in 0..frames {
         let start = (f * HOP) as isize - (N_FFT / 2) as isize;
         for (n, x) in frame.iter_mut().enumerate() {
@@ -130,9 +153,8 @@ pub fn mel_spectrogram(wav: &[f32]) -> Vec<[f32; N_MELS]> {
             &mut scratch,
             &mut power,
         );
-        out.push(to_mel(&t.bands, &power));
+        each(&power);
     }
-    out
 }
 
 /// |X[k]|² for k in 0..=N/2 of the real `frame` (used as scratch: garbage afterwards).
@@ -150,19 +172,6 @@ fn power_spectrum(
     }
 }
 
-fn to_mel(bands: &[Band], power: &[f64]) -> [f32; N_MELS] {
-    let mut mels = [0f32; N_MELS];
-    for (mel, band) in mels.iter_mut().zip(bands) {
-        let bins = &power[band.first_bin..band.first_bin + band.weights.len()];
-        *mel = bins
-            .iter()
-            .zip(&band.weights)
-            .map(|(p, w)| p * w)
-            .sum::<f64>() as f32;
-    }
-    mels
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -178,7 +187,7 @@ mod tests {
     fn filterbank_matches_librosa_edges() {
         // librosa.filters.mel(sr=16000, n_fft=400, n_mels=40): band 0 covers bins 1..=3,
         // the last one 172..=199.
-        let bands = slaney_filterbank();
+        let bands = slaney_filterbank(N_MELS);
         assert_eq!((bands[0].first_bin, bands[0].weights.len()), (1, 3));
         let last = bands.last().unwrap();
         assert_eq!(
