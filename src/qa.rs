@@ -9,6 +9,7 @@
 
 pub mod cache;
 pub mod dvector;
+pub mod error_rate;
 pub mod frontend;
 pub mod matching;
 pub mod mel;
