@@ -173,6 +173,10 @@ pub struct RunArgs {
     /// ($VOXDECK_RESULT_CACHE, else ~/.cache/voxdeck/results, or --cache's Redis).
     #[arg(long)]
     pub no_cache: bool,
+    /// Do not transcribe the source clip and the results with Whisper (no CER/WER); also
+    /// `[qa] transcribe = false` in the settings file.
+    #[arg(long)]
+    pub no_transcribe: bool,
     #[command(flatten)]
     pub cache: CacheArgs,
     /// Stop after this many utterances have finished (for testing cancellation).

@@ -12,6 +12,11 @@
 //!
 //! [metrics]
 //! addr = "127.0.0.1:9187"
+//!
+//! [qa]
+//! transcribe = true        # Whisper transcribes every result (false: similarity only)
+//! max_cer = 0.15           # error rates over which a result is flagged
+//! max_wer = 0.30
 //! ```
 //!
 //! The file is optional, and a bad one never stops a run: a value that cannot be used is
@@ -28,7 +33,7 @@ use crate::job::{MAX_WORKERS, MIN_WORKERS};
 pub const ENV_FILE: &str = "VOXDECK_CONFIG";
 
 /// The settings voxdeck reads. Every field is optional: absent means "use the default".
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, PartialEq)]
 pub struct Config {
     /// `[pool] workers`: the worker count for jobs that name none.
     pub workers: Option<usize>,
@@ -38,6 +43,12 @@ pub struct Config {
     pub cache_max_mb: Option<u64>,
     /// `[metrics] addr`: where Prometheus metrics are served.
     pub metrics_addr: Option<String>,
+    /// `[qa] transcribe`: whether every result is transcribed (absent: yes).
+    pub transcribe: Option<bool>,
+    /// `[qa] max_cer`: the character error rate over which a result is flagged.
+    pub max_cer: Option<f32>,
+    /// `[qa] max_wer`: the word error rate over which a result is flagged.
+    pub max_wer: Option<f32>,
 }
 
 /// A settings file as read: what could be used, and why the rest could not.
@@ -170,6 +181,9 @@ pub fn parse(text: &str, path: &Path) -> (Config, Vec<String>) {
             .and_then(|n| reader.in_range("cache", "max_size_mb", n, 1, 1 << 20))
             .map(|n| n as u64),
         metrics_addr: reader.string("metrics", "addr"),
+        transcribe: reader.boolean("qa", "transcribe"),
+        max_cer: reader.rate("qa", "max_cer"),
+        max_wer: reader.rate("qa", "max_wer"),
     };
     (config, warnings)
 }
@@ -201,6 +215,41 @@ impl Reader<'_> {
                 self.ignore(section, key, &format!("`{shown}` is not a whole number"));
                 None
             }
+        }
+    }
+
+    fn boolean(&mut self, section: &str, key: &str) -> Option<bool> {
+        match self.value(section, key)? {
+            toml::Value::Boolean(b) => Some(*b),
+            other => {
+                let shown = other.to_string();
+                self.ignore(section, key, &format!("`{shown}` is not true or false"));
+                None
+            }
+        }
+    }
+
+    /// An error rate: a number from 0 (0.15 is 15 %). Rates can pass 1 (more edits than
+    /// reference characters), so a threshold may too.
+    fn rate(&mut self, section: &str, key: &str) -> Option<f32> {
+        let rate = match self.value(section, key)? {
+            toml::Value::Float(f) => *f,
+            toml::Value::Integer(n) => *n as f64,
+            other => {
+                let shown = other.to_string();
+                self.ignore(section, key, &format!("`{shown}` is not a number"));
+                return None;
+            }
+        };
+        if rate.is_finite() && rate >= 0.0 {
+            Some(rate as f32)
+        } else {
+            self.ignore(
+                section,
+                key,
+                &format!("{rate} is not a rate of 0 or more (0.15 is 15 %)"),
+            );
+            None
         }
     }
 
@@ -290,7 +339,7 @@ mod tests {
     #[test]
     fn every_section_is_read() {
         let (config, warnings) = parsed(
-            "[pool]\nworkers = 3\n[cache]\nurl = \"redis://127.0.0.1:6379\"\nmax_size_mb = 64\n[metrics]\naddr = \"127.0.0.1:9000\"\n",
+            "[pool]\nworkers = 3\n[cache]\nurl = \"redis://127.0.0.1:6379\"\nmax_size_mb = 64\n[metrics]\naddr = \"127.0.0.1:9000\"\n[qa]\ntranscribe = false\nmax_cer = 0.1\nmax_wer = 1\n",
         );
         assert!(warnings.is_empty(), "{warnings:?}");
         assert_eq!(
@@ -300,6 +349,9 @@ mod tests {
                 cache_url: Some("redis://127.0.0.1:6379".into()),
                 cache_max_mb: Some(64),
                 metrics_addr: Some("127.0.0.1:9000".into()),
+                transcribe: Some(false),
+                max_cer: Some(0.1),
+                max_wer: Some(1.0),
             }
         );
         assert_eq!(parsed(""), (Config::default(), vec![]));
@@ -328,6 +380,15 @@ mod tests {
         assert_eq!(config, Config::default());
         assert!(
             warnings[0].contains("[pool] in") && warnings[0].contains("not a table"),
+            "{warnings:?}"
+        );
+        let (config, warnings) =
+            parsed("[qa]\nmax_cer = -0.1\nmax_wer = \"high\"\ntranscribe = 1\n");
+        assert_eq!(config, Config::default());
+        assert_eq!(warnings.len(), 3, "{warnings:?}");
+        assert!(warnings[0].contains("[qa] transcribe"), "{warnings:?}");
+        assert!(
+            warnings[1].contains("not a rate of 0 or more"),
             "{warnings:?}"
         );
         let (config, warnings) = parsed("[pool\nworkers = 2");

@@ -39,6 +39,31 @@ pub const EMBEDDING_SIZE: usize = 256;
 pub const MIN_VOICED_SECONDS: f32 = 0.5;
 /// The similarity under which a result is flagged (the console's default threshold).
 pub const DEFAULT_THRESHOLD: f32 = 0.75;
+/// Error rates over which a result is flagged, unless `[qa] max_cer` / `max_wer` say otherwise.
+pub const DEFAULT_MAX_CER: f32 = 0.15;
+pub const DEFAULT_MAX_WER: f32 = 0.30;
+
+/// The error rates over which a transcribed result is flagged.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ErrorRateLimits {
+    pub max_cer: f32,
+    pub max_wer: f32,
+}
+
+impl ErrorRateLimits {
+    /// The settings file's `[qa]` limits over the defaults.
+    pub fn from_config(config: &crate::config::Config) -> ErrorRateLimits {
+        ErrorRateLimits {
+            max_cer: config.max_cer.unwrap_or(DEFAULT_MAX_CER),
+            max_wer: config.max_wer.unwrap_or(DEFAULT_MAX_WER),
+        }
+    }
+
+    /// Whether a result with these rates is over either limit.
+    pub fn flags(&self, cer: f32, wer: Option<f32>) -> bool {
+        cer > self.max_cer || wer.is_some_and(|w| w > self.max_wer)
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum QaError {

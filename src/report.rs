@@ -24,10 +24,38 @@ pub struct Report {
     /// The session that wrote this report; a file's `output_from` is `<session>/<run>`.
     pub session: String,
     pub totals: Totals,
+    /// The source clip and what the speech recogniser heard in it.
+    pub source: Option<SourceReport>,
     pub languages: Vec<LanguageReport>,
     /// WAV files in the output folder that no listed language owns (languages of earlier
     /// jobs), left alone.
     pub other_files: Vec<OtherFile>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SourceReport {
+    pub clip: PathBuf,
+    /// Whisper's transcript of the clip, in the language it detected.
+    pub transcript: Option<String>,
+    /// Whisper's code of the detected language ("en").
+    pub language: Option<String>,
+    /// Why there is no transcript (transcription off, recogniser missing, nothing said...).
+    pub transcript_error: Option<String>,
+}
+
+/// What the speech recogniser heard in a result, and how far that is from the text asked for.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Transcription {
+    pub text: String,
+    /// Whisper's code of the language it transcribed in ("en" for en-us).
+    pub language: String,
+    /// Character error rate against the text asked for, both sides normalised (README).
+    pub cer: f32,
+    /// Word error rate; absent for languages written without spaces between words.
+    pub wer: Option<f32>,
+    /// Over the `[qa]` thresholds (max_cer, max_wer) when it was scored.
+    pub flagged: bool,
+    pub seconds: f64,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -96,6 +124,9 @@ pub struct LanguageReport {
     pub similarity: Option<f32>,
     /// Why there is no similarity (no source clip, encoder missing, clip too short...).
     pub similarity_error: Option<String>,
+    /// The latest take's transcription and error rates.
+    pub transcription: Option<Transcription>,
+    pub transcription_error: Option<String>,
     /// The voice ranking, when the job asked for `voice = "match"`.
     pub voice_match: Option<crate::qa::matching::MatchResult>,
     /// Every take of this language in the session that wrote the report (headless: one).
@@ -113,6 +144,9 @@ pub struct Take {
     pub text: String,
     pub output: Option<PathBuf>,
     pub similarity: Option<f32>,
+    pub transcription: Option<Transcription>,
+    /// Why there is no transcription (transcription off, nothing to transcribe...).
+    pub transcription_error: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -237,6 +271,8 @@ fn language_report(
         warnings,
         similarity: None,
         similarity_error: None,
+        transcription: None,
+        transcription_error: None,
         voice_match: None,
         takes: Vec::new(),
         sentences,
@@ -282,6 +318,7 @@ impl Report {
                 languages_cancelled,
                 cancelled: languages_cancelled > 0,
             },
+            source: None,
             languages,
             other_files: Vec::new(),
         }

@@ -114,6 +114,7 @@ pub fn console_or_headless(
         json: true,
         wait: false,
         no_cache: false,
+        no_transcribe: false,
         cache: cache.clone(),
         cancel_after: None,
         metrics,

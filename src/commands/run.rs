@@ -40,6 +40,7 @@ pub fn execute(args: RunArgs, runtime_args: &RuntimeArgs) -> anyhow::Result<Fini
             no_cache: args.no_cache,
             probe_cache: None,
             cache: args.cache.options(),
+            no_transcribe: args.no_transcribe,
         },
         || {},
     ));
@@ -96,6 +97,25 @@ pub fn execute(args: RunArgs, runtime_args: &RuntimeArgs) -> anyhow::Result<Fini
         report.mode,
         report_path.display()
     );
+    let flagged: Vec<String> = report
+        .languages
+        .iter()
+        .filter_map(|l| {
+            let t = l.transcription.as_ref().filter(|t| t.flagged)?;
+            let wer = t
+                .wer
+                .map(|w| format!(", WER {:.0} %", w * 100.0))
+                .unwrap_or_default();
+            Some(format!("{} (CER {:.0} %{wer})", l.code, t.cer * 100.0))
+        })
+        .collect();
+    if !flagged.is_empty() {
+        // A flag asks for a listen; it does not fail the run.
+        log::warn!(
+            "over the error-rate limits ([qa] max_cer, max_wer): {}; listen to them",
+            flagged.join(", ")
+        );
+    }
     Ok(if report.all_done() {
         Finished::AllDone
     } else {

@@ -95,6 +95,7 @@ async fn event_loop(
             no_cache: false,
             probe_cache: None,
             cache: options.cache.clone(),
+            no_transcribe: false,
         };
         Session::start(options, move || notify.notify_one())
     };

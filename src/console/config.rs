@@ -47,6 +47,13 @@ struct ConfigFile {
 #[serde(deny_unknown_fields)]
 struct QaSection {
     similarity_threshold: Option<f32>,
+    // Read by `crate::config` for console and headless alike.
+    #[allow(dead_code)]
+    transcribe: Option<toml::Value>,
+    #[allow(dead_code)]
+    max_cer: Option<toml::Value>,
+    #[allow(dead_code)]
+    max_wer: Option<toml::Value>,
 }
 
 #[derive(Debug, Deserialize)]

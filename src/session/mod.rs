@@ -12,6 +12,7 @@ pub mod report;
 mod runner;
 pub mod state;
 mod takes;
+mod transcriber;
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -41,6 +42,8 @@ pub struct SessionOptions {
     /// Which result cache (disk or Redis) and the disk one's bound; unset: the settings
     /// file's `[cache]`, else the disk defaults.
     pub cache: crate::engine::cache::CacheOptions,
+    /// Transcribe neither the source clip nor the results (also `[qa] transcribe = false`).
+    pub no_transcribe: bool,
 }
 
 enum Command {

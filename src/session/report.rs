@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use super::folder;
 use super::state::{LanguageRecord, SessionState};
-use crate::report::{LanguageReport, Report};
+use crate::report::{LanguageReport, Report, SourceReport};
 
 /// The report of everything the session has run so far; `None` before a run reached the
 /// engine.
@@ -24,6 +24,12 @@ pub fn report(state: &SessionState) -> Option<Report> {
         .map(|r| r.wall_seconds)
         .sum();
     let mut report = Report::new(settings, state.tag.clone(), languages, wall_seconds);
+    report.source = state.source.as_ref().map(|s| SourceReport {
+        clip: s.clip.clone(),
+        transcript: s.result.as_ref().ok().map(|t| t.text.clone()),
+        language: s.result.as_ref().ok().map(|t| t.language.clone()),
+        transcript_error: s.result.as_ref().err().cloned(),
+    });
     if let Some(out_dir) = &state.run.out_dir {
         let owned: Vec<_> = report
             .languages
@@ -54,6 +60,10 @@ fn entry(record: &LanguageRecord) -> Option<LanguageReport> {
     entry.takes = record.takes.clone();
     entry.similarity = record.similarity();
     entry.similarity_error = record.similarity_error.clone();
+    if let Some(take) = record.latest_take() {
+        entry.transcription = take.transcription.clone();
+        entry.transcription_error = take.transcription_error.clone();
+    }
     entry.voice_match = record.voice_match.clone();
     Some(entry)
 }

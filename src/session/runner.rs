@@ -11,6 +11,7 @@ use super::observer::{RunNote, SessionObserver};
 use super::published::Notice;
 use super::state::{FinishedRun, Ranking, RunPhase, Settled};
 use super::takes::Scorer;
+use super::transcriber::Transcriber;
 use super::{Command, Control, SessionOptions};
 
 mod take;
@@ -30,6 +31,7 @@ struct Context {
     assets: Assets,
     warm: Option<Engine>,
     scorer: Scorer,
+    transcriber: Transcriber,
     /// The result cache, opened at the first run (None: `no_cache`, or it cannot be opened).
     cache: OnceCell<Option<Arc<ResultCache>>>,
     /// Why the result cache asked for could not be opened, for the report.
@@ -46,6 +48,7 @@ pub(super) fn serve(
         assets: Assets::locate(),
         warm: None,
         scorer: Scorer::default(),
+        transcriber: Transcriber::default(),
         cache: OnceCell::new(),
         cache_unavailable: OnceCell::new(),
     };
@@ -206,7 +209,11 @@ impl Context {
             observer,
             cancel.clone(),
         );
-        // Takes are kept and scored here, on the session thread, while the workers go on.
+        // The source is transcribed, and takes kept and scored, here on the session thread
+        // while the workers go on.
+        if let Some(clip) = job.source_clip.as_deref().filter(|_| self.transcribing()) {
+            self.transcribe_source(control, &runtime, job.device, clip);
+        }
         while let Ok(RunNote::Done(index)) = heard.recv() {
             self.keep_take(control, id, &job, &plan, index, out_dir, &runtime);
         }
@@ -258,6 +265,31 @@ impl Context {
             };
         });
         Ok(())
+    }
+
+    /// Whether results are transcribed: unless `--no-transcribe` or `[qa] transcribe = false`.
+    fn transcribing(&self) -> bool {
+        !self.options.no_transcribe && crate::config::current().transcribe != Some(false)
+    }
+
+    fn transcribe_source(
+        &mut self,
+        control: &Control,
+        runtime: &Runtime,
+        device: crate::job::Device,
+        clip: &Path,
+    ) {
+        let result = self.transcriber.source(runtime, &self.assets, device, clip);
+        match &result {
+            Ok(t) => log::info!("source clip ({}): \"{}\"", t.language, t.text),
+            Err(e) => log::warn!("source clip not transcribed: {e}"),
+        }
+        control.state.update(Notice::Session, |s| {
+            s.source = Some(super::state::SourceTranscript {
+                clip: clip.to_path_buf(),
+                result,
+            });
+        });
     }
 
     /// The session's result cache: opened once, at the first run, unless `no_cache`. One

@@ -28,6 +28,15 @@ pub struct SessionState {
     pub rankings: Vec<Ranking>,
     /// Probes spoken so far by the voice matching in progress, if one is.
     pub probes: Option<ProbeProgress>,
+    /// The latest source clip transcribed, and what the recogniser heard in it.
+    pub source: Option<SourceTranscript>,
+}
+
+/// A source clip's transcript, or why it has none.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourceTranscript {
+    pub clip: PathBuf,
+    pub result: Result<crate::asr::Transcript, String>,
 }
 
 /// Voice matching's probes for a language: how many of the batch on the pool are spoken.
@@ -83,13 +92,15 @@ impl LanguageRecord {
         }
     }
 
+    /// The take of the latest run, once that run has produced one.
+    pub fn latest_take(&self) -> Option<&Take> {
+        self.progress.output.as_ref()?;
+        self.takes.last().filter(|t| t.run == self.run)
+    }
+
     /// Similarity of the latest result to the source clip.
     pub fn similarity(&self) -> Option<f32> {
-        self.progress.output.as_ref()?;
-        self.takes
-            .last()
-            .filter(|t| t.run == self.run)
-            .and_then(|t| t.similarity)
+        self.latest_take().and_then(|t| t.similarity)
     }
 }
 

@@ -7,7 +7,8 @@ use super::{write_report, Context};
 use crate::engine::plan::Plan;
 use crate::engine::runtime::Runtime;
 use crate::job::JobSpec;
-use crate::report::Take;
+use crate::qa::ErrorRateLimits;
+use crate::report::{Take, Transcription};
 use crate::session::published::Notice;
 use crate::session::takes;
 use crate::session::Control;
@@ -57,6 +58,23 @@ impl Context {
             Ok(value) => log::info!("{code} take {number}: similarity to the source {value:.3}"),
             Err(reason) => log::warn!("{code} take {number} not scored: {reason}"),
         }
+        let limits = ErrorRateLimits::from_config(crate::config::current());
+        let transcription = if control.shutdown.load(Ordering::SeqCst) {
+            Err("not transcribed: the session was shutting down".to_string())
+        } else if !self.transcribing() {
+            Err("transcription is off (--no-transcribe or [qa] transcribe = false)".to_string())
+        } else {
+            self.transcriber.take(
+                runtime,
+                &assets,
+                job.device,
+                &path,
+                &code,
+                &planned.text,
+                limits,
+            )
+        };
+        log_transcription(&code, number, &transcription, limits);
         let take = Take {
             take: number,
             run: id,
@@ -65,6 +83,8 @@ impl Context {
             text: planned.text.clone(),
             output: Some(path),
             similarity: similarity.as_ref().ok().copied(),
+            transcription_error: transcription.as_ref().err().cloned(),
+            transcription: transcription.ok(),
         };
         control.state.update(Notice::Language(code.clone()), |s| {
             if let Some(record) = s.language_mut(&code) {
@@ -77,5 +97,36 @@ impl Context {
         if let Err(e) = write_report(control, out_dir) {
             log::error!("{e}");
         }
+    }
+}
+
+fn log_transcription(
+    code: &str,
+    number: usize,
+    transcription: &Result<Transcription, String>,
+    limits: ErrorRateLimits,
+) {
+    let t = match transcription {
+        Ok(t) => t,
+        Err(reason) => {
+            log::warn!("{code} take {number} not transcribed: {reason}");
+            return;
+        }
+    };
+    let wer = t
+        .wer
+        .map(|w| format!(", WER {:.1} %", w * 100.0))
+        .unwrap_or_default();
+    log::info!(
+        "{code} take {number}: heard \"{}\" (CER {:.1} %{wer})",
+        t.text,
+        t.cer * 100.0
+    );
+    if t.flagged {
+        log::warn!(
+            "{code} take {number} is over the error-rate limits (CER {:.0} %, WER {:.0} %: [qa] max_cer, max_wer): listen to it",
+            limits.max_cer * 100.0,
+            limits.max_wer * 100.0
+        );
     }
 }
