@@ -14,12 +14,19 @@ use std::sync::{Mutex, MutexGuard, OnceLock};
 
 use crate::assets::{self, Assets};
 
+pub mod clause;
+mod ucd;
+pub use ucd::Ucd;
+
 const AUDIO_OUTPUT_SYNCHRONOUS: c_int = 2;
 const ESPEAK_INITIALIZE_DONT_EXIT: c_int = 0x8000;
+/// Text is UTF-8. (piper-tts passes espeakCHARS_AUTO, which decodes valid UTF-8 the same
+/// way and differs only on invalid bytes, which a Rust string never holds.)
 const ESPEAK_CHARS_UTF8: c_int = 1;
 /// phonememode bit 1: IPA names instead of espeak's ASCII mnemonics.
 const PHONEMES_IPA: c_int = 0x02;
 /// phonememode bit 7: bits 8..23 hold a tie character placed inside multi-letter phonemes.
+/// Without it, bits 8..23 hold a separator placed between phonemes instead.
 const PHONEMES_TIE: c_int = 0x80;
 
 type InitializeFn = unsafe extern "C" fn(c_int, c_int, *const c_char, c_int) -> c_int;
@@ -41,11 +48,42 @@ pub enum EspeakError {
     Nul,
 }
 
+/// How espeak writes a clause's phonemes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PhonemeNames {
+    /// IPA, multi-letter phonemes joined by this tie (or not at all).
+    Ipa { tie: Option<char> },
+    /// IPA with this character between the phonemes of a word.
+    IpaSeparated(char),
+    /// espeak's ASCII mnemonics with this character between the phonemes of a word.
+    MnemonicsSeparated(char),
+}
+
+impl PhonemeNames {
+    fn mode(self) -> c_int {
+        match self {
+            PhonemeNames::Ipa { tie: None } => PHONEMES_IPA,
+            PhonemeNames::Ipa { tie: Some(t) } => PHONEMES_IPA | PHONEMES_TIE | ((t as c_int) << 8),
+            PhonemeNames::IpaSeparated(s) => PHONEMES_IPA | ((s as c_int) << 8),
+            PhonemeNames::MnemonicsSeparated(s) => (s as c_int) << 8,
+        }
+    }
+}
+
+/// One `espeak_TextToPhonemes` call: a clause's phonemes, and how far into the text (in
+/// bytes) espeak had read when it returned; `None` once it has read the whole text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClauseOutput {
+    pub phonemes: String,
+    pub read_to: Option<usize>,
+}
+
 /// The library's entry points. The `Library` is kept so they stay valid.
 struct Api {
     _library: libloading::Library,
     set_voice_by_name: SetVoiceByNameFn,
     text_to_phonemes: TextToPhonemesFn,
+    ucd: Ucd,
 }
 
 pub struct Espeak {
@@ -86,11 +124,14 @@ impl Espeak {
         let lib =
             unsafe { libloading::Library::new(&library) }.map_err(|e| unusable(e.to_string()))?;
         // SAFETY: the symbols have these C signatures in espeak-ng's speak_lib.h.
-        let (initialize, set_voice_by_name, text_to_phonemes, info) = unsafe {
+        let (initialize, set_voice_by_name, text_to_phonemes, info, ucd) = unsafe {
             let symbol = |name: &[u8]| -> Result<*const (), EspeakError> {
                 lib.get::<*const ()>(name)
                     .map(|s| *s)
                     .map_err(|e| unusable(e.to_string()))
+            };
+            let is = |name: &[u8]| -> Result<ucd::IsFn, EspeakError> {
+                Ok(std::mem::transmute::<*const (), ucd::IsFn>(symbol(name)?))
             };
             (
                 std::mem::transmute::<*const (), InitializeFn>(symbol(b"espeak_Initialize\0")?),
@@ -101,6 +142,19 @@ impl Espeak {
                     b"espeak_TextToPhonemes\0",
                 )?),
                 std::mem::transmute::<*const (), InfoFn>(symbol(b"espeak_Info\0")?),
+                Ucd {
+                    isalnum: is(b"ucd_isalnum\0")?,
+                    isalpha: is(b"ucd_isalpha\0")?,
+                    isdigit: is(b"ucd_isdigit\0")?,
+                    islower: is(b"ucd_islower\0")?,
+                    isspace: is(b"ucd_isspace\0")?,
+                    lookup_category: std::mem::transmute::<*const (), ucd::CategoryFn>(symbol(
+                        b"ucd_lookup_category\0",
+                    )?),
+                    properties: std::mem::transmute::<*const (), ucd::PropertiesFn>(symbol(
+                        b"ucd_properties\0",
+                    )?),
+                },
             )
         };
         // espeak_Initialize takes the folder that holds espeak-ng-data: the library's own.
@@ -136,6 +190,7 @@ impl Espeak {
                 _library: lib,
                 set_voice_by_name,
                 text_to_phonemes,
+                ucd,
             },
             library,
             version,
@@ -171,6 +226,11 @@ impl Espeak {
         Ok(())
     }
 
+    /// espeak's own character classes, for reading clauses as it does.
+    pub fn ucd(&self) -> Ucd {
+        self.api.ucd
+    }
+
     /// IPA for `text` with stress marks, one string per clause espeak finds (espeak
     /// stops at clause punctuation and drops it; callers put punctuation back).
     /// `tie`: the character joining multi-letter phonemes such as t͡ʃ, if any.
@@ -179,25 +239,35 @@ impl Espeak {
         text: &str,
         tie: Option<char>,
     ) -> Result<Vec<String>, EspeakError> {
+        let clauses = self.clauses(text, PhonemeNames::Ipa { tie })?;
+        Ok(clauses.into_iter().map(|c| c.phonemes).collect())
+    }
+
+    /// `text` clause by clause, as successive `espeak_TextToPhonemes` calls return it.
+    pub fn clauses(
+        &mut self,
+        text: &str,
+        names: PhonemeNames,
+    ) -> Result<Vec<ClauseOutput>, EspeakError> {
         let c_text = CString::new(text).map_err(|_| EspeakError::Nul)?;
-        let mut mode = PHONEMES_IPA;
-        if let Some(t) = tie {
-            mode |= PHONEMES_TIE | ((t as c_int) << 8);
-        }
+        let base = c_text.as_ptr() as usize;
         let mut cursor = c_text.as_ptr() as *const c_void;
         let mut clauses = Vec::new();
         while !cursor.is_null() {
             // SAFETY: cursor points into c_text, which outlives the loop; espeak advances it
             // past the clause it translated and sets it to NULL at the end of the text.
-            let out = unsafe { (self.api.text_to_phonemes)(&mut cursor, ESPEAK_CHARS_UTF8, mode) };
+            let out = unsafe {
+                (self.api.text_to_phonemes)(&mut cursor, ESPEAK_CHARS_UTF8, names.mode())
+            };
             if out.is_null() {
                 break;
             }
-            clauses.push(
-                unsafe { CStr::from_ptr(out) }
+            clauses.push(ClauseOutput {
+                phonemes: unsafe { CStr::from_ptr(out) }
                     .to_string_lossy()
                     .into_owned(),
-            );
+                read_to: (!cursor.is_null()).then(|| cursor as usize - base),
+            });
         }
         Ok(clauses)
     }

@@ -6,9 +6,15 @@
 //! own output to compare against): text is cut at punctuation, each chunk goes to espeak
 //! alone, espeak's output is cleaned as phonemizer cleans it, the punctuation is put back
 //! with phonemizer's spacing, and misaki's substitutions are applied.
+//!
+//! Piper voices take piper-tts's own phonemes instead: see `piper`.
 
 use super::espeak::{Espeak, EspeakError};
 use crate::languages::Language;
+
+mod linking;
+mod piper;
+pub use piper::{for_piper, PiperClause, PiperSentence};
 
 /// phonemizer's punctuation marks; everything else (`-`, `'`, `/`, the danda) goes to espeak.
 const MARKS: &[char] = &[
@@ -54,13 +60,6 @@ pub fn for_kokoro(language: &Language, text: &str) -> Result<String, G2pError> {
         .replace(['^', '-'], "")
         .replace('«', "(")
         .replace('»', ")"))
-}
-
-/// Piper's phonemes: the same espeak IPA with stress and punctuation, without ties or
-/// Kokoro's substitutions (Piper voices were trained on plain espeak-ng IPA).
-pub fn for_piper(espeak_voice: &str, text: &str) -> Result<String, G2pError> {
-    let phonemes = with_punctuation(espeak_voice, text)?;
-    Ok(py_strip(&phonemes).replace(['^', '-'], ""))
 }
 
 /// phonemizer's `preserve_punctuation`: phonemise the text between marks, one chunk per

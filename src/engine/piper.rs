@@ -19,6 +19,9 @@ pub struct PiperConfig {
     pub phoneme_id_map: HashMap<String, Vec<i64>>,
     #[serde(default = "one")]
     pub num_speakers: u32,
+    /// Runs of phonemes that count as one (["a", "ɪ"] -> "aɪ"), for voices trained so.
+    #[serde(default)]
+    pub vowel_clusters: Vec<Vec<String>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -90,8 +93,10 @@ impl PiperVoice {
         })
     }
 
-    /// Piper's id layout: BOS, then every phoneme followed by the pad id, then EOS.
-    /// Phonemes the map lacks are dropped and returned so the report can show them.
+    /// Piper's id layout (piper-tts `phonemes_to_ids`): BOS, then every phoneme followed
+    /// by the pad id, then EOS. Each code point of `phonemes` is a phoneme, except runs the
+    /// config names as vowel clusters. Phonemes the map lacks are dropped and returned so
+    /// the report can show them.
     pub fn phoneme_ids(&self, phonemes: &str) -> (Vec<i64>, Vec<char>) {
         let map = &self.config.phoneme_id_map;
         let id = |key: &str| map.get(key).cloned().unwrap_or_default();
@@ -99,18 +104,36 @@ impl PiperVoice {
         let mut ids = id(BOS);
         ids.extend_from_slice(&pad);
         let mut skipped = Vec::new();
-        for c in phonemes.chars() {
-            match map.get(c.encode_utf8(&mut [0; 4]) as &str) {
+        for phoneme in merge_vowel_clusters(phonemes, &self.config.vowel_clusters) {
+            match map.get(&phoneme) {
                 Some(found) => {
                     ids.extend_from_slice(found);
                     ids.extend_from_slice(&pad);
                 }
-                None => skipped.push(c),
+                None => skipped.extend(phoneme.chars()),
             }
         }
         ids.extend(id(EOS));
         (ids, skipped)
     }
+}
+
+/// piper-tts `_merge_known_vowel_clusters`: at each code point, the longest cluster that
+/// starts there becomes one phoneme.
+fn merge_vowel_clusters(phonemes: &str, clusters: &[Vec<String>]) -> Vec<String> {
+    let chars: Vec<String> = phonemes.chars().map(String::from).collect();
+    let longest = clusters.iter().map(Vec::len).max().unwrap_or(0);
+    let mut out = Vec::with_capacity(chars.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let found = (2..=longest.min(chars.len() - i))
+            .rev()
+            .find(|&n| clusters.iter().any(|c| c[..] == chars[i..i + n]));
+        let n = found.unwrap_or(1);
+        out.push(chars[i..i + n].concat());
+        i += n;
+    }
+    out
 }
 
 /// Runs one utterance through a Piper session; `speed` divides the length scale.
@@ -135,4 +158,22 @@ pub fn synthesize(
     };
     let (_, audio) = outputs[0].try_extract_tensor::<f32>()?;
     Ok(audio.to_vec())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vowel_clusters_merge_longest_first() {
+        let clusters = vec![
+            vec!["a".to_string(), "ɪ".to_string()],
+            vec!["a".to_string(), "ɪ".to_string(), "ə".to_string()],
+        ];
+        assert_eq!(
+            merge_vowel_clusters("maɪəaɪx", &clusters),
+            ["m", "aɪə", "aɪ", "x"]
+        );
+        assert_eq!(merge_vowel_clusters("aɪ", &[]), ["a", "ɪ"]);
+    }
 }

@@ -9,12 +9,13 @@ use std::sync::Arc;
 
 use super::kokoro::{self, KokoroFiles, Vocab, VoicePack};
 use super::phonemize;
-use super::piper::{self, PiperVoice};
+use super::piper::PiperVoice;
 use crate::assets::{self, Assets};
 use crate::job::{JobSpec, LanguageJob};
 use crate::languages::{self, Language, ModelKind};
 
 mod piper_plan;
+mod piper_utterances;
 mod utterances;
 mod voice_batch;
 use piper_plan::{plan_piper, resolve_piper_voice};

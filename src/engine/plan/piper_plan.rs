@@ -1,5 +1,6 @@
 //! Planning a language on a Piper voice: which installed voice serves it, and its utterances.
 
+use super::piper_utterances::piper_utterances;
 use super::*;
 
 pub(super) fn resolve_piper_voice(
@@ -42,19 +43,8 @@ pub(super) fn plan_piper(
     job: &LanguageJob,
     voice: PiperVoice,
 ) -> Result<LanguagePlan, PlanFailure> {
-    // Piper configs name espeak languages ("en-us"); espeak-ng wants voice identifiers.
-    let espeak_voice = languages::for_espeak_language(&voice.config.espeak.voice).map_or_else(
-        || voice.config.espeak.voice.clone(),
-        |l| l.espeak_voice.to_string(),
-    );
+    let result = piper_utterances(&job.code, &job.text, &voice);
     let voice = Arc::new(voice);
-    let g2p = |t: &str| phonemize::for_piper(&espeak_voice, t);
-    let ids = |p: &str| voice.phoneme_ids(p);
-    let limit = Limit {
-        model: format!("the Piper voice {}", voice.name),
-        tokens: piper::MAX_IDS,
-    };
-    let result = utterances(&job.code, &job.text, limit, g2p, |p| ids(p).0.len(), ids);
     match result {
         Ok(Prepared {
             utterances,

@@ -42,38 +42,67 @@ pub(super) fn utterances(
             text::fit_to_limit(&sentence, limit.tokens, &mut measure).map_err(|e| e.to_string())?;
         for piece in pieces {
             let phonemes = g2p(&piece).map_err(|e| e.to_string())?;
-            let chunks = if count(&phonemes) <= limit.tokens {
-                vec![phonemes]
-            } else {
-                let mut measure = |p: &str| Ok::<_, Infallible>(count(p));
-                match text::fit_to_limit(&phonemes, limit.tokens, &mut measure) {
-                    Ok(chunks) => chunks,
-                    Err(never) => match never {},
-                }
-            };
-            for phonemes in chunks {
-                let (token_ids, skipped) = tokenize(&phonemes);
-                if token_ids.len() > limit.tokens {
-                    return Err(format!(
-                        "the text {piece:?} gives {} phoneme ids, more than the {} {} takes at once, and cannot be cut further; shorten or rephrase it",
-                        token_ids.len(),
-                        limit.tokens,
-                        limit.model
-                    ));
-                }
-                if phonemes.chars().any(char::is_alphabetic) {
-                    out.push(Utterance {
-                        text: piece.clone(),
-                        phonemes,
-                        token_ids,
-                        skipped,
-                    });
-                }
-            }
+            out.extend(spoken(&piece, phonemes, &limit, &count, &tokenize)?);
         }
     }
-    if out.is_empty() {
-        if cleaned.warnings.is_empty() {
+    finish(code, text_in, cleaned.warnings, out, &limit.model)
+}
+
+/// The utterances that speak `phonemes`, the phonemes of `piece`: one, or, when they are
+/// over the limit, the pieces they are cut into (clauses, words, runs of characters), each
+/// tokenised. Pieces without a letter are not spoken. Fails when a single phoneme character
+/// is over the limit.
+pub(super) fn spoken(
+    piece: &str,
+    phonemes: String,
+    limit: &Limit,
+    count: &impl Fn(&str) -> usize,
+    tokenize: &impl Fn(&str) -> (Vec<i64>, Vec<char>),
+) -> Result<Vec<Utterance>, String> {
+    let chunks = if count(&phonemes) <= limit.tokens {
+        vec![phonemes]
+    } else {
+        let mut measure = |p: &str| Ok::<_, Infallible>(count(p));
+        match text::fit_to_limit(&phonemes, limit.tokens, &mut measure) {
+            Ok(chunks) => chunks,
+            Err(never) => match never {},
+        }
+    };
+    let mut out = Vec::new();
+    for phonemes in chunks {
+        let (token_ids, skipped) = tokenize(&phonemes);
+        if token_ids.len() > limit.tokens {
+            return Err(format!(
+                "the text {piece:?} gives {} phoneme ids, more than the {} {} takes at once, and cannot be cut further; shorten or rephrase it",
+                token_ids.len(),
+                limit.tokens,
+                limit.model
+            ));
+        }
+        if phonemes.chars().any(char::is_alphabetic) {
+            out.push(Utterance {
+                text: piece.to_string(),
+                phonemes,
+                token_ids,
+                skipped,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The utterances of `text_in` for language `code` and what was lost on the way to them:
+/// `removed` (characters cleaned out of the text) and the phonemes `model` has no id for.
+/// Fails when no utterance is left.
+pub(super) fn finish(
+    code: &str,
+    text_in: &str,
+    removed: Vec<String>,
+    utterances: Vec<Utterance>,
+    model: &str,
+) -> Result<Prepared, String> {
+    if utterances.is_empty() {
+        if removed.is_empty() {
             return Err(format!(
                 "nothing to say: the text {:?} has no words espeak-ng can pronounce; give it words in the language",
                 text_in
@@ -82,20 +111,19 @@ pub(super) fn utterances(
         return Err(format!(
             "nothing to say: the `{code}` text has nothing in the {} script ({}); give it words in the language",
             text::script(code).name(),
-            cleaned.warnings.join("; ")
+            removed.join("; ")
         ));
     }
-    let mut warnings = cleaned.warnings;
-    let skipped = out.iter().flat_map(|u| u.skipped.iter().copied());
+    let mut warnings = removed;
+    let skipped = utterances.iter().flat_map(|u| u.skipped.iter().copied());
     if let Some((n, list)) = text::tally_chars(skipped) {
         warnings.push(format!(
-            "{} has no id for {n} character{} in the phonemes espeak-ng gave; dropped, not spoken: {list}",
-            limit.model,
+            "{model} has no id for {n} character{} in the phonemes espeak-ng gave; dropped, not spoken: {list}",
             if n == 1 { "" } else { "s" }
         ));
     }
     Ok(Prepared {
-        utterances: out,
+        utterances,
         warnings,
     })
 }
