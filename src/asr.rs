@@ -71,7 +71,7 @@ pub struct Transcript {
     pub detected: bool,
     pub tokens: Vec<u32>,
     /// Time spent transcribing.
-    pub seconds: f64,
+    pub elapsed_seconds: f64,
 }
 
 /// Whisper's code for a voxdeck language code: its primary subtag ("pt-br" -> "pt").
@@ -166,7 +166,7 @@ impl Recogniser {
                 .to_string(),
             detected: asked.is_none(),
             tokens,
-            seconds: started.elapsed().as_secs_f64(),
+            elapsed_seconds: started.elapsed().as_secs_f64(),
         })
     }
 

@@ -118,6 +118,9 @@ pub enum Command {
     /// Fit a Kokoro voice to a source clip: the closest voice Kokoro's voice space offers
     /// (not a cloning model), searched on the worker pool, saved for jobs as `fit:NAME`.
     Fit(FitArgs),
+    /// Score audio voxdeck did not make, as it scores its own: speaker similarity to a
+    /// source clip, Whisper's transcript and its error rates against the text.
+    Qa(QaArgs),
 }
 
 #[derive(Debug, Args)]
@@ -286,6 +289,53 @@ pub struct FitArgs {
     /// Print the voice's sidecar (scores, evaluations, seed) as JSON.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct QaArgs {
+    /// The files to score, as LANG=FILE (WAV, FLAC, MP3, Ogg), e.g. fr=out/fr.wav.
+    #[arg(required = true, value_name = "LANG=FILE", value_parser = lang_file)]
+    pub files: Vec<(String, PathBuf)>,
+    /// The source clip whose voice the files should have (default: the texts file's
+    /// `[source] clip`, when it is a job file).
+    #[arg(long, value_name = "CLIP")]
+    pub source: Option<PathBuf>,
+    /// What a file should say, as LANG=TEXT; once per language.
+    #[arg(long = "text", value_name = "LANG=TEXT", value_parser = lang_text)]
+    pub texts: Vec<(String, String)>,
+    /// A TOML file of texts, `fr = "Bonjour."` lines, or a job file (its languages' texts
+    /// and its source clip). --text wins over it.
+    #[arg(long = "texts", value_name = "FILE")]
+    pub texts_file: Option<PathBuf>,
+    /// Where the recogniser and the speaker encoder run: auto, cpu, cuda or cuda:N.
+    #[arg(long, default_value = "cpu", value_name = "auto|cpu|cuda|cuda:N", value_parser = clap::value_parser!(Device))]
+    pub device: Device,
+    /// Also write the report (report.json's schema) to this file.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+    /// Print the report as JSON on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `LANG=FILE` for `voxdeck qa`.
+fn lang_file(pair: &str) -> Result<(String, PathBuf), String> {
+    let (code, path) = lang_pair(pair, "FILE", "fr=out/fr.wav")?;
+    Ok((code, PathBuf::from(path)))
+}
+
+/// `LANG=TEXT` for `voxdeck qa --text`.
+fn lang_text(pair: &str) -> Result<(String, String), String> {
+    lang_pair(pair, "TEXT", "fr=\"Bonjour à tous.\"")
+}
+
+fn lang_pair(pair: &str, what: &str, example: &str) -> Result<(String, String), String> {
+    match pair.split_once('=') {
+        Some((code, rest)) if !code.trim().is_empty() && !rest.trim().is_empty() => {
+            Ok((code.trim().to_string(), rest.to_string()))
+        }
+        _ => Err(format!("`{pair}` is not LANG={what}: give e.g. {example}")),
+    }
 }
 
 #[derive(Debug, Args)]

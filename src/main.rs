@@ -35,6 +35,7 @@ fn main() -> ExitCode {
         Some(Command::Voices(args)) => commands::voices::execute(args),
         Some(Command::Gpu(args)) => commands::gpu::execute(args),
         Some(Command::Fit(args)) => commands::fit::execute(args, &cli.runtime),
+        Some(Command::Qa(args)) => commands::qa::execute(args, &cli.runtime),
         None => commands::console_or_headless(cli.job, &cli.runtime, &cli.cache, cli.metrics),
     };
     match result {

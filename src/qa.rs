@@ -13,7 +13,10 @@ pub mod error_rate;
 pub mod frontend;
 pub mod matching;
 pub mod mel;
+pub mod outside;
 pub mod scoring;
+pub mod script;
+pub mod transcriber;
 
 use std::path::{Path, PathBuf};
 

@@ -55,7 +55,8 @@ pub struct Transcription {
     pub wer: Option<f32>,
     /// Over the `[qa]` thresholds (max_cer, max_wer) when it was scored.
     pub flagged: bool,
-    pub seconds: f64,
+    /// Time spent transcribing.
+    pub elapsed_seconds: f64,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -196,6 +197,58 @@ impl RunSettings {
             cache: engine
                 .cache()
                 .map_or_else(|| crate::engine::cache::CacheInfo::off(None), |c| c.info()),
+        }
+    }
+}
+
+impl RunSettings {
+    /// The settings of `voxdeck qa`, which scores audio and synthesises nothing.
+    pub fn for_scoring(runtime: &crate::engine::runtime::Runtime) -> RunSettings {
+        RunSettings {
+            job: "qa".to_string(),
+            mode: "qa".to_string(),
+            workers: 0,
+            intra_threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            device: crate::job::Device::Cpu.to_string(),
+            ort_library: runtime.info.library.clone(),
+            ort_version: runtime.info.version.clone(),
+            espeak_version: "not used".to_string(),
+            espeak_library: PathBuf::new(),
+            cache: crate::engine::cache::CacheInfo::off(None),
+        }
+    }
+}
+
+impl LanguageReport {
+    /// The entry of a file voxdeck did not make (`voxdeck qa`): one take, scored; model and
+    /// voice unknown, no synthesis timings.
+    pub fn outside(code: &str, text: &str, output: &Path, audio_seconds: f64) -> LanguageReport {
+        LanguageReport {
+            code: code.to_string(),
+            run: 1,
+            text: text.to_string(),
+            voice: String::new(),
+            model: "outside audio".to_string(),
+            execution_provider: None,
+            nodes_per_provider: Default::default(),
+            cuda_fallback: None,
+            status: Status::Done,
+            error: None,
+            output: Some(output.to_path_buf()),
+            output_from: None,
+            audio_seconds,
+            synthesis_seconds: 0.0,
+            rtf: None,
+            elapsed_seconds: 0.0,
+            cache_hits: 0,
+            warnings: Vec::new(),
+            similarity: None,
+            similarity_error: None,
+            transcription: None,
+            transcription_error: None,
+            voice_match: None,
+            takes: Vec::new(),
+            sentences: Vec::new(),
         }
     }
 }

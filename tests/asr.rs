@@ -96,6 +96,17 @@ fn detected_language_equals_ctranslate2s() {
 }
 
 #[test]
+fn the_piper_clip_is_heard_within_five_percent() {
+    let mut recogniser = recogniser();
+    let said = "Good morning. This is the voice we want to hear in every language.";
+    let heard = recogniser
+        .transcribe(&clip("scripts/whisper/check-clip.wav"), Some("en-us"))
+        .unwrap();
+    let rates = voxdeck::qa::error_rate::error_rates(said, &heard.text, "en-us").unwrap();
+    assert!(rates.cer <= 0.05, "CER {} for {:?}", rates.cer, heard.text);
+}
+
+#[test]
 fn silence_and_a_blip_are_nothing_to_transcribe() {
     let mut recogniser = recogniser();
     let silent = Clip {

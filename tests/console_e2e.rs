@@ -123,6 +123,11 @@ fn run_play_and_quit_in_a_real_terminal() {
     tmux.wait_for("both languages done", Duration::from_secs(180), |s| {
         s.contains("2/2 done")
     });
+    // The run ends once its takes are kept, scored and transcribed, a moment after the
+    // rows say done.
+    tmux.wait_for("the run to finish", Duration::from_secs(60), |s| {
+        s.contains("run finished")
+    });
     assert!(
         dir.path().join("out/e2e/fr.wav").exists()
             && dir.path().join("out/e2e/report.json").exists()

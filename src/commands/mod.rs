@@ -7,6 +7,7 @@ pub mod fit;
 pub mod gpu;
 pub mod metrics;
 pub mod progress;
+pub mod qa;
 pub mod run;
 pub mod voices;
 

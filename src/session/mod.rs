@@ -12,7 +12,6 @@ pub mod report;
 mod runner;
 pub mod state;
 mod takes;
-mod transcriber;
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};

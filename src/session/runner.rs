@@ -11,8 +11,8 @@ use super::observer::{RunNote, SessionObserver};
 use super::published::Notice;
 use super::state::{FinishedRun, Ranking, RunPhase, Settled};
 use super::takes::Scorer;
-use super::transcriber::Transcriber;
 use super::{Command, Control, SessionOptions};
+use crate::qa::transcriber::Transcriber;
 
 mod take;
 mod voices;

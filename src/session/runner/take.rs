@@ -45,8 +45,32 @@ impl Context {
                 return;
             }
         };
+        // The take is recorded and report.json follows at once, before the scores (which
+        // take a second or two), so a run killed meanwhile leaves a report that describes
+        // the folder.
+        let take = Take {
+            take: number,
+            run: id,
+            voice: planned.voice.clone(),
+            speed: planned.speed,
+            text: planned.text.clone(),
+            output: Some(path.clone()),
+            similarity: None,
+            transcription: None,
+            transcription_error: Some("not transcribed yet".to_string()),
+        };
+        control.state.update(Notice::Language(code.clone()), |s| {
+            if let Some(record) = s.language_mut(&code) {
+                record.takes.push(take);
+                record.similarity_error = None;
+            }
+        });
+        if let Err(e) = write_report(control, out_dir) {
+            log::error!("{e}");
+        }
+
         let assets = self.assets.clone();
-        // Shutting down: keep the take, do not make the operator wait for its score.
+        // Shutting down: keep the take, do not make the operator wait for its scores.
         let similarity = if control.shutdown.load(Ordering::SeqCst) {
             Err("not scored: the session was shutting down".to_string())
         } else {
@@ -75,25 +99,17 @@ impl Context {
             )
         };
         log_transcription(&code, number, &transcription, limits);
-        let take = Take {
-            take: number,
-            run: id,
-            voice: planned.voice.clone(),
-            speed: planned.speed,
-            text: planned.text.clone(),
-            output: Some(path),
-            similarity: similarity.as_ref().ok().copied(),
-            transcription_error: transcription.as_ref().err().cloned(),
-            transcription: transcription.ok(),
-        };
         control.state.update(Notice::Language(code.clone()), |s| {
-            if let Some(record) = s.language_mut(&code) {
-                record.takes.push(take);
-                record.similarity_error = similarity.err();
+            let Some(record) = s.language_mut(&code) else {
+                return;
+            };
+            if let Some(take) = record.takes.iter_mut().rev().find(|t| t.take == number) {
+                take.similarity = similarity.as_ref().ok().copied();
+                take.transcription_error = transcription.as_ref().err().cloned();
+                take.transcription = transcription.ok();
             }
+            record.similarity_error = similarity.err();
         });
-        // report.json follows each file that lands, so a run killed now leaves a report
-        // that describes the folder.
         if let Err(e) = write_report(control, out_dir) {
             log::error!("{e}");
         }

@@ -1,21 +1,22 @@
-//! The session's speech recogniser: Whisper, loaded at the first clip to transcribe and kept
-//! (like the speaker encoder), the source clip's transcript kept per clip, and each take's
-//! transcript scored against the text it was asked to say.
+//! Whisper for QA, as sessions and `voxdeck qa` use it: loaded at the first clip to
+//! transcribe and kept (like the speaker encoder), the source clip's transcript kept per
+//! clip, and each result's transcript scored against the text it was asked to say.
 
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
+use super::error_rate;
+use super::script::dominant_script;
+use super::ErrorRateLimits;
 use crate::asr::{Recogniser, Transcript};
 use crate::assets::Assets;
 use crate::audio::decode;
 use crate::engine::runtime::{Runtime, SessionOptions};
 use crate::job::Device;
-use crate::qa::error_rate;
-use crate::qa::ErrorRateLimits;
 use crate::report::Transcription;
 
 #[derive(Default)]
-pub(super) struct Transcriber {
+pub struct Transcriber {
     loaded: Option<Result<Recogniser, String>>,
     /// The last source clip transcribed (path and modification time) and its transcript.
     source: Option<(PathBuf, Option<SystemTime>, Result<Transcript, String>)>,
@@ -49,7 +50,7 @@ impl Transcriber {
 
     /// The source clip's transcript in the language Whisper detects, made once per clip
     /// (a clip rewritten since is transcribed again).
-    pub(super) fn source(
+    pub fn source(
         &mut self,
         runtime: &Runtime,
         assets: &Assets,
@@ -67,9 +68,9 @@ impl Transcriber {
         result
     }
 
-    /// A take's transcript in its language, and its error rates against `text`.
+    /// A result's transcript in its language, and its error rates against `text`.
     #[allow(clippy::too_many_arguments)]
-    pub(super) fn take(
+    pub fn take(
         &mut self,
         runtime: &Runtime,
         assets: &Assets,
@@ -80,6 +81,22 @@ impl Transcriber {
         limits: ErrorRateLimits,
     ) -> Result<Transcription, String> {
         let transcript = self.transcribe_file(runtime, assets, device, path, Some(code))?;
+        let (asked, heard) = (dominant_script(text), dominant_script(&transcript.text));
+        if let (Some(asked), Some(heard)) = (asked, heard) {
+            if asked != heard {
+                return Err(format!(
+                    "Whisper wrote \"{}\" in {} script and the text is in {}: error rates across scripts would count the script, not the words{}",
+                    transcript.text,
+                    heard.full_name(),
+                    asked.full_name(),
+                    if crate::asr::whisper_code(code) == "hi" {
+                        " (Whisper base writes most Hindi in Urdu's script)"
+                    } else {
+                        ""
+                    }
+                ));
+            }
+        }
         let rates = error_rate::error_rates(text, &transcript.text, code)
             .map_err(|e| format!("cannot score the transcript: {e}"))?;
         Ok(Transcription {
@@ -88,7 +105,7 @@ impl Transcriber {
             language: transcript.language,
             cer: rates.cer,
             wer: rates.wer,
-            seconds: transcript.seconds,
+            elapsed_seconds: transcript.elapsed_seconds,
         })
     }
 

@@ -1,0 +1,202 @@
+//! Scoring audio that voxdeck did not make (`voxdeck qa`): another pipeline's per-language
+//! results, scored as voxdeck scores its own, into the same report schema. Each file gets
+//! the similarity of its speaker to the source clip (when one is given) and Whisper's
+//! transcript with its error rates against the text it should say.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use super::scoring::SourceScorer;
+use super::transcriber::Transcriber;
+use super::ErrorRateLimits;
+use crate::assets::Assets;
+use crate::audio::decode;
+use crate::engine::outcome::Status;
+use crate::engine::runtime::Runtime;
+use crate::job::Device;
+use crate::report::{LanguageReport, Report, RunSettings, SourceReport, Take};
+
+/// One file to score: its language, the audio, and what it should say.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutsideFile {
+    pub code: String,
+    pub path: PathBuf,
+    pub text: String,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum TextsError {
+    #[error("cannot read the texts file {path}: {detail}")]
+    Read { path: PathBuf, detail: String },
+    #[error("the texts file {path} {detail}; write `LANG = \"text\"` lines, or give a job file")]
+    Shape { path: PathBuf, detail: String },
+}
+
+/// The texts of a texts file, and the source clip it names (a job file's `[source] clip`,
+/// relative to the file). Either shape works: `fr = "Bonjour."` lines, or a job file's
+/// `[[language]]` entries with `code` and `text`.
+pub fn read_texts(path: &Path) -> Result<(BTreeMap<String, String>, Option<PathBuf>), TextsError> {
+    let shape = |detail: &str| TextsError::Shape {
+        path: path.to_path_buf(),
+        detail: detail.to_string(),
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| TextsError::Read {
+        path: path.to_path_buf(),
+        detail: e.to_string(),
+    })?;
+    let table: toml::Table = text
+        .parse()
+        .map_err(|e: toml::de::Error| TextsError::Read {
+            path: path.to_path_buf(),
+            detail: format!("not TOML: {}", e.message()),
+        })?;
+    let base = path.parent().unwrap_or(Path::new(""));
+    let source = table
+        .get("source")
+        .and_then(|s| s.get("clip"))
+        .and_then(|c| c.as_str())
+        .map(|c| base.join(c));
+    let mut texts = BTreeMap::new();
+    match table.get("language") {
+        Some(toml::Value::Array(entries)) => {
+            for entry in entries {
+                let code = entry.get("code").and_then(|c| c.as_str());
+                let text = entry.get("text").and_then(|t| t.as_str());
+                match (code, text) {
+                    (Some(code), Some(text)) => texts.insert(code.to_string(), text.to_string()),
+                    _ => return Err(shape("has a [[language]] without a code and a text")),
+                };
+            }
+        }
+        Some(_) => {
+            return Err(shape(
+                "has a `language` key that is not [[language]] entries",
+            ))
+        }
+        None => {
+            for (code, value) in table.iter().filter(|(k, _)| *k != "source") {
+                let text = value
+                    .as_str()
+                    .ok_or_else(|| shape(&format!("gives {code} something other than a string")))?;
+                texts.insert(code.clone(), text.to_string());
+            }
+        }
+    }
+    Ok((texts, source))
+}
+
+/// Scores every file and returns their report. A file that cannot be decoded is a failed
+/// language; the others are scored all the same.
+pub fn score(
+    runtime: &Runtime,
+    assets: &Assets,
+    source: Option<&Path>,
+    files: &[OutsideFile],
+    limits: ErrorRateLimits,
+    device: Device,
+) -> Report {
+    let mut scorer = source.map(|clip| SourceScorer::new(runtime, assets, clip));
+    let mut transcriber = Transcriber::default();
+    let source_report = source.map(|clip| {
+        let heard = transcriber.source(runtime, assets, device, clip);
+        SourceReport {
+            clip: clip.to_path_buf(),
+            transcript: heard.as_ref().ok().map(|t| t.text.clone()),
+            language: heard.as_ref().ok().map(|t| t.language.clone()),
+            transcript_error: heard.err(),
+        }
+    });
+    let languages = files
+        .iter()
+        .map(|file| {
+            let audio_seconds = match decode::decode(&file.path) {
+                Ok(decoded) => decoded.clip.seconds(),
+                Err(e) => {
+                    let mut entry =
+                        LanguageReport::outside(&file.code, &file.text, &file.path, 0.0);
+                    entry.status = Status::Failed;
+                    entry.error = Some(e.to_string());
+                    return entry;
+                }
+            };
+            let mut entry =
+                LanguageReport::outside(&file.code, &file.text, &file.path, audio_seconds);
+            let similarity = match scorer.as_mut() {
+                None => Err("no source clip to compare with: give --source".to_string()),
+                Some(Err(e)) => Err(e.clone()),
+                Some(Ok(scorer)) => scorer.score(&file.path),
+            };
+            let transcription = transcriber.take(
+                runtime, assets, device, &file.path, &file.code, &file.text, limits,
+            );
+            entry.similarity = similarity.as_ref().ok().copied();
+            entry.similarity_error = similarity.as_ref().err().cloned();
+            entry.transcription = transcription.as_ref().ok().cloned();
+            entry.transcription_error = transcription.as_ref().err().cloned();
+            entry.takes = vec![Take {
+                take: 1,
+                run: 1,
+                voice: String::new(),
+                speed: 1.0,
+                text: file.text.clone(),
+                output: Some(file.path.clone()),
+                similarity: similarity.ok(),
+                transcription_error: transcription.as_ref().err().cloned(),
+                transcription: transcription.ok(),
+            }];
+            entry
+        })
+        .collect();
+    let session = format!(
+        "{}-{}",
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs()),
+        std::process::id()
+    );
+    let mut report = Report::new(RunSettings::for_scoring(runtime), session, languages, 0.0);
+    report.source = source_report;
+    report
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(body: &str) -> Result<(BTreeMap<String, String>, Option<PathBuf>), TextsError> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("texts.toml");
+        std::fs::write(&path, body).unwrap();
+        read_texts(&path).map(|(t, s)| {
+            (
+                t,
+                s.map(|s| s.strip_prefix(dir.path()).unwrap().to_path_buf()),
+            )
+        })
+    }
+
+    #[test]
+    fn both_shapes_are_read() {
+        let (t, s) = texts("fr = \"Bonjour.\"\nes = \"Hola.\"\n").unwrap();
+        assert_eq!(t["fr"], "Bonjour.");
+        assert_eq!((t.len(), s), (2, None));
+        let (t, s) =
+            texts("[source]\nclip = \"src.wav\"\n[[language]]\ncode = \"it\"\ntext = \"Ciao.\"\n")
+                .unwrap();
+        assert_eq!(t["it"], "Ciao.");
+        assert_eq!(s, Some(PathBuf::from("src.wav")));
+    }
+
+    #[test]
+    fn a_bad_shape_names_the_fix() {
+        let e = texts("fr = 3\n").unwrap_err().to_string();
+        assert!(
+            e.contains("gives fr something other than a string") && e.contains("LANG = "),
+            "{e}"
+        );
+        let e = texts("[[language]]\ncode = \"fr\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("without a code and a text"), "{e}");
+    }
+}
