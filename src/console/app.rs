@@ -13,7 +13,7 @@ use futures_util::StreamExt;
 use ratatui::backend::CrosstermBackend;
 use ratatui::Terminal;
 use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};
-use voxdeck_ui::snapshot::{Playback, Popup};
+use voxdeck_ui::snapshot::{Playback, Popup, Transcript};
 
 use super::action::Action;
 
@@ -126,7 +126,9 @@ async fn event_loop(
         .ok()
     };
     if let Some(path) = model.source.path.clone() {
-        load_clip(path, tx.clone());
+        load_clip(path.clone(), tx.clone());
+        model.source.transcript = Some(Transcript::Pending);
+        session.transcribe_source(path, model.device);
     }
     for code in std::mem::take(&mut model.match_on_open) {
         match model.source.path.clone() {
@@ -304,7 +306,13 @@ fn carry_out(
                 player.stop();
             }
         }
-        Effect::LoadClip(path) => load_clip(path, tx.clone()),
+        Effect::LoadClip(path) => {
+            load_clip(path.clone(), tx.clone());
+            // The transcript is matched to the clip it is of: the path is the new one now.
+            model.source.path = Some(path.clone());
+            model.source.transcript = Some(Transcript::Pending);
+            session.transcribe_source(path, model.device);
+        }
         Effect::LogLevel(more) => logging::step_level(more),
     }
 }

@@ -56,6 +56,10 @@ enum Command {
         source: PathBuf,
         device: Device,
     },
+    TranscribeSource {
+        clip: PathBuf,
+        device: Device,
+    },
 }
 
 /// What the handle and the session thread both see.
@@ -149,6 +153,12 @@ impl Session {
 
     /// Ranks the stock voices of the language `code` against `source`; the result is
     /// published in `SessionState::rankings`.
+    /// Transcribes a source clip (the console does when it opens one); the transcript
+    /// lands in the state's `source`. A run transcribes its job's clip itself.
+    pub fn transcribe_source(&self, clip: PathBuf, device: Device) {
+        self.send(Command::TranscribeSource { clip, device });
+    }
+
     pub fn match_voice(&self, code: &str, source: PathBuf, device: Device) {
         self.send(Command::Match {
             code: code.to_string(),

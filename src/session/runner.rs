@@ -26,6 +26,10 @@ use crate::job::JobSpec;
 use crate::qa::matching;
 use crate::report::{self, RunSettings};
 
+/// Why nothing is transcribed, when the operator turned it off.
+pub(crate) const TRANSCRIPTION_OFF: &str =
+    "transcription is off (--no-transcribe or [qa] transcribe = false)";
+
 struct Context {
     options: SessionOptions,
     assets: Assets,
@@ -80,6 +84,24 @@ pub(super) fn serve(
                     let id = s.rankings.len() as u64 + 1;
                     s.rankings.push(Ranking { id, code, result });
                 });
+            }
+            Command::TranscribeSource { clip, device } => {
+                if !context.transcribing() {
+                    let result = Err(TRANSCRIPTION_OFF.to_string());
+                    control.state.update(Notice::Session, |s| {
+                        s.source = Some(super::state::SourceTranscript { clip, result });
+                    });
+                    continue;
+                }
+                match context.runtime() {
+                    Ok(runtime) => context.transcribe_source(control, &runtime, device, &clip),
+                    Err(e) => control.state.update(Notice::Session, |s| {
+                        s.source = Some(super::state::SourceTranscript {
+                            clip,
+                            result: Err(e),
+                        });
+                    }),
+                }
             }
         }
     }

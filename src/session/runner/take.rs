@@ -8,7 +8,7 @@ use crate::engine::plan::Plan;
 use crate::engine::runtime::Runtime;
 use crate::job::JobSpec;
 use crate::qa::ErrorRateLimits;
-use crate::report::{Take, Transcription};
+use crate::report::{Take, Transcription, NOT_TRANSCRIBED_YET};
 use crate::session::published::Notice;
 use crate::session::takes;
 use crate::session::Control;
@@ -57,7 +57,7 @@ impl Context {
             output: Some(path.clone()),
             similarity: None,
             transcription: None,
-            transcription_error: Some("not transcribed yet".to_string()),
+            transcription_error: Some(NOT_TRANSCRIBED_YET.to_string()),
         };
         control.state.update(Notice::Language(code.clone()), |s| {
             if let Some(record) = s.language_mut(&code) {
@@ -86,7 +86,7 @@ impl Context {
         let transcription = if control.shutdown.load(Ordering::SeqCst) {
             Err("not transcribed: the session was shutting down".to_string())
         } else if !self.transcribing() {
-            Err("transcription is off (--no-transcribe or [qa] transcribe = false)".to_string())
+            Err(super::TRANSCRIPTION_OFF.to_string())
         } else {
             self.transcriber.take(
                 runtime,
