@@ -310,6 +310,9 @@ pub struct QaArgs {
     /// Where the recogniser and the speaker encoder run: auto, cpu, cuda or cuda:N.
     #[arg(long, default_value = "cpu", value_name = "auto|cpu|cuda|cuda:N", value_parser = clap::value_parser!(Device))]
     pub device: Device,
+    /// ORT intra-op threads for the recogniser, 1 to four per core (default: one per core).
+    #[arg(long, value_name = "N", value_parser = intra_threads)]
+    pub intra_threads: Option<usize>,
     /// Also write the report (report.json's schema) to this file.
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,

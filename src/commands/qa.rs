@@ -62,6 +62,7 @@ pub fn execute(args: QaArgs, runtime_args: &RuntimeArgs) -> anyhow::Result<Finis
         &files,
         limits,
         args.device,
+        args.intra_threads,
     );
     summarise(&report);
     if let Some(path) = &args.report {
