@@ -319,6 +319,10 @@ pub struct QaArgs {
     /// Print the report as JSON on stdout.
     #[arg(long)]
     pub json: bool,
+    /// Then open the console on the scored files: play them, A/B them against the source,
+    /// and set voxdeck's own takes of the same texts beside them (needs a terminal).
+    #[arg(long, conflicts_with = "json")]
+    pub console: bool,
 }
 
 /// `LANG=FILE` for `voxdeck qa`.

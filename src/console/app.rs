@@ -39,6 +39,8 @@ pub struct Options {
     pub gpu_interval: Option<Duration>,
     /// Where to serve the session's metrics (bound already, so a bad address never got here).
     pub metrics: Option<crate::metrics::Listener>,
+    /// Files `voxdeck qa` scored, taken into the session as their languages' first takes.
+    pub adopt: Option<crate::report::Report>,
 }
 
 /// Runs the console until the operator quits (or a signal asks it to). `Ok(true)` when
@@ -99,6 +101,9 @@ async fn event_loop(
         };
         Session::start(options, move || notify.notify_one())
     };
+    if let Some(scored) = &options.adopt {
+        session.adopt(scored);
+    }
     let _metrics = match options.metrics {
         Some(listener) => {
             let server = crate::metrics::serve_session(listener, session.watch())?;
