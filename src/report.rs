@@ -130,6 +130,8 @@ pub struct LanguageReport {
     pub transcription_error: Option<String>,
     /// The voice ranking, when the job asked for `voice = "match"`.
     pub voice_match: Option<crate::qa::matching::MatchResult>,
+    /// The fitted voice, when the job asked for `voice = "fit"`.
+    pub voice_fit: Option<crate::fit::VoiceFit>,
     /// Every take of this language in the session that wrote the report (headless: one).
     pub takes: Vec<Take>,
     pub sentences: Vec<SentenceReport>,
@@ -247,6 +249,7 @@ impl LanguageReport {
             transcription: None,
             transcription_error: None,
             voice_match: None,
+            voice_fit: None,
             takes: Vec::new(),
             sentences: Vec::new(),
         }
@@ -327,6 +330,7 @@ fn language_report(
         transcription: None,
         transcription_error: None,
         voice_match: None,
+        voice_fit: None,
         takes: Vec::new(),
         sentences,
     }
