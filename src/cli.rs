@@ -310,12 +310,19 @@ pub struct QaArgs {
     /// Where the recogniser and the speaker encoder run: auto, cpu, cuda or cuda:N.
     #[arg(long, default_value = "cpu", value_name = "auto|cpu|cuda|cuda:N", value_parser = clap::value_parser!(Device))]
     pub device: Device,
+    /// ORT intra-op threads for the recogniser, 1 to four per core (default: one per core).
+    #[arg(long, value_name = "N", value_parser = intra_threads)]
+    pub intra_threads: Option<usize>,
     /// Also write the report (report.json's schema) to this file.
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
     /// Print the report as JSON on stdout.
     #[arg(long)]
     pub json: bool,
+    /// Then open the console on the scored files: play them, A/B them against the source,
+    /// and set voxdeck's own takes of the same texts beside them (needs a terminal).
+    #[arg(long, conflicts_with = "json")]
+    pub console: bool,
 }
 
 /// `LANG=FILE` for `voxdeck qa`.

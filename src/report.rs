@@ -9,6 +9,9 @@ use crate::engine::run::{RunOutcome, Status};
 
 pub const SCHEMA: &str = "voxdeck.report/1";
 
+/// A take's `transcription_error` between its file landing and its transcript.
+pub const NOT_TRANSCRIBED_YET: &str = "not transcribed yet";
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
     pub schema: &'static str,

@@ -236,3 +236,53 @@ fn sigterm_mid_run_cancels_writes_the_report_and_restores_the_terminal() {
     }
     assert!(report["totals"]["cancelled"].as_bool().unwrap(), "{report}");
 }
+
+#[test]
+fn qa_opens_the_console_on_outside_files_to_compare() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = env!("CARGO_MANIFEST_DIR");
+    let exit_file = dir.path().join("exit-code");
+    // A Kokoro clip taken to 16 kHz by sox stands in for another system's result.
+    let command = format!(
+        "XDG_STATE_HOME={state} VOXDECK_CONFIG=/nonexistent/config.toml {bin} qa --console \
+         --source {root}/assets/demo/source.wav \
+         --text 'fr=Le train de sept heures arrive toujours en retard, mais personne ne se plaint.' \
+         fr={root}/tests/fixtures/whisper/fr.wav; echo $? > {exit}; sleep 600",
+        state = dir.path().join("state").display(),
+        bin = env!("CARGO_BIN_EXE_voxdeck"),
+        exit = exit_file.display()
+    );
+    let tmux = Tmux::start(dir.path(), &command);
+    // The fr row is done with its scores; the source pane shows what was heard in it.
+    let screen = tmux.wait_for(
+        "the scored file in the console",
+        Duration::from_secs(90),
+        |s| s.contains("progress") && s.contains("Good morning") && s.contains("%"),
+    );
+    assert!(screen.contains("fr    done"), "{screen}");
+    // Its take is the outside file, with what Whisper heard in it.
+    tmux.keys(&["j", "j", "t"]);
+    let screen = tmux.wait_for("the takes popup", Duration::from_secs(10), |s| {
+        s.contains("takes of fr")
+    });
+    assert!(
+        screen.contains("outside") && screen.contains("heard:"),
+        "{screen}"
+    );
+    // Esc and q apart: sent together, a terminal reads them as Alt-q.
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("the popup to close", Duration::from_secs(10), |s| {
+        !s.contains("takes of fr")
+    });
+    tmux.keys(&["q"]);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !exit_file.exists() {
+        assert!(
+            Instant::now() < deadline,
+            "the console did not quit; screen:\n{}",
+            tmux.screen()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(std::fs::read_to_string(&exit_file).unwrap().trim(), "0");
+}

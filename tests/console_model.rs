@@ -11,7 +11,7 @@ use voxdeck::job::{JobSpec, Mode, MAX_WORKERS};
 use voxdeck::session::published::Notice;
 use voxdeck::session::state::{RunPhase, SessionState};
 use voxdeck::session::{Session, SessionOptions};
-use voxdeck_ui::snapshot::{LanguageState, Popup, RunState};
+use voxdeck_ui::snapshot::{Heard, LanguageState, Popup, RunState, Transcript};
 
 fn demo_like() -> JobSpec {
     let text = "[source]\nclip = \"assets/demo/source.wav\"\n[[language]]\ncode = \"fr\"\ntext = \"Bonjour.\"\n[[language]]\ncode = \"it\"\ntext = \"Ciao a tutti. Buona sera.\"\n";
@@ -162,6 +162,38 @@ fn a_real_run_reaches_the_model() {
     assert_eq!((it.state, it.done, it.total), (LanguageState::Done, 2, 2));
     assert!(it.output.as_ref().unwrap().exists());
     assert!(out.path().join("report.json").exists());
+
+    // Every take was heard and scored; the run transcribed the source clip too.
+    for code in ["fr", "it"] {
+        let entry = &m.languages[row(&m, code)];
+        match &entry.heard {
+            Heard::Scored { cer, text, .. } => {
+                assert!(*cer < 0.5, "{code}: CER {cer} for {text:?}");
+                assert_eq!(entry.takes[0].row.heard, entry.heard);
+            }
+            other => panic!("{code}: {other:?}"),
+        }
+    }
+    let english = match &m.source.transcript {
+        Some(Transcript::Heard { language, text }) if language == "en" => text.clone(),
+        other => panic!("source transcript: {other:?}"),
+    };
+    assert!(english.starts_with("Good morning"), "{english}");
+    // The transcript fits an English row, and no other.
+    m.cursor = row(&m, "fr");
+    update(&mut m, Action::UseTranscript);
+    assert_eq!(m.languages[row(&m, "fr")].text, "Bonjour.");
+    assert!(
+        m.status
+            .as_deref()
+            .unwrap()
+            .contains("on a row of that language"),
+        "{:?}",
+        m.status
+    );
+    m.cursor = row(&m, "en-us");
+    update(&mut m, Action::UseTranscript);
+    assert_eq!(m.languages[row(&m, "en-us")].text, english);
 }
 
 #[test]
@@ -182,6 +214,7 @@ fn takes_and_voice_ranking_popups_drive_playback_and_voice_choice() {
             speed: 1.0,
             text: "Bonjour.".into(),
             similarity: Some(0.5),
+            heard: Default::default(),
         };
         m.languages[m.cursor].takes.push(Take { row, path });
     }

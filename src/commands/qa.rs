@@ -16,6 +16,9 @@ use super::Finished;
 use crate::cli::{QaArgs, RuntimeArgs};
 
 pub fn execute(args: QaArgs, runtime_args: &RuntimeArgs) -> anyhow::Result<Finished> {
+    if args.console && !super::console_can_open() {
+        bail!("--console needs a terminal: run it in one, or leave it out for the report alone");
+    }
     let (mut texts, file_source) = match &args.texts_file {
         Some(path) => outside::read_texts(path)?,
         None => (BTreeMap::new(), None),
@@ -62,6 +65,7 @@ pub fn execute(args: QaArgs, runtime_args: &RuntimeArgs) -> anyhow::Result<Finis
         &files,
         limits,
         args.device,
+        args.intra_threads,
     );
     summarise(&report);
     if let Some(path) = &args.report {
@@ -71,6 +75,14 @@ pub fn execute(args: QaArgs, runtime_args: &RuntimeArgs) -> anyhow::Result<Finis
     }
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
+    }
+    if args.console {
+        let all_done = voxdeck::console::open_scored(report, runtime_args.ort_lib.clone())?;
+        return Ok(if all_done {
+            Finished::AllDone
+        } else {
+            Finished::SomeFailed
+        });
     }
     Ok(if report.all_done() {
         Finished::AllDone

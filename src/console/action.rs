@@ -30,6 +30,9 @@ pub enum Action {
     ToggleAb,
     StopPlayback,
     OpenClip,
+    /// Put the source clip's transcript in the cursor row's text (a row of the language
+    /// Whisper heard); the job file keeps its own.
+    UseTranscript,
     LogMore,
     LogLess,
     Help,
@@ -71,6 +74,7 @@ impl Action {
             "toggle_ab" => Action::ToggleAb,
             "stop_playback" => Action::StopPlayback,
             "open_clip" => Action::OpenClip,
+            "use_transcript" => Action::UseTranscript,
             "log_more" => Action::LogMore,
             "log_less" => Action::LogLess,
             "help" => Action::Help,

@@ -13,7 +13,7 @@ use futures_util::StreamExt;
 use ratatui::backend::CrosstermBackend;
 use ratatui::Terminal;
 use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};
-use voxdeck_ui::snapshot::{Playback, Popup};
+use voxdeck_ui::snapshot::{Playback, Popup, Transcript};
 
 use super::action::Action;
 
@@ -39,6 +39,8 @@ pub struct Options {
     pub gpu_interval: Option<Duration>,
     /// Where to serve the session's metrics (bound already, so a bad address never got here).
     pub metrics: Option<crate::metrics::Listener>,
+    /// Files `voxdeck qa` scored, taken into the session as their languages' first takes.
+    pub adopt: Option<crate::report::Report>,
 }
 
 /// Runs the console until the operator quits (or a signal asks it to). `Ok(true)` when
@@ -99,6 +101,9 @@ async fn event_loop(
         };
         Session::start(options, move || notify.notify_one())
     };
+    if let Some(scored) = &options.adopt {
+        session.adopt(scored);
+    }
     let _metrics = match options.metrics {
         Some(listener) => {
             let server = crate::metrics::serve_session(listener, session.watch())?;
@@ -126,7 +131,9 @@ async fn event_loop(
         .ok()
     };
     if let Some(path) = model.source.path.clone() {
-        load_clip(path, tx.clone());
+        load_clip(path.clone(), tx.clone());
+        model.source.transcript = Some(Transcript::Pending);
+        session.transcribe_source(path, model.device);
     }
     for code in std::mem::take(&mut model.match_on_open) {
         match model.source.path.clone() {
@@ -304,7 +311,13 @@ fn carry_out(
                 player.stop();
             }
         }
-        Effect::LoadClip(path) => load_clip(path, tx.clone()),
+        Effect::LoadClip(path) => {
+            load_clip(path.clone(), tx.clone());
+            // The transcript is matched to the clip it is of: the path is the new one now.
+            model.source.path = Some(path.clone());
+            model.source.transcript = Some(Transcript::Pending);
+            session.transcribe_source(path, model.device);
+        }
         Effect::LogLevel(more) => logging::step_level(more),
     }
 }

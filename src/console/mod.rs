@@ -46,6 +46,60 @@ pub fn open(
             cache,
             gpu_interval,
             metrics,
+            adopt: None,
         },
     )
+}
+
+/// The console on files `voxdeck qa` scored: each is its language's first take, to play,
+/// A/B against the source and compare with voxdeck's own takes of the same texts (`r`).
+pub fn open_scored(
+    scored: crate::report::Report,
+    ort_lib: Option<PathBuf>,
+) -> anyhow::Result<bool> {
+    logging::init();
+    let job = scored_job(&scored)?;
+    let voices = Assets::locate().kokoro_voice_names();
+    let model = model::Model::new(Some(&job), voices);
+    app::run(
+        model,
+        app::Options {
+            ort_lib,
+            cache: Default::default(),
+            gpu_interval: None,
+            metrics: None,
+            adopt: Some(scored),
+        },
+    )
+}
+
+/// A job of the scored files' texts (voxdeck's languages only) and source clip, written
+/// to `out/qa` when run.
+fn scored_job(scored: &crate::report::Report) -> anyhow::Result<JobSpec> {
+    let mut file = toml::Table::new();
+    file.insert("name".into(), "qa".into());
+    if let Some(source) = &scored.source {
+        let mut table = toml::Table::new();
+        table.insert("clip".into(), source.clip.display().to_string().into());
+        file.insert("source".into(), table.into());
+    }
+    let languages: Vec<toml::Value> = scored
+        .languages
+        .iter()
+        .filter(|l| crate::languages::find(&l.code).is_some())
+        .map(|l| {
+            let mut table = toml::Table::new();
+            table.insert("code".into(), l.code.clone().into());
+            table.insert("text".into(), l.text.clone().into());
+            table.into()
+        })
+        .collect();
+    file.insert("language".into(), languages.into());
+    let text = toml::to_string(&file)?;
+    Ok(JobSpec::parse(
+        &text,
+        std::path::Path::new("(voxdeck qa)"),
+        std::path::Path::new("."),
+        "qa".into(),
+    )?)
 }

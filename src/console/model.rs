@@ -5,7 +5,9 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use voxdeck_ui::snapshot::{Focus, GpuPane, LanguageState, Playback, Popup, RunState, TakeRow};
+use voxdeck_ui::snapshot::{
+    Focus, GpuPane, Heard, LanguageState, Playback, Popup, RunState, TakeRow, Transcript,
+};
 
 use crate::job::{Device, JobSpec, LanguageJob, Mode, MAX_WORKERS, MIN_WORKERS};
 use crate::languages::{Language, ModelKind, LANGUAGES};
@@ -46,6 +48,8 @@ pub struct LanguageEntry {
     pub takes: Vec<Take>,
     /// Similarity of the latest take to the source clip.
     pub similarity: Option<f32>,
+    /// What the recogniser heard in the latest take.
+    pub heard: Heard,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -56,6 +60,8 @@ pub struct SourceInfo {
     pub channels: u16,
     pub envelope: Vec<f32>,
     pub error: Option<String>,
+    /// What the recogniser heard in the clip (asked for when the clip is opened).
+    pub transcript: Option<Transcript>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -136,6 +142,7 @@ impl Model {
                     progress: LanguageProgress::default(),
                     takes: Vec::new(),
                     similarity: None,
+                    heard: Heard::Nothing,
                 }
             })
             .collect();

@@ -53,6 +53,7 @@ pub fn snapshot(model: &Model, now: Instant) -> Snapshot {
             channels: model.source.channels,
             envelope: model.source.envelope.clone(),
             error: model.source.error.clone(),
+            transcript: model.source.transcript.clone(),
         },
         languages: model
             .languages
@@ -73,6 +74,7 @@ pub fn snapshot(model: &Model, now: Instant) -> Snapshot {
                 provider: entry.progress.provider.clone(),
                 error: entry.progress.error.clone(),
                 similarity: entry.similarity,
+                heard: entry.heard.clone(),
                 takes: entry.takes.len(),
                 warning: (!entry.language.kokoro_trained
                     && entry.model == crate::languages::ModelKind::Kokoro)
@@ -187,6 +189,7 @@ mod tests {
             speed: 1.0,
             text: "Bonjour.".into(),
             similarity: None,
+            heard: Default::default(),
         };
         m.languages[fr].takes.push(Take {
             row,

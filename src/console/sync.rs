@@ -1,10 +1,13 @@
 //! The session's published state into the model: rows of the languages noticed, and the
 //! run's phase, totals and voice rankings. The one way engine progress reaches the screen.
 
-use voxdeck_ui::snapshot::{LanguageState, Popup, RankedVoice, RunState, TakeRow};
+use voxdeck_ui::snapshot::{
+    Heard, LanguageState, Popup, RankedVoice, RunState, TakeRow, Transcript,
+};
 
 use super::model::{LanguageProgress, Model, Take};
 use crate::engine::outcome::Status;
+use crate::report::NOT_TRANSCRIBED_YET;
 use crate::session::published::Notice;
 use crate::session::state::{LanguageRecord, RunPhase, SessionState};
 
@@ -18,6 +21,7 @@ pub fn sync(model: &mut Model, state: &SessionState, notices: &[Notice]) {
             }
             Notice::Session => {
                 sync_run(model, state);
+                sync_source(model, state);
                 sync_rankings(model, state);
                 if let Some(p) = &state.probes {
                     model.status = Some(format!(
@@ -76,11 +80,43 @@ fn sync_language(model: &mut Model, record: &LanguageRecord) {
                 speed: t.speed,
                 text: t.text.clone(),
                 similarity: t.similarity,
+                heard: heard(t),
             };
             Some(Take { row, path })
         })
         .collect();
     entry.similarity = record.similarity();
+    entry.heard = record.latest_take().map_or(Heard::Nothing, heard);
+}
+
+/// A take's transcription as the table shows it.
+fn heard(take: &crate::report::Take) -> Heard {
+    match (&take.transcription, &take.transcription_error) {
+        (Some(t), _) => Heard::Scored {
+            cer: t.cer,
+            wer: t.wer,
+            flagged: t.flagged,
+            text: t.text.clone(),
+        },
+        (None, Some(e)) if e == NOT_TRANSCRIBED_YET => Heard::Pending,
+        (None, Some(e)) => Heard::Unscored(e.clone()),
+        (None, None) => Heard::Nothing,
+    }
+}
+
+/// The session's transcript of the source clip, once it is of the clip the console shows.
+fn sync_source(model: &mut Model, state: &SessionState) {
+    let Some(source) = &state.source else { return };
+    if model.source.path.as_deref() != Some(source.clip.as_path()) {
+        return;
+    }
+    model.source.transcript = Some(match &source.result {
+        Ok(t) => Transcript::Heard {
+            language: t.language.clone(),
+            text: t.text.clone(),
+        },
+        Err(e) => Transcript::None(e.clone()),
+    });
 }
 
 fn sync_run(model: &mut Model, state: &SessionState) {

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use voxdeck_ui::snapshot::{Focus, LanguageState, Playback, Popup, RunState};
+use voxdeck_ui::snapshot::{Focus, LanguageState, Playback, Popup, RunState, Transcript};
 
 use super::action::Action;
 pub use super::effect::Effect;
@@ -167,6 +167,7 @@ pub fn update(model: &mut Model, action: Action) -> Vec<Effect> {
             }
         }
         Action::StopPlayback => effects.push(Effect::StopPlayback),
+        Action::UseTranscript => use_transcript(model),
         Action::OpenClip => {
             let input = model
                 .source
@@ -189,6 +190,38 @@ pub fn update(model: &mut Model, action: Action) -> Vec<Effect> {
         Action::Input(_) | Action::Backspace | Action::Confirm | Action::Dismiss => {}
     }
     effects
+}
+
+/// The source clip's transcript becomes the cursor row's text, when the row is of the
+/// language Whisper heard (an English clip's transcript fits en-us and en-gb).
+fn use_transcript(model: &mut Model) {
+    let (language, text) = match &model.source.transcript {
+        Some(Transcript::Heard { language, text }) => (language.clone(), text.clone()),
+        Some(Transcript::Pending) => {
+            model.status = Some("the source clip is still being transcribed".to_string());
+            return;
+        }
+        Some(Transcript::None(why)) => {
+            model.status = Some(format!("no transcript of the source clip: {why}"));
+            return;
+        }
+        None => {
+            model.status = Some("no source clip transcribed: o opens one".to_string());
+            return;
+        }
+    };
+    let entry = &mut model.languages[model.cursor];
+    let code = entry.language.code;
+    if crate::asr::whisper_code(code) != language {
+        model.status = Some(format!(
+            "the source clip speaks {language} and this row is {code}: put the cursor on a row of that language"
+        ));
+        return;
+    }
+    entry.text = text;
+    model.status = Some(format!(
+        "{code} text set from the source clip's transcript (the job file keeps its own)"
+    ));
 }
 
 fn start_run(model: &mut Model, rows: Vec<usize>) -> Vec<Effect> {

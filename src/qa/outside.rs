@@ -94,9 +94,11 @@ pub fn score(
     files: &[OutsideFile],
     limits: ErrorRateLimits,
     device: Device,
+    intra_threads: Option<usize>,
 ) -> Report {
     let mut scorer = source.map(|clip| SourceScorer::new(runtime, assets, clip));
     let mut transcriber = Transcriber::default();
+    transcriber.intra_threads = intra_threads;
     let source_report = source.map(|clip| {
         let heard = transcriber.source(runtime, assets, device, clip);
         SourceReport {

@@ -17,6 +17,8 @@ use crate::report::Transcription;
 
 #[derive(Default)]
 pub struct Transcriber {
+    /// ORT intra-op threads for the recogniser (None: one per core).
+    pub intra_threads: Option<usize>,
     loaded: Option<Result<Recogniser, String>>,
     /// The last source clip transcribed (path and modification time) and its transcript.
     source: Option<(PathBuf, Option<SystemTime>, Result<Transcript, String>)>,
@@ -31,10 +33,12 @@ impl Transcriber {
         assets: &Assets,
         device: Device,
     ) -> Result<&mut Recogniser, String> {
+        let threads = self.intra_threads;
         let loaded = self.loaded.get_or_insert_with(|| {
             let options = SessionOptions {
                 device,
-                intra_threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
+                intra_threads: threads
+                    .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
                 shared_weights: None,
             };
             let recogniser =

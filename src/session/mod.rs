@@ -24,6 +24,9 @@ use published::{Notice, Published};
 use state::{LanguageRecord, RunPhase, SessionState};
 
 pub use crate::report::Report;
+
+/// The voice shown for a take another system made.
+pub const OUTSIDE_VOICE: &str = "outside";
 pub use folder::KeptOutput;
 pub use live::{CacheCounters, LiveCounters, Watch};
 
@@ -54,6 +57,10 @@ enum Command {
     Match {
         code: String,
         source: PathBuf,
+        device: Device,
+    },
+    TranscribeSource {
+        clip: PathBuf,
         device: Device,
     },
 }
@@ -149,6 +156,87 @@ impl Session {
 
     /// Ranks the stock voices of the language `code` against `source`; the result is
     /// published in `SessionState::rankings`.
+    /// Takes files another system made and `voxdeck qa` scored into the session, each as its
+    /// language's first take (run 0, voice "outside"), so the console can play them, A/B
+    /// them against the source and set voxdeck's own takes beside them. Languages voxdeck
+    /// has no row for are left out (and named in the log).
+    pub fn adopt(&self, scored: &Report) {
+        for entry in &scored.languages {
+            let Some(language) = crate::languages::find(&entry.code) else {
+                log::warn!(
+                    "{}: not a language voxdeck has; left out of the console",
+                    entry.code
+                );
+                continue;
+            };
+            let code = language.code.to_string();
+            let mut progress = crate::engine::progress::LanguageProgress::new(
+                &code,
+                crate::languages::ModelKind::Kokoro,
+                OUTSIDE_VOICE,
+            );
+            progress.status = entry.status;
+            progress.error = entry.error.clone();
+            progress.output = entry.output.clone();
+            progress.audio_seconds = entry.audio_seconds;
+            let mut record = state::LanguageRecord::new(0, progress);
+            record.takes = entry
+                .takes
+                .iter()
+                .cloned()
+                .map(|take| crate::report::Take {
+                    run: 0,
+                    voice: OUTSIDE_VOICE.to_string(),
+                    ..take
+                })
+                .collect();
+            record.similarity_error = entry.similarity_error.clone();
+            record.kept = entry
+                .output
+                .clone()
+                .map(|path| KeptOutput { path, from: None });
+            let mut report = entry.clone();
+            report.code = code.clone();
+            report.run = 0;
+            record.report = Some(report);
+            self.control
+                .state
+                .update(Notice::Language(code.clone()), |s| {
+                    s.languages.retain(|l| l.code != code);
+                    s.languages.push(record);
+                });
+        }
+        if let Some(source) = &scored.source {
+            let result = match (
+                &source.transcript,
+                &source.language,
+                &source.transcript_error,
+            ) {
+                (Some(text), Some(language), _) => Ok(crate::asr::Transcript {
+                    text: text.clone(),
+                    language: language.clone(),
+                    detected: true,
+                    tokens: Vec::new(),
+                    elapsed_seconds: 0.0,
+                }),
+                (_, _, Some(e)) => Err(e.clone()),
+                _ => Err("not transcribed".to_string()),
+            };
+            self.control.state.update(Notice::Session, |s| {
+                s.source = Some(state::SourceTranscript {
+                    clip: source.clip.clone(),
+                    result,
+                });
+            });
+        }
+    }
+
+    /// Transcribes a source clip (the console does when it opens one); the transcript
+    /// lands in the state's `source`. A run transcribes its job's clip itself.
+    pub fn transcribe_source(&self, clip: PathBuf, device: Device) {
+        self.send(Command::TranscribeSource { clip, device });
+    }
+
     pub fn match_voice(&self, code: &str, source: PathBuf, device: Device) {
         self.send(Command::Match {
             code: code.to_string(),

@@ -12,10 +12,11 @@ use super::published::Notice;
 use super::state::{FinishedRun, Ranking, RunPhase, Settled};
 use super::takes::Scorer;
 use super::{Command, Control, SessionOptions};
-use crate::qa::transcriber::Transcriber;
+use transcribing::{Job, TranscribeThread};
 
 mod fitting;
 mod take;
+mod transcribing;
 mod voices;
 use crate::assets::Assets;
 use crate::engine::cache::{ResultCache, StoreSetting};
@@ -27,12 +28,16 @@ use crate::job::JobSpec;
 use crate::qa::matching;
 use crate::report::{self, RunSettings};
 
+/// Why nothing is transcribed, when the operator turned it off.
+pub(crate) const TRANSCRIPTION_OFF: &str =
+    "transcription is off (--no-transcribe or [qa] transcribe = false)";
+
 struct Context {
     options: SessionOptions,
     assets: Assets,
     warm: Option<Engine>,
     scorer: Scorer,
-    transcriber: Transcriber,
+    transcribe: TranscribeThread,
     /// The result cache, opened at the first run (None: `no_cache`, or it cannot be opened).
     cache: OnceCell<Option<Arc<ResultCache>>>,
     /// Why the result cache asked for could not be opened, for the report.
@@ -49,7 +54,7 @@ pub(super) fn serve(
         assets: Assets::locate(),
         warm: None,
         scorer: Scorer::default(),
-        transcriber: Transcriber::default(),
+        transcribe: TranscribeThread::start(control.clone(), Assets::locate()),
         cache: OnceCell::new(),
         cache_unavailable: OnceCell::new(),
     };
@@ -81,6 +86,28 @@ pub(super) fn serve(
                     let id = s.rankings.len() as u64 + 1;
                     s.rankings.push(Ranking { id, code, result });
                 });
+            }
+            Command::TranscribeSource { clip, device } => {
+                if !context.transcribing() {
+                    let result = Err(TRANSCRIPTION_OFF.to_string());
+                    control.state.update(Notice::Session, |s| {
+                        s.source = Some(super::state::SourceTranscript { clip, result });
+                    });
+                    continue;
+                }
+                match context.runtime() {
+                    Ok(runtime) => context.transcribe.send(Job::Source {
+                        clip,
+                        device,
+                        runtime,
+                    }),
+                    Err(e) => control.state.update(Notice::Session, |s| {
+                        s.source = Some(super::state::SourceTranscript {
+                            clip,
+                            result: Err(e),
+                        });
+                    }),
+                }
             }
         }
     }
@@ -207,13 +234,19 @@ impl Context {
         );
         // The source is transcribed, and takes kept and scored, here on the session thread
         // while the workers go on.
-        if let Some(clip) = job.source_clip.as_deref().filter(|_| self.transcribing()) {
-            self.transcribe_source(control, &runtime, job.device, clip);
+        if let Some(clip) = job.source_clip.clone().filter(|_| self.transcribing()) {
+            self.transcribe.send(Job::Source {
+                clip,
+                device: job.device,
+                runtime: runtime.clone(),
+            });
         }
         while let Ok(RunNote::Done(index)) = heard.recv() {
             self.keep_take(control, id, &job, &plan, index, out_dir, &runtime);
         }
         let outcome = handle.wait();
+        // The run ends once its takes are transcribed too.
+        self.transcribe.flush();
         if let Some(cache) = self.warm.as_ref().and_then(|e| e.cache()) {
             let sentences: usize = outcome.languages.iter().map(|l| l.utterances.len()).sum();
             log::info!(
@@ -266,26 +299,6 @@ impl Context {
     /// Whether results are transcribed: unless `--no-transcribe` or `[qa] transcribe = false`.
     fn transcribing(&self) -> bool {
         !self.options.no_transcribe && crate::config::current().transcribe != Some(false)
-    }
-
-    fn transcribe_source(
-        &mut self,
-        control: &Control,
-        runtime: &Runtime,
-        device: crate::job::Device,
-        clip: &Path,
-    ) {
-        let result = self.transcriber.source(runtime, &self.assets, device, clip);
-        match &result {
-            Ok(t) => log::info!("source clip ({}): \"{}\"", t.language, t.text),
-            Err(e) => log::warn!("source clip not transcribed: {e}"),
-        }
-        control.state.update(Notice::Session, |s| {
-            s.source = Some(super::state::SourceTranscript {
-                clip: clip.to_path_buf(),
-                result,
-            });
-        });
     }
 
     /// The session's result cache: opened once, at the first run, unless `no_cache`. One
@@ -376,7 +389,10 @@ impl Context {
 }
 
 /// Writes report.json from the state as it is now.
-fn write_report(control: &Control, out_dir: &Path) -> Result<std::path::PathBuf, String> {
+pub(super) fn write_report(
+    control: &Control,
+    out_dir: &Path,
+) -> Result<std::path::PathBuf, String> {
     let path = out_dir.join("report.json");
     match control.state.read(super::report::report) {
         Some(report) => report::write(&report, &path)

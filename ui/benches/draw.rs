@@ -4,7 +4,9 @@
 use criterion::{criterion_group, criterion_main, Criterion};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
-use voxdeck_ui::snapshot::{GpuDevice, GpuPane, LanguageRow, LanguageState, RunState, Snapshot};
+use voxdeck_ui::snapshot::{
+    GpuDevice, GpuPane, Heard, LanguageRow, LanguageState, RunState, Snapshot,
+};
 use voxdeck_ui::{draw, Theme};
 
 fn busy_snapshot() -> Snapshot {
@@ -31,6 +33,12 @@ fn busy_snapshot() -> Snapshot {
             provider: Some("CPUExecutionProvider".into()),
             error: (i % 4 == 3).then(|| "ONNX Runtime failed on sentence 2".into()),
             similarity: Some(0.6 + i as f32 * 0.03),
+            heard: Heard::Scored {
+                cer: i as f32 * 0.02,
+                wer: Some(i as f32 * 0.04),
+                flagged: i % 5 == 4,
+                text: "A sentence of some length heard back.".into(),
+            },
             warning: None,
             takes: 1 + i % 3,
         })

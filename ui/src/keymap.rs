@@ -38,6 +38,7 @@ pub const DEFAULT_BINDINGS: &[(&str, &str)] = &[
     ("b", "toggle_ab"),
     ("x", "stop_playback"),
     ("o", "open_clip"),
+    ("u", "use_transcript"),
     ("[", "log_less"),
     ("]", "log_more"),
     ("?", "help"),
@@ -70,6 +71,7 @@ const HELP: &[(&str, &str)] = &[
     ("toggle_ab", "A/B result vs source"),
     ("stop_playback", "stop playback"),
     ("open_clip", "open a clip"),
+    ("use_transcript", "source transcript as row text"),
     ("log_less", "less log detail"),
     ("log_more", "more log detail"),
     ("help", "this help"),
@@ -179,6 +181,7 @@ pub fn footer_hints(focus: Focus, running: bool, labels: &KeyLabels) -> Vec<KeyH
         Focus::Source => &[
             (&["open_clip"], "open clip"),
             (&["play_source"], "play source"),
+            (&["use_transcript"], "use transcript"),
             (&["stop_playback"], "stop"),
         ],
         Focus::Languages => &[

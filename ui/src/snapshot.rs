@@ -58,6 +58,38 @@ pub struct SourcePane {
     /// Peak level per column bucket, 0.0..=1.0, for the waveform envelope.
     pub envelope: Vec<f32>,
     pub error: Option<String>,
+    /// What the speech recogniser heard in the clip, or why it heard nothing.
+    pub transcript: Option<Transcript>,
+}
+
+/// The source clip's transcript as the pane shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Transcript {
+    /// The clip is being transcribed.
+    Pending,
+    /// Whisper's text and the language code it detected ("en").
+    Heard { language: String, text: String },
+    /// Why there is none (transcription off, recogniser missing, nothing said).
+    None(String),
+}
+
+/// A result's error rates against its text, as the progress table and takes popup show them.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Heard {
+    /// Not transcribed (yet, or at all: no reason to show in a cell).
+    #[default]
+    Nothing,
+    /// Its take is being transcribed.
+    Pending,
+    Scored {
+        cer: f32,
+        wer: Option<f32>,
+        /// Over the `[qa]` limits.
+        flagged: bool,
+        text: String,
+    },
+    /// Transcribed but not scored, or not transcribed: why.
+    Unscored(String),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -91,6 +123,8 @@ pub struct LanguageRow {
     pub error: Option<String>,
     /// Speaker similarity to the source clip (voice QA), when computed.
     pub similarity: Option<f32>,
+    /// The latest take's transcription and error rates.
+    pub heard: Heard,
     /// A warning shown next to the row (e.g. model not trained for the language).
     pub warning: Option<String>,
     /// How many takes of this language were made in this session.
@@ -176,6 +210,7 @@ pub struct TakeRow {
     pub speed: f32,
     pub text: String,
     pub similarity: Option<f32>,
+    pub heard: Heard,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -67,6 +67,18 @@ fn fixtures() -> Vec<Snapshot> {
                     speed: [f32::NAN, -1.0, 1234.5, 0.0][i % 4],
                     text: "大家好，欢迎收看我们的节目。\t".repeat(i % 5),
                     similarity: [None, Some(f32::NAN), Some(-1.0), Some(0.99)][i % 4],
+                    heard: [
+                        Heard::Nothing,
+                        Heard::Pending,
+                        Heard::Unscored("大家好".repeat(i)),
+                        Heard::Scored {
+                            cer: [f32::NAN, f32::INFINITY, -3.0, 1e9][i % 4],
+                            wer: Some(f32::NAN),
+                            flagged: i % 2 == 0,
+                            text: "\t\n大家好".repeat(i),
+                        },
+                    ][i % 4]
+                        .clone(),
                 })
                 .collect(),
             selected: 39,

@@ -1,14 +1,16 @@
-//! Keeping a finished language as a take and scoring it, while the other languages go on.
+//! Keeping a finished language as a take and scoring it, while the other languages go on;
+//! its transcription goes to the transcription thread.
 
 use std::path::Path;
 use std::sync::atomic::Ordering;
+use std::sync::Arc;
 
+use super::transcribing::Job;
 use super::{write_report, Context};
 use crate::engine::plan::Plan;
 use crate::engine::runtime::Runtime;
 use crate::job::JobSpec;
-use crate::qa::ErrorRateLimits;
-use crate::report::{Take, Transcription};
+use crate::report::{Take, NOT_TRANSCRIBED_YET};
 use crate::session::published::Notice;
 use crate::session::takes;
 use crate::session::Control;
@@ -23,7 +25,7 @@ impl Context {
         plan: &Plan,
         index: usize,
         out_dir: &Path,
-        runtime: &Runtime,
+        runtime: &Arc<Runtime>,
     ) {
         let Some(Ok(planned)) = plan.languages.get(index) else {
             return;
@@ -57,7 +59,7 @@ impl Context {
             output: Some(path.clone()),
             similarity: None,
             transcription: None,
-            transcription_error: Some("not transcribed yet".to_string()),
+            transcription_error: Some(NOT_TRANSCRIBED_YET.to_string()),
         };
         control.state.update(Notice::Language(code.clone()), |s| {
             if let Some(record) = s.language_mut(&code) {
@@ -82,67 +84,38 @@ impl Context {
             Ok(value) => log::info!("{code} take {number}: similarity to the source {value:.3}"),
             Err(reason) => log::warn!("{code} take {number} not scored: {reason}"),
         }
-        let limits = ErrorRateLimits::from_config(crate::config::current());
-        let transcription = if control.shutdown.load(Ordering::SeqCst) {
-            Err("not transcribed: the session was shutting down".to_string())
+        let transcription_off = if control.shutdown.load(Ordering::SeqCst) {
+            Some("not transcribed: the session was shutting down")
         } else if !self.transcribing() {
-            Err("transcription is off (--no-transcribe or [qa] transcribe = false)".to_string())
+            Some(super::TRANSCRIPTION_OFF)
         } else {
-            self.transcriber.take(
-                runtime,
-                &assets,
-                job.device,
-                &path,
-                &code,
-                &planned.text,
-                limits,
-            )
+            None
         };
-        log_transcription(&code, number, &transcription, limits);
         control.state.update(Notice::Language(code.clone()), |s| {
             let Some(record) = s.language_mut(&code) else {
                 return;
             };
             if let Some(take) = record.takes.iter_mut().rev().find(|t| t.take == number) {
                 take.similarity = similarity.as_ref().ok().copied();
-                take.transcription_error = transcription.as_ref().err().cloned();
-                take.transcription = transcription.ok();
+                if let Some(why) = transcription_off {
+                    take.transcription_error = Some(why.to_string());
+                }
             }
             record.similarity_error = similarity.err();
         });
         if let Err(e) = write_report(control, out_dir) {
             log::error!("{e}");
         }
-    }
-}
-
-fn log_transcription(
-    code: &str,
-    number: usize,
-    transcription: &Result<Transcription, String>,
-    limits: ErrorRateLimits,
-) {
-    let t = match transcription {
-        Ok(t) => t,
-        Err(reason) => {
-            log::warn!("{code} take {number} not transcribed: {reason}");
-            return;
+        if transcription_off.is_none() {
+            self.transcribe.send(Job::Take {
+                code,
+                number,
+                path,
+                text: planned.text.clone(),
+                device: job.device,
+                runtime: runtime.clone(),
+                out_dir: out_dir.to_path_buf(),
+            });
         }
-    };
-    let wer = t
-        .wer
-        .map(|w| format!(", WER {:.1} %", w * 100.0))
-        .unwrap_or_default();
-    log::info!(
-        "{code} take {number}: heard \"{}\" (CER {:.1} %{wer})",
-        t.text,
-        t.cer * 100.0
-    );
-    if t.flagged {
-        log::warn!(
-            "{code} take {number} is over the error-rate limits (CER {:.0} %, WER {:.0} %: [qa] max_cer, max_wer): listen to it",
-            limits.max_cer * 100.0,
-            limits.max_wer * 100.0
-        );
     }
 }

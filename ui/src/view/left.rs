@@ -7,7 +7,7 @@ use ratatui::Frame;
 
 use super::text::{fit_head, fit_tail, width};
 use crate::seconds;
-use crate::snapshot::{Controls, Focus, Snapshot, SourcePane};
+use crate::snapshot::{Controls, Focus, Snapshot, SourcePane, Transcript};
 use crate::theme::Theme;
 
 /// The cursor drawn at the end of an edit buffer.
@@ -33,11 +33,16 @@ pub(crate) fn source(frame: &mut Frame, area: Rect, src: &SourcePane, theme: &Th
         ]),
         None => Line::default(),
     };
-    frame.render_widget(Paragraph::new(vec![path, info]), area);
-    if area.height > 2 && !src.envelope.is_empty() {
+    let mut lines = vec![path, info];
+    if let Some(heard) = &src.transcript {
+        lines.push(transcript_line(heard, w, theme));
+    }
+    let text_lines = lines.len() as u16;
+    frame.render_widget(Paragraph::new(lines), area);
+    if area.height > text_lines && !src.envelope.is_empty() {
         let wave = Rect {
-            y: area.y + 2,
-            height: area.height - 2,
+            y: area.y + text_lines,
+            height: area.height - text_lines,
             ..area
         };
         frame.render_widget(
@@ -47,6 +52,22 @@ pub(crate) fn source(frame: &mut Frame, area: Rect, src: &SourcePane, theme: &Th
                 .style(theme.active),
             wave,
         );
+    }
+}
+
+/// What the recogniser heard in the source clip, in the language it detected.
+fn transcript_line(heard: &Transcript, columns: usize, theme: &Theme) -> Line<'static> {
+    match heard {
+        Transcript::Pending => Line::styled("transcribing…", theme.dim),
+        Transcript::None(why) => Line::styled(fit_head(why, columns), theme.dim),
+        Transcript::Heard { language, text } => {
+            let label = format!("{language}: ");
+            let room = columns.saturating_sub(width(&label));
+            Line::from(vec![
+                Span::styled(label, theme.dim),
+                Span::raw(fit_head(&format!("\"{text}\""), room)),
+            ])
+        }
     }
 }
 

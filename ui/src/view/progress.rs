@@ -8,7 +8,7 @@ use ratatui::Frame;
 
 use super::text::{bar, fit_head, fraction_of, provider_short};
 use crate::seconds;
-use crate::snapshot::{Focus, LanguageRow, LanguageState, Snapshot};
+use crate::snapshot::{Focus, Heard, LanguageRow, LanguageState, Snapshot};
 use crate::theme::Theme;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -22,11 +22,13 @@ enum Col {
     Provider,
     Voice,
     Similarity,
+    /// Character error rate of what the recogniser heard.
+    Cer,
 }
 
 /// Display order with header and width; the gauge column is the narrowest it may be and
 /// takes the slack.
-const COLUMNS: [(Col, &str, u16); 9] = [
+const COLUMNS: [(Col, &str, u16); 10] = [
     (Col::Lang, "lang", 5),
     (Col::State, "state", 9),
     (Col::Progress, "sentences", 10),
@@ -36,6 +38,7 @@ const COLUMNS: [(Col, &str, u16); 9] = [
     (Col::Provider, "EP", 5),
     (Col::Voice, "voice", 10),
     (Col::Similarity, "sim", 4),
+    (Col::Cer, "CER", 4),
 ];
 
 /// The gauge column squeezed to its label.
@@ -44,13 +47,14 @@ const GAUGE_NARROWEST: u16 = 4;
 const MIN_BAR: usize = 3;
 
 /// Which columns survive a narrow pane, most important first.
-const PRIORITY: [Col; 9] = [
+const PRIORITY: [Col; 10] = [
     Col::Lang,
     Col::State,
     Col::Progress,
     Col::Audio,
     Col::Rtf,
     Col::Similarity,
+    Col::Cer,
     Col::Elapsed,
     Col::Provider,
     Col::Voice,
@@ -78,8 +82,8 @@ pub(crate) fn title(snap: &Snapshot) -> Line<'static> {
 
 /// Picks the columns that fit `width` (lang and state always) and their widths, the
 /// gauge column widened to use the rest.
-fn layout(width: u16) -> ([Option<u16>; 9], usize) {
-    let mut chosen = [None; 9];
+fn layout(width: u16) -> ([Option<u16>; 10], usize) {
+    let mut chosen = [None; 10];
     let mut used: u16 = 0;
     for col in PRIORITY {
         let i = COLUMNS.iter().position(|(c, _, _)| *c == col).unwrap_or(0);
@@ -143,7 +147,7 @@ pub(crate) fn table(frame: &mut Frame, area: Rect, snap: &Snapshot, theme: &Them
 
 fn row<'a>(
     lang: &'a LanguageRow,
-    chosen: &[Option<u16>; 9],
+    chosen: &[Option<u16>; 10],
     count: usize,
     threshold: f32,
     theme: &Theme,
@@ -171,6 +175,7 @@ fn row<'a>(
             Col::Provider => Cell::from(lang.provider.as_deref().map(provider_short).unwrap_or("")),
             Col::Voice => Cell::from(fit_head(&lang.voice, w as usize)),
             Col::Similarity => similarity(lang.similarity, threshold, theme),
+            Col::Cer => Cell::from(heard_span(&lang.heard, theme)),
         };
         cells.push(cell);
     }
@@ -232,6 +237,29 @@ fn similarity(value: Option<f32>, threshold: f32, theme: &Theme) -> Cell<'static
     }
 }
 
+/// A result's CER as a cell: `6%` (red when over the `[qa]` limits), `…` while its take
+/// is transcribed, `–` when it was not scored (the takes popup says why).
+pub(crate) fn heard_span(heard: &Heard, theme: &Theme) -> Span<'static> {
+    match heard {
+        Heard::Nothing => Span::raw(""),
+        Heard::Pending => Span::styled("…", theme.dim),
+        Heard::Unscored(_) => Span::styled("–", theme.warn),
+        Heard::Scored { cer, flagged, .. } => {
+            let style = if *flagged { theme.fail } else { theme.ok };
+            Span::styled(cer_text(*cer), style)
+        }
+    }
+}
+
+/// A rate as whole percent, capped so it fits its column (rates can pass 100 %).
+pub(crate) fn cer_text(rate: f32) -> String {
+    if rate.is_finite() {
+        format!("{:.0}%", (rate * 100.0).clamp(0.0, 999.0))
+    } else {
+        "–".into()
+    }
+}
+
 fn state_text(state: LanguageState, theme: &Theme) -> (&'static str, Style) {
     match state {
         LanguageState::Idle => ("idle", theme.dim),
@@ -253,8 +281,8 @@ mod tests {
         assert_eq!(count, 3);
         assert_eq!(chosen[2], Some(10));
         let (chosen, count) = layout(80);
-        assert_eq!(count, 9);
-        assert_eq!(chosen.iter().flatten().sum::<u16>() + 8, 80);
+        assert_eq!(count, 10);
+        assert_eq!(chosen.iter().flatten().sum::<u16>() + 9, 80);
         let (_, count) = layout(3);
         assert_eq!(count, 2);
     }

@@ -2,18 +2,20 @@
 //! or A/B two takes.
 
 use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
 use ratatui::Frame;
 
 use super::boxes::{boxed, frame_block};
 use super::layout::{stack, Slot};
+use super::progress::{cer_text, heard_span};
 use super::text::{fit_head, width};
 use super::voice_qa::{
     digits, hint_lines, hints_width, one_line, similarity_style, similarity_text, similarity_width,
     TEXT_MAX, VOICE_MAX,
 };
-use crate::snapshot::TakeRow;
+use crate::snapshot::{Heard, TakeRow};
 use crate::theme::Theme;
 
 const TAKES_KEYS: &[(&str, &str)] = &[
@@ -40,6 +42,7 @@ enum TakeCol {
     Voice,
     Speed,
     Similarity,
+    Cer,
     Text,
 }
 
@@ -84,6 +87,7 @@ pub(crate) fn takes(
         (TakeCol::Voice, voice_w),
         (TakeCol::Speed, speed_w),
         (TakeCol::Similarity, sim_w),
+        (TakeCol::Cer, 4),
         (TakeCol::Text, text_w),
     ];
     let table_w = natural.iter().map(|(_, w)| w + 1).sum::<usize>() - 1;
@@ -94,9 +98,10 @@ pub(crate) fn takes(
         + 2;
     let box_w = screen.width.saturating_sub(4).clamp(1, desired as u16);
     let keys_lines = hint_lines(TAKES_KEYS, (box_w as usize).saturating_sub(2).max(1), theme);
-    // Header, one row per take (at least one line for "no takes"), keys.
+    // Header, one row per take (at least one line for "no takes"), what the selected take
+    // was heard to say, keys.
     let box_h = (n.max(1) as u16)
-        .saturating_add(1 + 2)
+        .saturating_add(1 + 1 + 2)
         .saturating_add(keys_lines.len() as u16);
     let inner = boxed(frame, screen, box_w, box_h, frame_block(&title, "", theme));
     if inner.is_empty() {
@@ -104,15 +109,19 @@ pub(crate) fn takes(
     }
     let w = inner.width as usize;
     let keys = hint_lines(TAKES_KEYS, w, theme);
-    let [list, keys_area] = stack(
+    let [list, heard_area, keys_area] = stack(
         inner,
         [
             Slot::new(1, n.max(1) as u16 + 1),
+            Slot::new(1, 1),
             Slot::new(1, keys.len() as u16),
         ],
-        [0, 1],
+        [0, 2, 1],
     );
     frame.render_widget(Paragraph::new(keys), keys_area);
+    if let Some(take) = takes.get(popup.selected.min(n.saturating_sub(1))) {
+        frame.render_widget(heard_line(&take.heard, w, theme), heard_area);
+    }
     if list.is_empty() {
         return;
     }
@@ -134,6 +143,7 @@ pub(crate) fn takes(
                 format!("{:>cw$}", similarity_text(take.similarity)),
                 similarity_style(take.similarity, threshold, theme),
             )),
+            TakeCol::Cer => Cell::from(heard_span(&take.heard, theme)),
             TakeCol::Text => {
                 Cell::from(Span::styled(fit_head(&one_line(&take.text), cw), theme.dim))
             }
@@ -150,6 +160,7 @@ pub(crate) fn takes(
                 TakeCol::Voice => "voice".into(),
                 TakeCol::Speed => format!("{:>cw$}", "speed"),
                 TakeCol::Similarity => format!("{:>cw$}", "sim"),
+                TakeCol::Cer => "CER".into(),
                 TakeCol::Text => "text".into(),
             })
         });
@@ -161,16 +172,17 @@ pub(crate) fn takes(
 
 /// The take columns that fit `width`, most important first (marker, number, similarity,
 /// voice, speed, text), in display order; the text column takes the slack.
-fn take_columns(natural: &[(TakeCol, usize); 6], width: usize) -> Vec<(TakeCol, usize)> {
-    const PRIORITY: [TakeCol; 6] = [
+fn take_columns(natural: &[(TakeCol, usize); 7], width: usize) -> Vec<(TakeCol, usize)> {
+    const PRIORITY: [TakeCol; 7] = [
         TakeCol::Marker,
         TakeCol::Number,
         TakeCol::Similarity,
+        TakeCol::Cer,
         TakeCol::Voice,
         TakeCol::Speed,
         TakeCol::Text,
     ];
-    let mut chosen = [None; 6];
+    let mut chosen = [None; 7];
     let mut used = 0usize;
     for col in PRIORITY {
         let i = natural.iter().position(|(c, _)| *c == col).unwrap_or(0);
@@ -196,6 +208,30 @@ fn take_columns(natural: &[(TakeCol, usize); 6], width: usize) -> Vec<(TakeCol, 
         .collect()
 }
 
+/// What the recogniser heard in the selected take (and its WER), or why it was not scored.
+fn heard_line(heard: &Heard, width: usize, theme: &Theme) -> Line<'static> {
+    let (label, text, style) = match heard {
+        Heard::Nothing => return Line::default(),
+        Heard::Pending => ("heard: ", "transcribing…".to_string(), theme.dim),
+        Heard::Unscored(why) => ("not scored: ", one_line(why), theme.warn),
+        Heard::Scored { wer, text, .. } => {
+            let wer = wer
+                .map(|w| format!(" (WER {})", cer_text(w)))
+                .unwrap_or_default();
+            (
+                "heard: ",
+                format!("\"{}\"{wer}", one_line(text)),
+                Style::default(),
+            )
+        }
+    };
+    let room = width.saturating_sub(label.len());
+    Line::from(vec![
+        Span::styled(label, theme.dim),
+        Span::styled(fit_head(&text, room), style),
+    ])
+}
+
 /// `1.00×`, or `–` for a speed that is not a number.
 pub(super) fn speed_text(speed: f32) -> String {
     if speed.is_finite() {
@@ -210,13 +246,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn take_columns_drop_text_speed_voice_in_turn() {
+    fn take_columns_drop_text_speed_voice_cer_in_turn() {
         let natural = [
             (TakeCol::Marker, 1),
             (TakeCol::Number, 1),
             (TakeCol::Voice, 8),
             (TakeCol::Speed, 5),
             (TakeCol::Similarity, 4),
+            (TakeCol::Cer, 4),
             (TakeCol::Text, 40),
         ];
         let cols = |w| {
@@ -228,15 +265,12 @@ mod tests {
         use TakeCol::*;
         assert_eq!(
             cols(80),
-            [Marker, Number, Voice, Speed, Similarity, Text].to_vec()
+            [Marker, Number, Voice, Speed, Similarity, Cer, Text].to_vec()
         );
         let wide = take_columns(&natural, 80);
         assert_eq!(wide.iter().map(|(_, w)| w + 1).sum::<usize>() - 1, 80);
-        assert_eq!(
-            cols(26),
-            [Marker, Number, Voice, Speed, Similarity].to_vec()
-        );
-        assert_eq!(cols(14), [Marker, Number, Voice, Similarity].to_vec());
+        assert_eq!(cols(26), [Marker, Number, Voice, Similarity, Cer].to_vec());
+        assert_eq!(cols(14), [Marker, Number, Similarity, Cer].to_vec());
         assert_eq!(cols(12), [Marker, Number, Similarity].to_vec());
         assert_eq!(cols(7), [Marker, Number].to_vec());
         assert_eq!(cols(2), [Marker].to_vec());

@@ -92,6 +92,10 @@ fn source() -> SourcePane {
             })
             .collect(),
         error: None,
+        transcript: Some(Transcript::Heard {
+            language: "en".into(),
+            text: "Good morning. This is the voice we want to hear in every language.".into(),
+        }),
     }
 }
 
@@ -271,6 +275,15 @@ pub fn done_with_failure() -> Snapshot {
     lang(&mut snap, "fr").similarity = Some(0.81);
     lang(&mut snap, "es").similarity = Some(0.62);
     lang(&mut snap, "it").similarity = Some(0.77);
+    // Heard: fr fine, es over the limits, it still being transcribed.
+    lang(&mut snap, "fr").heard = scored(0.03, "Bonjour à tous, bienvenue dans notre émission.");
+    lang(&mut snap, "es").heard = Heard::Scored {
+        cer: 0.42,
+        wer: Some(0.5),
+        flagged: true,
+        text: "Hola a todos y el programa.".into(),
+    };
+    lang(&mut snap, "it").heard = Heard::Pending;
     snap.playback = Playback::Playing {
         what: "fr result".into(),
         position_seconds: 2.5,
@@ -307,14 +320,31 @@ pub fn voice_ranking() -> Popup {
     }
 }
 
+/// A result heard with this CER (WER twice it), under the limits.
+pub fn scored(cer: f32, text: &str) -> Heard {
+    Heard::Scored {
+        cer,
+        wer: Some(cer * 2.0),
+        flagged: false,
+        text: text.into(),
+    }
+}
+
 /// Three takes of fr: the first marked as A, the third (not yet scored) selected.
 pub fn takes() -> Popup {
-    let take = |take, voice: &str, speed, text: &str, similarity| TakeRow {
+    let take = |take, voice: &str, speed, text: &str, similarity: Option<f32>| TakeRow {
         take,
         voice: voice.into(),
         speed,
         text: text.into(),
         similarity,
+        heard: match similarity {
+            Some(_) => scored(
+                0.05 * take as f32,
+                "Bonjour à tous, bienvenue dans notre émission.",
+            ),
+            None => Heard::Pending,
+        },
     };
     Popup::Takes {
         code: "fr".into(),
