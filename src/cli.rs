@@ -263,10 +263,10 @@ pub struct FitArgs {
     #[arg(long)]
     pub lang: String,
     /// Most probe syntheses, stock voices included.
-    #[arg(long, default_value_t = 240, value_parser = RangedU64ValueParser::<usize>::new().range(8..=100_000))]
+    #[arg(long, default_value_t = voxdeck::fit::DEFAULT_BUDGET, value_parser = RangedU64ValueParser::<usize>::new().range(voxdeck::fit::MIN_BUDGET as u64..=voxdeck::fit::MAX_BUDGET as u64))]
     pub budget: usize,
     /// The search's seed: the same seed, clip and budget give the same voice file.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = voxdeck::fit::DEFAULT_SEED)]
     pub seed: u64,
     /// Worker threads, 1 to 64 (default: the settings file's, else 4).
     #[arg(long, value_name = "N", value_parser = workers_parser())]

@@ -12,8 +12,16 @@
 //! voice with the best held-out score wins; the search stops early when the held-out score
 //! has not improved for `patience` generations.
 
+pub mod clip;
 pub mod cmaes;
+mod request;
+pub mod saved;
 pub mod space;
+
+pub use request::{
+    check_budget, FitRequest, DEFAULT_BUDGET, DEFAULT_SEED, FIT, MAX_BUDGET, MIN_BUDGET,
+};
+pub use saved::VoiceFit;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -64,6 +72,9 @@ pub enum FitError {
     NothingScored,
     #[error("cancelled")]
     Cancelled,
+    /// The source clip, an encoder or a stock voice cannot be used.
+    #[error("{0}")]
+    Setup(String),
 }
 
 /// Speaks one text in several voices at once (the worker pool, in the product).
@@ -99,7 +110,7 @@ pub struct FitOptions<'a> {
 }
 
 /// A voice and its held-out scores, one per judge (the search encoder first).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Scored {
     pub voice: String,
     pub held_out: Vec<f32>,
@@ -108,7 +119,7 @@ pub struct Scored {
 }
 
 /// One generation, for progress displays.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Generation {
     pub generation: usize,
     pub evaluations: usize,

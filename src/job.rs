@@ -49,6 +49,9 @@ struct RunSection {
     intra_threads: Option<usize>,
     sentence_silence: Option<f64>,
     utterance_tokens: Option<usize>,
+    /// Defaults for the languages with `voice = "fit"`.
+    fit_budget: Option<usize>,
+    fit_seed: Option<u64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -59,6 +62,9 @@ struct LanguageSection {
     voice: Option<String>,
     model: Option<ModelKind>,
     speed: Option<f32>,
+    /// With `voice = "fit"`: the search's evaluations and seed.
+    fit_budget: Option<usize>,
+    fit_seed: Option<u64>,
 }
 
 /// A validated job: paths resolved, languages known, texts non-empty.
@@ -207,9 +213,18 @@ impl JobSpec {
                 path: path.to_path_buf(),
             });
         }
+        let run = file.run;
+        if let Some(Err(fix)) = run.fit_budget.map(crate::fit::check_budget) {
+            return Err(bad("run.fit_budget", &run.fit_budget, fix));
+        }
         let mut languages = Vec::new();
         for entry in file.language {
-            languages.push(validate_language(entry, &languages)?);
+            let fit = fit_request(&entry, &run)?;
+            let mut language = validate_language(entry, &languages)?;
+            if let Some(request) = fit {
+                language.voice = Some(request.voice());
+            }
+            languages.push(language);
         }
         let chars: usize = languages.iter().map(|l| l.text.chars().count()).sum();
         if chars > MAX_JOB_TEXT_CHARS {
@@ -218,7 +233,6 @@ impl JobSpec {
                 limit: MAX_JOB_TEXT_CHARS,
             });
         }
-        let run = file.run;
         let mode = run
             .mode
             .as_deref()
@@ -354,6 +368,58 @@ fn validate_language(
         model,
         speed,
     })
+}
+
+/// The fit a language asks for, its settings taken from the language, else `[run]`; None
+/// when its voice is no fit. Fit settings on a language that fits nothing are refused.
+fn fit_request(
+    entry: &LanguageSection,
+    run: &RunSection,
+) -> Result<Option<crate::fit::FitRequest>, JobError> {
+    let code = &entry.code;
+    let Some(parsed) = entry
+        .voice
+        .as_deref()
+        .and_then(crate::fit::FitRequest::parse)
+    else {
+        let (field, value) = match (entry.fit_budget, entry.fit_seed) {
+            (Some(b), _) => ("fit_budget", b.to_string()),
+            (None, Some(s)) => ("fit_seed", s.to_string()),
+            (None, None) => return Ok(None),
+        };
+        return Err(JobError::BadSetting {
+            field,
+            value: format!("{value} in language `{code}`"),
+            fix: "it sets up a fit: add voice = \"fit\" to that language, or remove it".into(),
+        });
+    };
+    let mut request = parsed.map_err(|fix| JobError::BadSetting {
+        field: "voice",
+        value: format!(
+            "{:?} in language `{code}`",
+            entry.voice.as_deref().unwrap_or("")
+        ),
+        fix,
+    })?;
+    if entry.model == Some(ModelKind::Piper) {
+        return Err(JobError::ModelNotForLanguage {
+            code: code.clone(),
+            model: "piper",
+            fix: "voice = \"fit\" fits a Kokoro voice: remove model = \"piper\" or the fit"
+                .to_string(),
+        });
+    }
+    if let Some(budget) = entry.fit_budget.or(run.fit_budget) {
+        request.budget = crate::fit::check_budget(budget).map_err(|fix| JobError::BadSetting {
+            field: "fit_budget",
+            value: format!("{budget} in language `{code}`"),
+            fix,
+        })?;
+    }
+    if let Some(seed) = entry.fit_seed.or(run.fit_seed) {
+        request.seed = seed;
+    }
+    Ok(Some(request))
 }
 
 fn bad<T: std::fmt::Debug>(field: &'static str, value: &Option<T>, fix: String) -> JobError {

@@ -133,6 +133,8 @@ pub struct LanguageReport {
     pub transcription_error: Option<String>,
     /// The voice ranking, when the job asked for `voice = "match"`.
     pub voice_match: Option<crate::qa::matching::MatchResult>,
+    /// The fitted voice, when the job asked for `voice = "fit"`.
+    pub voice_fit: Option<crate::fit::VoiceFit>,
     /// Every take of this language in the session that wrote the report (headless: one).
     pub takes: Vec<Take>,
     pub sentences: Vec<SentenceReport>,
@@ -250,6 +252,7 @@ impl LanguageReport {
             transcription: None,
             transcription_error: None,
             voice_match: None,
+            voice_fit: None,
             takes: Vec::new(),
             sentences: Vec::new(),
         }
@@ -330,6 +333,7 @@ fn language_report(
         transcription: None,
         transcription_error: None,
         voice_match: None,
+        voice_fit: None,
         takes: Vec::new(),
         sentences,
     }

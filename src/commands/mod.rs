@@ -35,13 +35,13 @@ pub struct Prepared {
 
 pub fn prepare(job_path: &Path, ort_lib: Option<&Path>) -> anyhow::Result<Prepared> {
     let job = load_job(job_path)?;
-    if let Some(l) = job
-        .languages
-        .iter()
-        .find(|l| l.voice.as_deref() == Some(voxdeck::qa::matching::MATCH))
-    {
+    if let Some(l) = job.languages.iter().find(|l| {
+        l.voice.as_deref().is_some_and(|v| {
+            v == voxdeck::qa::matching::MATCH || voxdeck::fit::FitRequest::parse(v).is_some()
+        })
+    }) {
         anyhow::bail!(
-            "{}: bench times synthesis with a fixed voice, and this job asks to match one; run `voxdeck run` once and put the voice it chose in the job",
+            "{}: bench times synthesis with a fixed voice, and this job asks to match or fit one; run `voxdeck run` once and put the voice it chose in the job",
             l.code
         );
     }

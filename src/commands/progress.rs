@@ -11,7 +11,7 @@ use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use voxdeck::engine::outcome::Status;
 use voxdeck::engine::progress::LanguageProgress;
 use voxdeck::session::published::Notice;
-use voxdeck::session::state::SessionState;
+use voxdeck::session::state::{FitProgress, SessionState};
 
 /// The one set of bars of this process; the logger prints through it.
 pub fn bars() -> &'static MultiProgress {
@@ -78,6 +78,20 @@ pub fn describe(p: &LanguageProgress) -> String {
     }
 }
 
+/// The line of a language whose voice is being fitted (`voice = "fit"`).
+pub fn describe_fit(f: &FitProgress) -> String {
+    let held_out = f
+        .best_held_out
+        .iter()
+        .map(|s| format!("{s:.3}"))
+        .collect::<Vec<_>>()
+        .join(" / ");
+    format!(
+        "fitting a voice: {}/{} evaluations, best probe {:.3}, held-out {held_out} (GE2E / d-vector)",
+        f.evaluations, f.budget, f.best_probe
+    )
+}
+
 pub struct ProgressView {
     bars: BTreeMap<String, ProgressBar>,
     /// Off a terminal: the last line printed per language, so each change prints once.
@@ -103,9 +117,10 @@ impl ProgressView {
             let Some(record) = state.language(code) else {
                 continue;
             };
-            let line = describe(&record.progress);
+            let fitting = state.fitting.as_ref().filter(|f| f.code == *code);
+            let line = fitting.map_or_else(|| describe(&record.progress), describe_fit);
             if self.terminal {
-                self.bar(code, &record.progress, line);
+                self.bar(code, &record.progress, fitting, line);
             } else if self.printed.get(code) != Some(&line) {
                 eprintln!("{code}: {line}");
                 self.printed.insert(code.clone(), line);
@@ -113,7 +128,7 @@ impl ProgressView {
         }
     }
 
-    fn bar(&mut self, code: &str, p: &LanguageProgress, line: String) {
+    fn bar(&mut self, code: &str, p: &LanguageProgress, fit: Option<&FitProgress>, line: String) {
         let bar = self.bars.entry(code.to_string()).or_insert_with(|| {
             let bar = bars().add(ProgressBar::new(0));
             bar.set_style(
@@ -127,8 +142,11 @@ impl ProgressView {
             bar.enable_steady_tick(Duration::from_millis(500));
             bar
         });
-        bar.set_length(p.sentences_total as u64);
-        bar.set_position(p.sentences_done as u64);
+        let (done, total) = fit.map_or((p.sentences_done, p.sentences_total), |f| {
+            (f.evaluations, f.budget)
+        });
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
         if p.is_finished() {
             bar.finish_with_message(line);
         } else {
@@ -161,6 +179,22 @@ mod tests {
         p.status = Status::Failed;
         p.error = Some("no phonemes".into());
         assert_eq!(describe(&p), "FAILED: no phonemes");
+    }
+
+    #[test]
+    fn a_fit_reads_as_evaluations_of_its_budget_and_best_scores() {
+        let f = FitProgress {
+            code: "it".into(),
+            generation: 2,
+            evaluations: 10,
+            budget: 16,
+            best_probe: 0.91,
+            best_held_out: vec![0.9, 0.85],
+        };
+        assert_eq!(
+            describe_fit(&f),
+            "fitting a voice: 10/16 evaluations, best probe 0.910, held-out 0.900 / 0.850 (GE2E / d-vector)"
+        );
     }
 
     #[test]

@@ -273,14 +273,43 @@ impl Engine {
         observer: Arc<dyn RunObserver>,
         cancel: Arc<AtomicBool>,
     ) -> RunHandle {
-        let cache = self.cache.as_ref().map(|store| RunCache {
-            store: store.clone(),
-            models: plan
-                .models
-                .iter()
-                .filter_map(|(model, path)| self.model_digest(path).map(|sha| (model.clone(), sha)))
-                .collect::<BTreeMap<_, _>>(),
-        });
+        self.submit_with(plan, out_dir, observer, cancel, true)
+    }
+
+    /// `submit`, past the result cache: for audio never wanted again (voice fitting's
+    /// candidates), which would only push real results out of it.
+    pub fn submit_uncached(
+        &self,
+        plan: Plan,
+        out_dir: PathBuf,
+        observer: Arc<dyn RunObserver>,
+        cancel: Arc<AtomicBool>,
+    ) -> RunHandle {
+        self.submit_with(plan, out_dir, observer, cancel, false)
+    }
+
+    fn submit_with(
+        &self,
+        plan: Plan,
+        out_dir: PathBuf,
+        observer: Arc<dyn RunObserver>,
+        cancel: Arc<AtomicBool>,
+        cached: bool,
+    ) -> RunHandle {
+        let cache = self
+            .cache
+            .as_ref()
+            .filter(|_| cached)
+            .map(|store| RunCache {
+                store: store.clone(),
+                models: plan
+                    .models
+                    .iter()
+                    .filter_map(|(model, path)| {
+                        self.model_digest(path).map(|sha| (model.clone(), sha))
+                    })
+                    .collect::<BTreeMap<_, _>>(),
+            });
         let state = Arc::new(RunState::new(
             plan,
             out_dir,

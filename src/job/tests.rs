@@ -144,3 +144,35 @@ fn the_default_worker_count_prefers_the_saved_one_then_tts_max_workers() {
     assert_eq!(workers_by_rule(None, None, 3), 3);
     assert_eq!(workers_by_rule(None, Some(500), 100), MAX_WORKERS);
 }
+
+#[test]
+fn a_fit_takes_its_budget_and_seed_from_the_language_else_the_run() {
+    let fit = |extra: &str| {
+        format!("[[language]]\ncode = \"it\"\ntext = \"Ciao.\"\nvoice = \"fit\"\n{extra}")
+    };
+    assert_eq!(
+        parse(&fit("")).unwrap().languages[0].voice.as_deref(),
+        Some("fit")
+    );
+    let job = parse(&format!(
+        "[run]\nfit_budget = 32\nfit_seed = 7\n{}",
+        fit("fit_seed = 9\n")
+    ))
+    .unwrap();
+    assert_eq!(
+        job.languages[0].voice.as_deref(),
+        Some("fit budget=32 seed=9")
+    );
+    let err = parse(&fit("fit_budget = 3\n")).unwrap_err().to_string();
+    assert!(err.contains("fit_budget") && err.contains("8 to"), "{err}");
+    let err = parse(&fit("model = \"piper\"\n")).unwrap_err().to_string();
+    assert!(err.contains("Kokoro"), "{err}");
+    let err = parse("[[language]]\ncode = \"it\"\ntext = \"Ciao.\"\nfit_seed = 2\n")
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("voice = \"fit\""), "{err}");
+    // A named fitted voice is no fit request.
+    let named =
+        parse("[[language]]\ncode = \"it\"\ntext = \"Ciao.\"\nvoice = \"fit:mine\"\n").unwrap();
+    assert_eq!(named.languages[0].voice.as_deref(), Some("fit:mine"));
+}

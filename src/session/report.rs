@@ -65,5 +65,6 @@ fn entry(record: &LanguageRecord) -> Option<LanguageReport> {
         entry.transcription_error = take.transcription_error.clone();
     }
     entry.voice_match = record.voice_match.clone();
+    entry.voice_fit = record.voice_fit.clone();
     Some(entry)
 }

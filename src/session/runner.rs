@@ -14,6 +14,7 @@ use super::takes::Scorer;
 use super::{Command, Control, SessionOptions};
 use transcribing::{Job, TranscribeThread};
 
+mod fitting;
 mod take;
 mod transcribing;
 mod voices;
@@ -171,6 +172,7 @@ impl Context {
             let runtime = self.runtime()?;
             self.match_job_voices(control, &mut job, &runtime, cancel)?;
         }
+        self.fit_job_voices(control, &mut job, cancel)?;
         // Model files are checked before ORT is loaded, so a fresh box hears about both in
         // the order it must fix them.
         let plan = plan::plan(&job, &self.assets).map_err(|e| e.to_string())?;
@@ -185,13 +187,7 @@ impl Context {
         let _folder = self.open_folder(control, out_dir)?;
         self.record_planned(control, id, &plan);
         let runtime = self.runtime()?;
-        let options = EngineOptions {
-            workers: job.workers.unwrap_or_else(|| job.default_workers()),
-            mode: job.mode,
-            device: job.device,
-            intra_threads: job.intra_threads,
-            share_weights: true,
-        };
+        let options = engine_options(&job);
         let cache = self.result_cache();
         if let Some(cache) = &cache {
             cache.retry();
@@ -403,6 +399,17 @@ pub(super) fn write_report(
             .map(|()| path.clone())
             .map_err(|e| format!("cannot write {}: {e}", path.display())),
         None => Err("no language reached the engine, so there is no report".to_string()),
+    }
+}
+
+/// The engine a job runs on.
+fn engine_options(job: &JobSpec) -> EngineOptions {
+    EngineOptions {
+        workers: job.workers.unwrap_or_else(|| job.default_workers()),
+        mode: job.mode,
+        device: job.device,
+        intra_threads: job.intra_threads,
+        share_weights: true,
     }
 }
 

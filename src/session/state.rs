@@ -28,6 +28,8 @@ pub struct SessionState {
     pub rankings: Vec<Ranking>,
     /// Probes spoken so far by the voice matching in progress, if one is.
     pub probes: Option<ProbeProgress>,
+    /// How far the voice fit in progress has come, if one is.
+    pub fitting: Option<FitProgress>,
     /// The latest source clip transcribed, and what the recogniser heard in it.
     pub source: Option<SourceTranscript>,
 }
@@ -45,6 +47,18 @@ pub struct ProbeProgress {
     pub code: String,
     pub done: usize,
     pub total: usize,
+}
+
+/// A job's `voice = "fit"` for a language: the search's evaluations so far of its budget,
+/// and the best scores yet (probe text, and held-out text per judge, GE2E first).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FitProgress {
+    pub code: String,
+    pub generation: usize,
+    pub evaluations: usize,
+    pub budget: usize,
+    pub best_probe: f32,
+    pub best_held_out: Vec<f32>,
 }
 
 /// One language's latest run and every take it made.
@@ -67,6 +81,8 @@ pub struct LanguageRecord {
     pub similarity_error: Option<String>,
     /// The ranking that chose its voice, when the job asked for `voice = "match"`.
     pub voice_match: Option<MatchResult>,
+    /// The voice fitted to the source, when the job asked for `voice = "fit"`.
+    pub voice_fit: Option<crate::fit::VoiceFit>,
 }
 
 #[derive(Debug, Clone)]
@@ -89,6 +105,7 @@ impl LanguageRecord {
             takes: Vec::new(),
             similarity_error: None,
             voice_match: None,
+            voice_fit: None,
         }
     }
 
@@ -125,7 +142,8 @@ pub enum RunPhase {
     Idle,
     /// Accepted, waiting for the session thread.
     Queued,
-    /// Ranking stock voices for a language whose job asked for `voice = "match"`.
+    /// Ranking stock voices for a language whose job asked for `voice = "match"`, or fitting
+    /// one for a language whose job asked for `voice = "fit"` (`SessionState::fitting`).
     Matching {
         code: String,
     },
