@@ -118,21 +118,15 @@ impl Lexicon {
 
     /// misaki's `get_number`.
     fn number(&self, word: &str, currency: Option<char>, is_head: bool, flags: &str) -> Reading {
-        let suffix_len = word
-            .chars()
-            .rev()
-            .take_while(|c| c.is_ascii_lowercase() || *c == '\'')
-            .count();
-        let split = word
-            .char_indices()
-            .rev()
-            .nth(suffix_len.wrapping_sub(1))
-            .map_or(word.len(), |(i, _)| i);
-        let (mut word, suffix) = if suffix_len == 0 {
-            (word, "")
-        } else {
-            word.split_at(split)
-        };
+        let stem_len = word
+            .trim_end_matches(|c: char| c.is_ascii_lowercase() || c == '\'')
+            .len();
+        let (mut word, suffix) = word.split_at(stem_len);
+        // num2words spells numbers of any size; voxdeck's spelling stops below 10^18, and
+        // longer digit runs go to espeak instead.
+        if word.replace(',', "").split('.').any(|run| run.len() > 18) {
+            return (None, None);
+        }
         let mut out: Vec<Reading> = Vec::new();
         if let Some(rest) = word.strip_prefix('-') {
             out.push(self.lookup("minus", "", None, None));
