@@ -54,6 +54,14 @@ fn mark_tag(piece: &Piece, previous: Option<&Piece>, next: Option<&Piece>) -> Op
         {
             "FW"
         }
+        // "'90s": an elided century, which spaCy tags with the number, not as a quote.
+        "'" | "’"
+            if piece.kind == PieceKind::Prefix
+                && piece.whitespace.is_empty()
+                && next.is_some_and(|n| n.text.starts_with(|c: char| c.is_ascii_digit())) =>
+        {
+            "NNS"
+        }
         "." | "!" | "?" | "?!" | "!?" => ".",
         "," => ",",
         ";" | ":" | "—" | "–" | "--" | "…" => ":",
@@ -101,6 +109,16 @@ fn is_all_caps(word: &str) -> bool {
             .all(|c| c.is_uppercase() || c == '.' || c == '\'' || c == '-')
 }
 
+/// Words spaCy knows in capitals too ("THIS IS LOUD": DT, VBZ), which misaki would spell
+/// out as initials if they were tagged as proper nouns.
+const FUNCTION_WORDS: &[&str] = &[
+    "a", "all", "an", "and", "any", "are", "as", "at", "be", "been", "but", "by", "can", "could",
+    "did", "do", "does", "for", "from", "had", "has", "have", "he", "her", "here", "him", "his",
+    "how", "if", "in", "is", "me", "my", "no", "not", "of", "on", "or", "our", "she", "should",
+    "so", "some", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this",
+    "those", "to", "was", "we", "were", "what", "when", "where", "who", "why", "will", "with",
+    "would", "you", "your",
+];
 const SUBJECTS: &[&str] = &["i", "you", "we", "they", "he", "she"];
 const AUXILIARIES: &[&str] = &[
     "will", "would", "can", "could", "shall", "should", "may", "might", "must", "do", "does",
@@ -157,12 +175,16 @@ pub fn tag(pieces: &[Piece]) -> Vec<String> {
                 "a" | "A" | "an" | "An" | "the" | "The" | "THE" => "DT",
                 "I" => "PRP",
                 "to" | "To" | "TO" => "TO",
-                "in" | "In" | "IN" | "by" | "By" | "vs" | "vs." => "IN",
+                "in" | "In" | "IN" | "by" | "By" => "IN",
+                // spaCy tags "vs." as a foreign word, so misaki does not read it "versus".
+                "vs" | "vs." => "FW",
                 "used" | "Used" if next.as_deref() == Some("to") => "VBD",
                 "That" if sentence_start => "DT",
                 "that" if matches!(next.as_deref(), Some("is" | "was" | "'s")) => "DT",
                 _ if is_lower_word(t) => verb_after(&pieces[..i]).unwrap_or(""),
-                _ if is_all_caps(t) => "NNP",
+                _ if is_all_caps(t) && !FUNCTION_WORDS.contains(&t.to_lowercase().as_str()) => {
+                    "NNP"
+                }
                 _ if is_capitalized(t) && !sentence_start => "NNP",
                 _ => "",
             }
