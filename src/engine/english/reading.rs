@@ -112,8 +112,10 @@ impl Lexicon {
     }
 
     fn push_number(&self, out: &mut Vec<Reading>, digits: &str, first: bool, flags: &str) {
-        let n: u64 = digits.parse().unwrap_or(0);
-        self.push_words(out, &numbers::cardinal(n), first, flags);
+        match numbers::cardinal(digits) {
+            Some(words) => self.push_words(out, &words, first, flags),
+            None => out.push((None, None)),
+        }
     }
 
     /// misaki's `get_number`.
@@ -122,11 +124,6 @@ impl Lexicon {
             .trim_end_matches(|c: char| c.is_ascii_lowercase() || c == '\'')
             .len();
         let (mut word, suffix) = word.split_at(stem_len);
-        // num2words spells numbers of any size; voxdeck's spelling stops below 10^18, and
-        // longer digit runs go to espeak instead.
-        if word.replace(',', "").split('.').any(|run| run.len() > 18) {
-            return (None, None);
-        }
         let mut out: Vec<Reading> = Vec::new();
         if let Some(rest) = word.strip_prefix('-') {
             out.push(self.lookup("minus", "", None, None));
@@ -134,8 +131,10 @@ impl Lexicon {
         }
         let money = currency.and_then(currency_units);
         if is_digits(word) && ORDINALS.contains(&suffix) {
-            let n: u64 = word.parse().unwrap_or(0);
-            self.push_words(&mut out, &numbers::ordinal(n), true, flags);
+            match numbers::ordinal(word) {
+                Some(words) => self.push_words(&mut out, &words, true, flags),
+                None => return (None, None),
+            }
         } else if out.is_empty() && word.chars().count() == 4 && money.is_none() && is_digits(word)
         {
             let n: u64 = word.parse().unwrap_or(0);
@@ -162,13 +161,20 @@ impl Lexicon {
             self.push_money(&mut out, word, unit, cent, flags);
         } else {
             let text = if is_digits(word) {
-                numbers::cardinal(word.parse().unwrap_or(0))
+                match numbers::cardinal(word) {
+                    Some(words) => words,
+                    None => return (None, None),
+                }
             } else if !word.contains('.') {
-                let n: u64 = word.replace(',', "").parse().unwrap_or(0);
-                if ORDINALS.contains(&suffix) {
-                    numbers::ordinal(n)
+                let plain = word.replace(',', "");
+                let words = if ORDINALS.contains(&suffix) {
+                    numbers::ordinal(&plain)
                 } else {
-                    numbers::cardinal(n)
+                    numbers::cardinal(&plain)
+                };
+                match words {
+                    Some(words) => words,
+                    None => return (None, None),
                 }
             } else {
                 let w = word.replace(',', "");
@@ -176,7 +182,7 @@ impl Lexicon {
                     Some(fraction) => {
                         let digits: Vec<String> = fraction
                             .chars()
-                            .map(|d| numbers::cardinal(d.to_digit(10).unwrap_or(0) as u64))
+                            .map(|d| numbers::cardinal_of(d.to_digit(10).unwrap_or(0) as u64))
                             .collect();
                         format!("point {}", digits.join(" "))
                     }
@@ -231,15 +237,16 @@ impl Lexicon {
     /// out when zero.
     fn push_money(&self, out: &mut Vec<Reading>, word: &str, unit: &str, cent: &str, flags: &str) {
         let plain = word.replace(',', "");
-        let mut pairs: Vec<(u64, &str)> = plain
+        // Amounts are compared with 0 and 1; the words come from the digits themselves.
+        let mut pairs: Vec<(&str, &str)> = plain
             .split('.')
             .zip([unit, cent])
-            .map(|(n, u)| (n.parse().unwrap_or(0), u))
+            .map(|(n, u)| (n.trim_start_matches('0'), u))
             .collect();
         if pairs.len() > 1 {
-            if pairs[1].0 == 0 {
+            if pairs[1].0.is_empty() {
                 pairs.truncate(1);
-            } else if pairs[0].0 == 0 {
+            } else if pairs[0].0.is_empty() {
                 pairs.remove(0);
             }
         }
@@ -247,8 +254,8 @@ impl Lexicon {
             if i > 0 {
                 out.push(self.lookup("and", "", None, None));
             }
-            self.push_words(out, &numbers::cardinal(n), i == 0, flags);
-            out.push(if n != 1 && unit != "pence" {
+            self.push_number(out, if n.is_empty() { "0" } else { n }, i == 0, flags);
+            out.push(if n != "1" && unit != "pence" {
                 self.stem_s(&format!("{unit}s"), "", None, None)
             } else {
                 self.lookup(unit, "", None, None)
