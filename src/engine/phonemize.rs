@@ -9,6 +9,7 @@
 //!
 //! Piper voices take piper-tts's own phonemes instead: see `piper`.
 
+use super::english::{self, Dialect, EnglishError};
 use super::espeak::{Espeak, EspeakError};
 use crate::languages::Language;
 
@@ -42,10 +43,27 @@ const ESPEAK_TO_KOKORO: &[(&str, &str)] = &[
 pub enum G2pError {
     #[error(transparent)]
     Espeak(#[from] EspeakError),
+    #[error(transparent)]
+    English(#[from] EnglishError),
 }
 
-/// Kokoro's phonemes for `text` (misaki `EspeakG2P`, version None).
+/// Kokoro's phonemes for `text`: misaki.en for English (see `english`), misaki's
+/// `EspeakG2P` (version None) for the other languages.
 pub fn for_kokoro(language: &Language, text: &str) -> Result<String, G2pError> {
+    let dialect = match language.code {
+        "en-us" => Some(Dialect::American),
+        "en-gb" => Some(Dialect::British),
+        _ => None,
+    };
+    if let Some(dialect) = dialect {
+        return Ok(english::phonemize(text, dialect, language.espeak_voice)?);
+    }
+    espeak_g2p(language, text)
+}
+
+/// misaki's `EspeakG2P` (version None): what Kokoro reads every espeak language with, and
+/// what voxdeck read English with before misaki.en was ported (kept for comparison).
+pub fn espeak_g2p(language: &Language, text: &str) -> Result<String, G2pError> {
     let text = text
         .replace('«', "“")
         .replace('»', "”")
@@ -64,7 +82,7 @@ pub fn for_kokoro(language: &Language, text: &str) -> Result<String, G2pError> {
 
 /// phonemizer's `preserve_punctuation`: phonemise the text between marks, one chunk per
 /// espeak call, and put the marks back verbatim (with the whitespace around them).
-fn with_punctuation(voice: &str, line: &str) -> Result<String, G2pError> {
+fn with_punctuation(voice: &str, line: &str) -> Result<String, EspeakError> {
     let pieces = split_at_marks(line);
     let mut espeak = Espeak::lock()?;
     espeak.set_voice(voice)?;
@@ -85,6 +103,12 @@ fn with_punctuation(voice: &str, line: &str) -> Result<String, G2pError> {
         }
     }
     Ok(acc)
+}
+
+/// phonemizer's espeak backend on `text` (punctuation preserved, stress, tie '^'),
+/// stripped: what misaki's `EspeakFallback` gets for a word.
+pub(crate) fn phonemizer_ipa(voice: &str, text: &str) -> Result<String, EspeakError> {
+    Ok(py_strip(&with_punctuation(voice, text)?).to_string())
 }
 
 #[derive(Debug, PartialEq)]
