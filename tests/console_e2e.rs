@@ -286,3 +286,96 @@ fn qa_opens_the_console_on_outside_files_to_compare() {
     }
     assert_eq!(std::fs::read_to_string(&exit_file).unwrap().trim(), "0");
 }
+
+#[test]
+fn the_fit_key_fits_a_voice_charts_it_and_sets_a_stock_take_beside_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = env!("CARGO_MANIFEST_DIR");
+    let exit_file = dir.path().join("exit-code");
+    let config = dir.path().join("config.toml");
+    // The smallest budget, so the test stays short; no transcription, which the fit needs not.
+    std::fs::write(
+        &config,
+        "[fit]\nbudget = 8\nseed = 2\n[qa]\ntranscribe = false\n",
+    )
+    .unwrap();
+    let job = dir.path().join("job.toml");
+    std::fs::write(
+        &job,
+        format!(
+            "[source]\nclip = \"{root}/assets/demo/source.wav\"\n[run]\nworkers = 2\nintra_threads = 1\n\
+             [[language]]\ncode = \"it\"\ntext = \"Oggi il cielo è sereno.\"\n"
+        ),
+    )
+    .unwrap();
+    let voices = dir.path().join("voices");
+    let command = format!(
+        "XDG_STATE_HOME={state} VOXDECK_RESULT_CACHE={cache} VOXDECK_CONFIG={config} \
+         VOXDECK_VOICES={voices} {bin} {job}; echo $? > {exit}; sleep 600",
+        state = dir.path().join("state").display(),
+        cache = dir.path().join("cache").display(),
+        config = config.display(),
+        voices = voices.display(),
+        bin = env!("CARGO_BIN_EXE_voxdeck"),
+        job = job.display(),
+        exit = exit_file.display()
+    );
+    let tmux = Tmux::start(dir.path(), &command);
+    tmux.wait_for("the console", Duration::from_secs(60), |s| {
+        s.contains("languages")
+    });
+    // The it row (en-us, en-gb, fr, es, it), then the fit key.
+    tmux.keys(&["j", "j", "j", "j"]);
+    tmux.keys(&["F"]);
+    tmux.wait_for("the fit popup", Duration::from_secs(20), |s| {
+        s.contains("fitting a voice for it") && s.contains("/8 evaluations")
+    });
+    let screen = tmux.wait_for("the fitted voice", Duration::from_secs(240), |s| {
+        s.contains("fit:it-") && s.contains(" vs ")
+    });
+    assert!(
+        screen.contains("ge2e") && screen.contains("d-vector"),
+        "{screen}"
+    );
+    let name = std::fs::read_dir(&voices)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().into_string().unwrap())
+        .find(|n| n.ends_with(".bin"))
+        .expect("the fitted voice file");
+    assert_eq!(
+        std::fs::metadata(voices.join(&name)).unwrap().len(),
+        510 * 256 * 4
+    );
+    // The fitted voice speaks the row's text; then Enter makes a take with the stock voice.
+    // The header says `done` once that run ends; Enter closes the popup and shows the next
+    // run going in the same draw, so the second wait cannot see the first run's `done`.
+    tmux.wait_for("the fitted take", Duration::from_secs(120), |s| {
+        s.contains("job  done")
+    });
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the stock take", Duration::from_secs(120), |s| {
+        s.contains("job  done") && !s.contains("fitting a voice for it")
+    });
+    tmux.keys(&["t"]);
+    let screen = tmux.wait_for("both takes", Duration::from_secs(60), |s| {
+        s.contains("takes of it") && s.contains("fit:it-") && s.contains("if_sara")
+            || s.contains("takes of it") && s.contains("fit:it-") && s.contains("im_nicola")
+    });
+    assert!(!screen.contains("failed"), "{screen}");
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("the popup to close", Duration::from_secs(10), |s| {
+        !s.contains("takes of it")
+    });
+    tmux.keys(&["q"]);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !exit_file.exists() {
+        assert!(
+            Instant::now() < deadline,
+            "the console did not quit; screen:\n{}",
+            tmux.screen()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(std::fs::read_to_string(&exit_file).unwrap().trim(), "0");
+}

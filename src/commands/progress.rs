@@ -190,6 +190,8 @@ mod tests {
             budget: 16,
             best_probe: 0.91,
             best_held_out: vec![0.9, 0.85],
+            history: Vec::new(),
+            elapsed_seconds: 14.0,
         };
         assert_eq!(
             describe_fit(&f),

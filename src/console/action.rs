@@ -16,6 +16,8 @@ pub enum Action {
     CycleVoice,
     /// Rank the stock voices against the source clip (nearest-voice matching).
     MatchVoice,
+    /// Fit a Kokoro voice to the source clip for the cursor row, or show the fit going on.
+    FitVoice,
     /// Show the selected language's takes.
     Takes,
     WorkersUp,
@@ -61,6 +63,7 @@ impl Action {
             "edit_text" => Action::EditText,
             "cycle_voice" => Action::CycleVoice,
             "match_voice" => Action::MatchVoice,
+            "fit_voice" => Action::FitVoice,
             "takes" => Action::Takes,
             "workers_up" => Action::WorkersUp,
             "workers_down" => Action::WorkersDown,

@@ -10,6 +10,9 @@
 //! similarity_threshold = 0.8
 //! [gpu]
 //! interval_ms = 250
+//! [fit]                       # the fit key's search (a job's fit_budget/fit_seed are its own)
+//! budget = 240
+//! seed = 1
 //! ```
 //!
 //! A bad file is reported (status bar and log) and the defaults are used: the console
@@ -34,6 +37,7 @@ struct ConfigFile {
     theme: HashMap<String, String>,
     qa: Option<QaSection>,
     gpu: Option<GpuSection>,
+    fit: Option<FitSection>,
     // The box's settings, read by `crate::config` for console and headless alike.
     #[allow(dead_code)]
     pool: Option<toml::Value>,
@@ -58,6 +62,13 @@ struct QaSection {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+struct FitSection {
+    budget: Option<usize>,
+    seed: Option<u64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct GpuSection {
     interval_ms: Option<u64>,
 }
@@ -68,6 +79,8 @@ pub struct ConsoleConfig {
     pub theme: Theme,
     pub similarity_threshold: f32,
     pub gpu_interval: Duration,
+    /// The fit key's search: its budget of evaluations and seed.
+    pub fit: crate::fit::FitRequest,
 }
 
 impl Default for ConsoleConfig {
@@ -77,6 +90,7 @@ impl Default for ConsoleConfig {
             theme: Theme::default(),
             similarity_threshold: crate::qa::DEFAULT_THRESHOLD,
             gpu_interval: Duration::from_millis(500),
+            fit: crate::fit::FitRequest::default(),
         }
     }
 }
@@ -128,6 +142,15 @@ impl ConsoleConfig {
             }
             config.similarity_threshold = threshold;
         }
+        if let Some(fit) = file.fit {
+            if let Some(budget) = fit.budget {
+                config.fit.budget = crate::fit::check_budget(budget)
+                    .map_err(|e| error(format!("fit.budget: {e}")))?;
+            }
+            if let Some(seed) = fit.seed {
+                config.fit.seed = seed;
+            }
+        }
         if let Some(ms) = file.gpu.and_then(|g| g.interval_ms) {
             if ms == 0 {
                 return Err(error("gpu.interval_ms must be at least 1".into()));
@@ -173,6 +196,8 @@ mod tests {
         assert_eq!(config.theme.ok.fg, Some(Color::Rgb(0, 255, 0)));
         assert_eq!(config.similarity_threshold, 0.8);
         assert_eq!(config.gpu_interval, Duration::from_millis(250));
+        let fit = load("[fit]\nbudget = 16\nseed = 3\n").unwrap().fit;
+        assert_eq!((fit.budget, fit.seed), (16, 3));
         // The box's sections (crate::config) share the file.
         load("[pool]\nworkers = 2\n[cache]\nurl = \"disk\"\n[metrics]\naddr = \"127.0.0.1:9\"\n")
             .unwrap();
@@ -193,6 +218,10 @@ mod tests {
             .to_string()
             .contains("unknown action `fly`"));
         assert!(load("[qa]\nsimilarity_threshold = 3.0\n").is_err());
+        assert!(load("[fit]\nbudget = 2\n")
+            .unwrap_err()
+            .to_string()
+            .contains("fit.budget"));
         assert!(load("[sound]\nloud = true\n").is_err());
         assert!(ConsoleConfig::load(Path::new("/nonexistent/config.toml")).is_ok());
     }

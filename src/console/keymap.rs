@@ -84,7 +84,7 @@ impl Keymap {
                 };
             }
             Some(Popup::Help) => return Some(Action::Dismiss),
-            Some(Popup::VoiceRanking { .. } | Popup::Takes { .. }) => {
+            Some(Popup::VoiceRanking { .. } | Popup::Takes { .. } | Popup::Fitting(_)) => {
                 return match key.code {
                     KeyCode::Up | KeyCode::Char('k') => Some(Action::Up),
                     KeyCode::Down | KeyCode::Char('j') => Some(Action::Down),

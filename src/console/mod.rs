@@ -22,6 +22,16 @@ use std::time::Duration;
 use crate::assets::Assets;
 use crate::job::JobSpec;
 
+/// The fitted voices saved in the voices folder, as the voice cycle offers them.
+fn fitted_voices() -> Vec<(String, String)> {
+    crate::fit::voices_dir()
+        .map(|dir| crate::fit::saved::listed(&dir))
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(language, name)| (language, format!("{}{name}", crate::fit::FITTED_PREFIX)))
+        .collect()
+}
+
 /// Opens the console on `job` (the demo job when it exists and none is given).
 /// `Ok(true)` when every language of the last run was done, or nothing ran.
 /// `metrics`, when given, serves the session's metrics while the console is open.
@@ -33,7 +43,8 @@ pub fn open(
 ) -> anyhow::Result<bool> {
     logging::init();
     let voices = Assets::locate().kokoro_voice_names();
-    let model = model::Model::new(job.as_ref(), voices);
+    let mut model = model::Model::new(job.as_ref(), voices);
+    model.fitted_voices = fitted_voices();
     let gpu_interval = std::env::var("VOXDECK_GPU_INTERVAL_MS")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -60,7 +71,8 @@ pub fn open_scored(
     logging::init();
     let job = scored_job(&scored)?;
     let voices = Assets::locate().kokoro_voice_names();
-    let model = model::Model::new(Some(&job), voices);
+    let mut model = model::Model::new(Some(&job), voices);
+    model.fitted_voices = fitted_voices();
     app::run(
         model,
         app::Options {

@@ -114,6 +114,12 @@ pub struct Model {
     /// Kokoro voices installed, for cycling.
     pub kokoro_voices: Vec<String>,
     pub similarity_threshold: f32,
+    /// Fitted voices saved in the voices folder, (language, `fit:NAME`), for cycling.
+    pub fitted_voices: Vec<(String, String)>,
+    /// The voice fit going on, or the last one (its popup can be hidden and shown again).
+    pub fit: Option<voxdeck_ui::snapshot::FitView>,
+    /// The fit key's search (`[fit]` in the config file).
+    pub fit_request: crate::fit::FitRequest,
     /// Voice rankings up to this id have been shown.
     pub rankings_seen: u64,
     /// The live key bindings, as the footer and the help show them.
@@ -185,6 +191,9 @@ impl Model {
             status: None,
             kokoro_voices,
             similarity_threshold: 0.75,
+            fitted_voices: Vec::new(),
+            fit: None,
+            fit_request: crate::fit::FitRequest::default(),
             rankings_seen: 0,
             key_labels: voxdeck_ui::KeyLabels::default(),
             quit: false,

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use voxdeck_ui::snapshot::{Popup, RunState};
+use voxdeck_ui::snapshot::{FitOutcome, FitView, Popup, RunState};
 
 use super::action::Action;
 use super::effect::Effect;
@@ -211,8 +211,51 @@ pub fn update_popup(model: &mut Model, action: Action) -> Vec<Effect> {
             edit(&mut input, action);
             Some(Popup::OpenClip { input })
         }
+        (Popup::Fitting(fit), action) => fitting(model, fit, action, &mut effects),
     };
     effects
+}
+
+/// The fit popup: `c` cancels a fit going on (no voice is saved), Esc hides it (the fit
+/// goes on; the fit key shows it again); once fitted, Enter makes a take of the same text
+/// with the best stock voice, so the takes popup can A/B the two against the source.
+fn fitting(
+    model: &mut Model,
+    fit: FitView,
+    action: Action,
+    effects: &mut Vec<Effect>,
+) -> Option<Popup> {
+    match (&fit.outcome, action) {
+        (FitOutcome::Searching, Action::Input('c')) => {
+            if model.running() {
+                effects.push(Effect::CancelRun);
+                model.run.state = RunState::Cancelling;
+                model.status = Some(format!(
+                    "cancelling the fit for {}: no voice is saved",
+                    fit.code
+                ));
+            }
+            Some(Popup::Fitting(fit))
+        }
+        (FitOutcome::Fitted { stock_voice, .. }, Action::Confirm) => {
+            let row = model
+                .languages
+                .iter()
+                .position(|l| l.language.code == fit.code)?;
+            let stock = stock_voice.clone();
+            let started = super::update::start_run_voiced(model, vec![row], Some(stock.clone()));
+            if !started.is_empty() {
+                model.status = Some(format!(
+                    "a take of {} with {stock}, the best stock voice: t shows both takes to A/B",
+                    fit.code
+                ));
+            }
+            effects.extend(started);
+            None
+        }
+        (_, Action::Dismiss | Action::Interrupt) => None,
+        _ => Some(Popup::Fitting(fit)),
+    }
 }
 
 fn step(at: usize, len: usize, down: bool) -> usize {

@@ -2,7 +2,8 @@
 //! run's phase, totals and voice rankings. The one way engine progress reaches the screen.
 
 use voxdeck_ui::snapshot::{
-    Heard, LanguageState, Popup, RankedVoice, RunState, TakeRow, Transcript,
+    FitOutcome, FitPoint, FitView, Heard, LanguageState, Popup, RankedVoice, RunState, TakeRow,
+    Transcript,
 };
 
 use super::model::{LanguageProgress, Model, Take};
@@ -17,12 +18,15 @@ pub fn sync(model: &mut Model, state: &SessionState, notices: &[Notice]) {
             Notice::Language(code) => {
                 if let Some(record) = state.language(code) {
                     sync_language(model, record);
+                    sync_fitted(model, record);
                 }
+                sync_fitting(model, state);
             }
             Notice::Session => {
                 sync_run(model, state);
                 sync_source(model, state);
                 sync_rankings(model, state);
+                sync_fitting(model, state);
                 if let Some(p) = &state.probes {
                     model.status = Some(format!(
                         "ranking {} voices: {}/{} probes spoken on the pool",
@@ -31,6 +35,10 @@ pub fn sync(model: &mut Model, state: &SessionState, notices: &[Notice]) {
                 }
             }
         }
+    }
+    // The fit popup, when open, shows the fit as it is now.
+    if let (Some(Popup::Fitting(shown)), Some(fit)) = (&mut model.popup, &model.fit) {
+        *shown = fit.clone();
     }
     model.run.synthesis_seconds = state
         .run_languages()
@@ -163,10 +171,15 @@ fn sync_run(model: &mut Model, state: &SessionState) {
             model.run.started = None;
             model.run.wall_seconds = *wall_seconds;
             let how = if *cancelled { "cancelled" } else { "finished" };
+            stop_fit(
+                model,
+                &format!("the run {how} without a fitted voice: see the log"),
+            );
             model.status = Some(format!("run {how} after {wall_seconds:.1} s"));
         }
         RunPhase::SetupFailed(message) => {
             log::error!("{message}");
+            stop_fit(model, message);
             model.run.started = None;
             model.status = Some(message.clone());
             for entry in &mut model.languages {
@@ -176,6 +189,94 @@ fn sync_run(model: &mut Model, state: &SessionState) {
             }
         }
         RunPhase::Idle | RunPhase::Queued | RunPhase::Running | RunPhase::Cancelling => {}
+    }
+}
+
+/// A fit in progress (the fit key's, or a job's `voice = "fit"`): its chart's points and
+/// pace; with its popup hidden, the status line says how far it is.
+fn sync_fitting(model: &mut Model, state: &SessionState) {
+    let Some(p) = &state.fitting else { return };
+    let searching = |f: &FitView| f.code == p.code && f.outcome == FitOutcome::Searching;
+    if !model.fit.as_ref().is_some_and(searching) {
+        model.fit = Some(FitView {
+            code: p.code.clone(),
+            evaluations: 0,
+            budget: p.budget,
+            elapsed_seconds: 0.0,
+            judges: crate::fit::clip::JUDGES.map(String::from).to_vec(),
+            points: Vec::new(),
+            outcome: FitOutcome::Searching,
+        });
+    }
+    let fit = model.fit.as_mut().expect("set above");
+    fit.evaluations = p.evaluations;
+    fit.budget = p.budget;
+    fit.elapsed_seconds = p.elapsed_seconds;
+    fit.points = (p.history.iter())
+        .map(|g| FitPoint {
+            evaluations: g.evaluations,
+            probe: g.best_probe,
+            held_out: g.best_held_out.clone(),
+        })
+        .collect();
+    if !matches!(model.popup, Some(Popup::Fitting(_))) {
+        let key = model.key_labels.first("fit_voice").unwrap_or("F");
+        model.status = Some(format!(
+            "fitting a voice for {}: {}/{} evaluations ({key} shows the chart)",
+            p.code, p.evaluations, p.budget
+        ));
+    }
+}
+
+/// A language's voice fitted: the fit shows its result, the row speaks with the fitted
+/// voice from now on, and the voice cycle offers it.
+fn sync_fitted(model: &mut Model, record: &LanguageRecord) {
+    let Some(done) = &record.voice_fit else {
+        return;
+    };
+    let voice = format!("{}{}", crate::fit::FITTED_PREFIX, done.name);
+    let ours = (model.fit.as_mut())
+        .filter(|f| f.code == record.code && f.outcome == FitOutcome::Searching);
+    if let Some(fit) = ours {
+        fit.evaluations = done.evaluations;
+        fit.budget = done.budget;
+        fit.elapsed_seconds = done.search_seconds;
+        fit.judges = done.judges.clone();
+        fit.outcome = FitOutcome::Fitted {
+            voice: voice.clone(),
+            stock_voice: done.best_stock.voice.clone(),
+            stock: done.best_stock.held_out.clone(),
+            fitted: done.fitted.held_out.clone(),
+            reused: done.reused,
+        };
+        model.status = Some(format!(
+            "{}: fitted voice {voice}, speaking the text now",
+            record.code
+        ));
+    } else if (model.languages.iter())
+        .find(|l| l.language.code == record.code)
+        .is_none_or(|l| crate::fit::FitRequest::parse(&l.voice).is_none())
+    {
+        // Neither the fit key's fit nor a row that asks for one: nothing changes.
+        return;
+    }
+    let fitted = (record.code.clone(), voice.clone());
+    if !model.fitted_voices.contains(&fitted) {
+        model.fitted_voices.push(fitted);
+    }
+    if let Some(entry) = (model.languages.iter_mut()).find(|l| l.language.code == record.code) {
+        entry.voice = voice;
+    }
+}
+
+/// A fit that ended without a voice says why.
+fn stop_fit(model: &mut Model, why: &str) {
+    if let Some(fit) = model
+        .fit
+        .as_mut()
+        .filter(|f| f.outcome == FitOutcome::Searching)
+    {
+        fit.outcome = FitOutcome::Stopped(why.to_string());
     }
 }
 

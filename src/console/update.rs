@@ -3,7 +3,9 @@
 
 use std::path::PathBuf;
 
-use voxdeck_ui::snapshot::{Focus, LanguageState, Playback, Popup, RunState, Transcript};
+use voxdeck_ui::snapshot::{
+    FitOutcome, FitView, Focus, LanguageState, Playback, Popup, RunState, Transcript,
+};
 
 use super::action::Action;
 pub use super::effect::Effect;
@@ -88,6 +90,7 @@ pub fn update(model: &mut Model, action: Action) -> Vec<Effect> {
                 }
             }
         }
+        Action::FitVoice => effects.extend(fit_voice(model)),
         Action::Takes => {
             let entry = model.selected();
             if entry.takes.is_empty() {
@@ -224,7 +227,70 @@ fn use_transcript(model: &mut Model) {
     ));
 }
 
-fn start_run(model: &mut Model, rows: Vec<usize>) -> Vec<Effect> {
+/// Shows the fit going on, or fits a Kokoro voice to the source clip for the cursor row:
+/// a run of that row whose voice is `fit`, so the fitted voice then speaks its text.
+fn fit_voice(model: &mut Model) -> Vec<Effect> {
+    if let Some(fit) = model
+        .fit
+        .as_ref()
+        .filter(|f| f.outcome == FitOutcome::Searching)
+    {
+        model.popup = Some(Popup::Fitting(fit.clone()));
+        return Vec::new();
+    }
+    let entry = model.selected();
+    let code = entry.language.code;
+    let problem = if model.running() {
+        Some("a run is going: wait for it, or cancel it with c".to_string())
+    } else if model.source.path.is_none() || model.source.error.is_some() {
+        Some("no source clip to fit a voice to: press o to open one".to_string())
+    } else if entry.model == ModelKind::Piper {
+        Some(format!(
+            "{code} uses a Piper voice; a fit makes a Kokoro voice"
+        ))
+    } else if entry.text.trim().is_empty() {
+        Some(format!(
+            "give {code} a text first (e): the fitted voice speaks it once it is fitted"
+        ))
+    } else {
+        None
+    };
+    if let Some(problem) = problem {
+        model.status = Some(problem);
+        return Vec::new();
+    }
+    let request = model.fit_request;
+    let fit = FitView {
+        code: code.to_string(),
+        evaluations: 0,
+        budget: request.budget,
+        elapsed_seconds: 0.0,
+        judges: crate::fit::clip::JUDGES.map(String::from).to_vec(),
+        points: Vec::new(),
+        outcome: FitOutcome::Searching,
+    };
+    model.popup = Some(Popup::Fitting(fit.clone()));
+    model.fit = Some(fit);
+    let row = model.cursor;
+    let effects = start_run_voiced(model, vec![row], Some(request.voice()));
+    model.status = Some(format!(
+        "fitting a voice for {code} to the source clip (budget {} evaluations, seed {}): the closest Kokoro's voice space offers, not a clone",
+        request.budget, request.seed
+    ));
+    effects
+}
+
+pub(super) fn start_run(model: &mut Model, rows: Vec<usize>) -> Vec<Effect> {
+    start_run_voiced(model, rows, None)
+}
+
+/// A run of `rows`; `voice`, when given, is the voice of this run's rows in place of each
+/// row's own (a fit, or the best stock voice for an A/B with a fitted one).
+pub(super) fn start_run_voiced(
+    model: &mut Model,
+    rows: Vec<usize>,
+    voice: Option<String>,
+) -> Vec<Effect> {
     if model.running() {
         model.status = Some("a run is going: wait for it, or cancel it with c".into());
         return Vec::new();
@@ -257,7 +323,13 @@ fn start_run(model: &mut Model, rows: Vec<usize>) -> Vec<Effect> {
         model.workers,
         model.mode.name()
     ));
-    vec![Effect::StartRun(Box::new(model.job_for(&rows)))]
+    let mut job = model.job_for(&rows);
+    if let Some(voice) = voice {
+        job.languages
+            .iter_mut()
+            .for_each(|l| l.voice = Some(voice.clone()));
+    }
+    vec![Effect::StartRun(Box::new(job))]
 }
 
 /// Workers, mode and device are the next run's: a run in progress keeps its own, shown
@@ -300,7 +372,12 @@ fn cycle_voice(model: &mut Model) {
         ));
         return;
     }
-    let choices = entry.language.kokoro_voices(&model.kokoro_voices);
+    let mut choices = entry.language.kokoro_voices(&model.kokoro_voices);
+    choices.extend(
+        (model.fitted_voices.iter())
+            .filter(|(language, _)| language == entry.language.code)
+            .map(|(_, voice)| voice.clone()),
+    );
     if let Some(at) = choices.iter().position(|v| *v == entry.voice) {
         entry.voice = choices[(at + 1) % choices.len()].clone();
     } else if let Some(first) = choices.first() {

@@ -19,6 +19,10 @@ use crate::languages::Language;
 use crate::qa::dvector::{Dvector, DvectorEncoder};
 use crate::qa::{Embedding, SpeakerEncoder};
 
+/// The judges of every held-out score, in order: the encoder searched with, then the
+/// independent one.
+pub const JUDGES: [&str; 2] = ["ge2e", "d-vector"];
+
 /// Spoken by the kept voice only, to choose it; never searched on.
 pub fn held_out_text(language: &Language) -> &'static str {
     match language.code {
@@ -175,7 +179,7 @@ impl EncoderJudge {
 
 impl Judge for EncoderJudge {
     fn name(&self) -> &str {
-        "ge2e"
+        JUDGES[0]
     }
 
     fn score(&mut self, clip: &Clip) -> Result<f32, String> {
@@ -203,7 +207,7 @@ impl DvectorJudge {
 
 impl Judge for DvectorJudge {
     fn name(&self) -> &str {
-        "d-vector"
+        JUDGES[1]
     }
 
     fn score(&mut self, clip: &Clip) -> Result<f32, String> {

@@ -113,6 +113,27 @@ pub fn find(
         .find_map(usable)
 }
 
+/// Every fitted voice in `dir` whose sidecar reads and whose voice file is there, by name:
+/// (language, name). For the console's voice cycle.
+pub fn listed(dir: &Path) -> Vec<(String, String)> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut found: Vec<(String, String)> = entries
+        .flatten()
+        .filter_map(|e| {
+            let name = e.file_name().into_string().ok()?;
+            let name = name.strip_suffix(".json")?;
+            let sidecar = read_sidecar(dir, name).filter(|s| s.name == name)?;
+            dir.join(format!("{name}.bin"))
+                .is_file()
+                .then_some((sidecar.language, sidecar.name))
+        })
+        .collect();
+    found.sort();
+    found
+}
+
 /// The name a new fit is saved under: the default name, unless a fit with other settings
 /// holds it (another budget), then `<default>-b<budget>`, so no earlier voice is replaced.
 pub fn free_name(dir: &Path, sha256: &str, language: &str, request: &FitRequest) -> String {

@@ -145,6 +145,13 @@ impl Session {
                         Some(record) => {
                             record.run = id;
                             record.progress = queued;
+                            // A new fit replaces the last one's figures.
+                            if (language.voice.as_deref())
+                                .and_then(crate::fit::FitRequest::parse)
+                                .is_some()
+                            {
+                                record.voice_fit = None;
+                            }
                         }
                         None => s.languages.push(LanguageRecord::new(id, queued)),
                     }

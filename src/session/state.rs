@@ -59,6 +59,10 @@ pub struct FitProgress {
     pub budget: usize,
     pub best_probe: f32,
     pub best_held_out: Vec<f32>,
+    /// Every generation so far, for the console's chart.
+    pub history: Vec<crate::fit::Generation>,
+    /// Wall seconds since the search began.
+    pub elapsed_seconds: f64,
 }
 
 /// One language's latest run and every take it made.

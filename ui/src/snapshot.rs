@@ -213,6 +213,46 @@ pub struct TakeRow {
     pub heard: Heard,
 }
 
+/// A voice being fitted to the source clip, or the fit just ended: the closest voice
+/// Kokoro's voice space offers, not a cloning model.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FitView {
+    pub code: String,
+    pub evaluations: usize,
+    pub budget: usize,
+    pub elapsed_seconds: f64,
+    /// The judges of each point's `held_out`, in order (the search's encoder first).
+    pub judges: Vec<String>,
+    /// One per generation: the evaluations so far and the best scores yet.
+    pub points: Vec<FitPoint>,
+    pub outcome: FitOutcome,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FitPoint {
+    pub evaluations: usize,
+    /// Best similarity on the probe text (the one searched on).
+    pub probe: f32,
+    /// Best similarity on the held-out text, one per judge.
+    pub held_out: Vec<f32>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum FitOutcome {
+    Searching,
+    /// The fitted voice (`fit:NAME`) and the best stock voice, both on the held-out text.
+    Fitted {
+        voice: String,
+        stock_voice: String,
+        stock: Vec<f32>,
+        fitted: Vec<f32>,
+        /// Found saved from an earlier fit of the same clip, seed and budget.
+        reused: bool,
+    },
+    /// Cancelled or failed: why.
+    Stopped(String),
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Popup {
     Help,
@@ -243,6 +283,8 @@ pub enum Popup {
         /// The take marked as the "A" side for an A/B between two takes.
         marked: Option<usize>,
     },
+    /// A voice fit's live chart of best similarity against evaluations, then its result.
+    Fitting(FitView),
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]

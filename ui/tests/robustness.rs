@@ -84,6 +84,29 @@ fn fixtures() -> Vec<Snapshot> {
             selected: 39,
             marked: Some(39),
         },
+        common::fitting(FitOutcome::Searching),
+        common::fitting(FitOutcome::Stopped("the fit was cancelled\n".repeat(9))),
+        Popup::Fitting(FitView {
+            code: "大家好".repeat(30),
+            evaluations: usize::MAX,
+            budget: 0,
+            elapsed_seconds: f64::NAN,
+            judges: vec!["ge2e".into(); 7],
+            points: (0..300)
+                .map(|i| FitPoint {
+                    evaluations: usize::MAX - i,
+                    probe: [f32::NAN, f32::INFINITY, -7.0, 0.5][i % 4],
+                    held_out: vec![f32::NEG_INFINITY; i % 3],
+                })
+                .collect(),
+            outcome: FitOutcome::Fitted {
+                voice: String::new(),
+                stock_voice: "x".repeat(500),
+                stock: vec![f32::NAN],
+                fitted: Vec::new(),
+                reused: true,
+            },
+        }),
     ];
     for popup in popups {
         let mut snap = running();

@@ -110,6 +110,19 @@ fn takes_popup() {
 }
 
 #[test]
+fn fit_popup() {
+    let mut snap = done_with_failure();
+    snap.popup = Some(common::fitting(FitOutcome::Searching));
+    let (terminal, _) = render(&snap, 100, 30);
+    assert_snapshot!("fit_popup_searching", terminal.backend());
+    snap.popup = Some(common::fitting(common::fitted()));
+    let (terminal, _) = render(&snap, 100, 30);
+    assert_snapshot!("fit_popup_fitted", terminal.backend());
+    let (terminal, _) = render(&snap, 44, 12);
+    assert_snapshot!("fit_popup_44x12", terminal.backend());
+}
+
+#[test]
 fn voice_qa_popups_narrow() {
     let mut snap = done_with_failure();
     snap.popup = Some(common::takes());

@@ -122,7 +122,10 @@ impl Context {
         );
         let engine = self.warm.as_ref().expect("started above");
         let budget = fit.request.budget;
+        let searching = Instant::now();
+        let mut history = Vec::new();
         let result = clip::fit_clip(engine, &self.assets, fit, cancel, |g| {
+            history.push(g.clone());
             let progress = FitProgress {
                 code: code.clone(),
                 generation: g.generation,
@@ -130,6 +133,8 @@ impl Context {
                 budget,
                 best_probe: g.best_probe,
                 best_held_out: g.best_held_out.clone(),
+                history: history.clone(),
+                elapsed_seconds: searching.elapsed().as_secs_f64(),
             };
             control.state.update(Notice::Language(code.clone()), |s| {
                 s.fitting = Some(progress)

@@ -7,6 +7,7 @@
 
 mod bars;
 mod boxes;
+mod fitting;
 mod gpu;
 mod layout;
 mod left;

@@ -64,6 +64,7 @@ pub(crate) fn draw(frame: &mut Frame, screen: Rect, snap: &Snapshot, popup: &Pop
             snap.similarity_threshold,
             theme,
         ),
+        Popup::Fitting(fit) => super::fitting::fitting(frame, screen, fit, theme),
     }
 }
 
