@@ -198,15 +198,11 @@ fn sync_fitting(model: &mut Model, state: &SessionState) {
     let Some(p) = &state.fitting else { return };
     let searching = |f: &FitView| f.code == p.code && f.outcome == FitOutcome::Searching;
     if !model.fit.as_ref().is_some_and(searching) {
-        model.fit = Some(FitView {
-            code: p.code.clone(),
-            evaluations: 0,
-            budget: p.budget,
-            elapsed_seconds: 0.0,
-            judges: crate::fit::clip::JUDGES.map(String::from).to_vec(),
-            points: Vec::new(),
-            outcome: FitOutcome::Searching,
-        });
+        model.fit = Some(FitView::starting(
+            &p.code,
+            p.budget,
+            &crate::fit::clip::JUDGES,
+        ));
     }
     let fit = model.fit.as_mut().expect("set above");
     fit.evaluations = p.evaluations;

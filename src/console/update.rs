@@ -260,15 +260,7 @@ fn fit_voice(model: &mut Model) -> Vec<Effect> {
         return Vec::new();
     }
     let request = model.fit_request;
-    let fit = FitView {
-        code: code.to_string(),
-        evaluations: 0,
-        budget: request.budget,
-        elapsed_seconds: 0.0,
-        judges: crate::fit::clip::JUDGES.map(String::from).to_vec(),
-        points: Vec::new(),
-        outcome: FitOutcome::Searching,
-    };
+    let fit = FitView::starting(code, request.budget, &crate::fit::clip::JUDGES);
     model.popup = Some(Popup::Fitting(fit.clone()));
     model.fit = Some(fit);
     let row = model.cursor;

@@ -228,6 +228,21 @@ pub struct FitView {
     pub outcome: FitOutcome,
 }
 
+impl FitView {
+    /// A fit just begun: nothing evaluated yet.
+    pub fn starting(code: &str, budget: usize, judges: &[&str]) -> FitView {
+        FitView {
+            code: code.to_string(),
+            evaluations: 0,
+            budget,
+            elapsed_seconds: 0.0,
+            judges: judges.iter().map(|j| j.to_string()).collect(),
+            points: Vec::new(),
+            outcome: FitOutcome::Searching,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct FitPoint {
     pub evaluations: usize,
