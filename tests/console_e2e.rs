@@ -362,7 +362,8 @@ fn the_fit_key_fits_a_voice_charts_it_and_sets_a_stock_take_beside_it() {
         s.contains("takes of it") && s.contains("fit:it-") && s.contains("if_sara")
             || s.contains("takes of it") && s.contains("fit:it-") && s.contains("im_nicola")
     });
-    assert!(!screen.contains("failed"), "{screen}");
+    // Both runs of the row ended done (the log pane may hold sound-card warnings).
+    assert!(screen.contains("it    done"), "{screen}");
     tmux.keys(&["Escape"]);
     tmux.wait_for("the popup to close", Duration::from_secs(10), |s| {
         !s.contains("takes of it")
