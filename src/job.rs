@@ -12,6 +12,7 @@ pub use settings::{
     Mode, DEFAULT_UTTERANCE_TOKENS, MAX_WORKERS, MIN_WORKERS,
 };
 
+mod fit;
 mod settings;
 
 /// The largest job file read: far above any real job, small enough to refuse at once.
@@ -219,7 +220,7 @@ impl JobSpec {
         }
         let mut languages = Vec::new();
         for entry in file.language {
-            let fit = fit_request(&entry, &run)?;
+            let fit = fit::fit_request(&entry, &run)?;
             let mut language = validate_language(entry, &languages)?;
             if let Some(request) = fit {
                 language.voice = Some(request.voice());
@@ -368,58 +369,6 @@ fn validate_language(
         model,
         speed,
     })
-}
-
-/// The fit a language asks for, its settings taken from the language, else `[run]`; None
-/// when its voice is no fit. Fit settings on a language that fits nothing are refused.
-fn fit_request(
-    entry: &LanguageSection,
-    run: &RunSection,
-) -> Result<Option<crate::fit::FitRequest>, JobError> {
-    let code = &entry.code;
-    let Some(parsed) = entry
-        .voice
-        .as_deref()
-        .and_then(crate::fit::FitRequest::parse)
-    else {
-        let (field, value) = match (entry.fit_budget, entry.fit_seed) {
-            (Some(b), _) => ("fit_budget", b.to_string()),
-            (None, Some(s)) => ("fit_seed", s.to_string()),
-            (None, None) => return Ok(None),
-        };
-        return Err(JobError::BadSetting {
-            field,
-            value: format!("{value} in language `{code}`"),
-            fix: "it sets up a fit: add voice = \"fit\" to that language, or remove it".into(),
-        });
-    };
-    let mut request = parsed.map_err(|fix| JobError::BadSetting {
-        field: "voice",
-        value: format!(
-            "{:?} in language `{code}`",
-            entry.voice.as_deref().unwrap_or("")
-        ),
-        fix,
-    })?;
-    if entry.model == Some(ModelKind::Piper) {
-        return Err(JobError::ModelNotForLanguage {
-            code: code.clone(),
-            model: "piper",
-            fix: "voice = \"fit\" fits a Kokoro voice: remove model = \"piper\" or the fit"
-                .to_string(),
-        });
-    }
-    if let Some(budget) = entry.fit_budget.or(run.fit_budget) {
-        request.budget = crate::fit::check_budget(budget).map_err(|fix| JobError::BadSetting {
-            field: "fit_budget",
-            value: format!("{budget} in language `{code}`"),
-            fix,
-        })?;
-    }
-    if let Some(seed) = entry.fit_seed.or(run.fit_seed) {
-        request.seed = seed;
-    }
-    Ok(Some(request))
 }
 
 fn bad<T: std::fmt::Debug>(field: &'static str, value: &Option<T>, fix: String) -> JobError {

@@ -71,6 +71,20 @@ impl Tmux {
         String::from_utf8_lossy(&out.stdout).trim() == "1"
     }
 
+    /// The console's exit code, once the command line has written it to `file` (within 30 s).
+    fn exit_code(&self, file: &Path) -> String {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !file.exists() {
+            assert!(
+                Instant::now() < deadline,
+                "the console did not quit; screen:\n{}",
+                self.screen()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        std::fs::read_to_string(file).unwrap().trim().to_string()
+    }
+
     /// Polls until `done(screen)` holds; panics with the last screen after `limit`.
     fn wait_for(&self, what: &str, limit: Duration, done: impl Fn(&str) -> bool) -> String {
         let deadline = Instant::now() + limit;
@@ -154,16 +168,7 @@ fn run_play_and_quit_in_a_real_terminal() {
     );
 
     tmux.keys(&["q"]);
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !exit_file.exists() {
-        assert!(
-            Instant::now() < deadline,
-            "the console did not quit; screen:\n{}",
-            tmux.screen()
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    assert_eq!(std::fs::read_to_string(&exit_file).unwrap().trim(), "0");
+    assert_eq!(tmux.exit_code(&exit_file), "0");
     assert!(
         !tmux.alternate_screen_on(),
         "the alternate screen was not left"
@@ -275,16 +280,7 @@ fn qa_opens_the_console_on_outside_files_to_compare() {
         !s.contains("takes of fr")
     });
     tmux.keys(&["q"]);
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !exit_file.exists() {
-        assert!(
-            Instant::now() < deadline,
-            "the console did not quit; screen:\n{}",
-            tmux.screen()
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    assert_eq!(std::fs::read_to_string(&exit_file).unwrap().trim(), "0");
+    assert_eq!(tmux.exit_code(&exit_file), "0");
 }
 
 #[test]
@@ -369,14 +365,5 @@ fn the_fit_key_fits_a_voice_charts_it_and_sets_a_stock_take_beside_it() {
         !s.contains("takes of it")
     });
     tmux.keys(&["q"]);
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !exit_file.exists() {
-        assert!(
-            Instant::now() < deadline,
-            "the console did not quit; screen:\n{}",
-            tmux.screen()
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    assert_eq!(std::fs::read_to_string(&exit_file).unwrap().trim(), "0");
+    assert_eq!(tmux.exit_code(&exit_file), "0");
 }

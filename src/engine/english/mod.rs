@@ -17,7 +17,7 @@ use crate::assets::{self, Assets};
 mod fallback;
 mod g2p;
 mod lexicon;
-mod numbers;
+pub(crate) mod numbers;
 mod reading;
 mod stems;
 mod stress;

@@ -4,7 +4,9 @@
 //! at every non-letter, so the commas and hyphens only need to be where num2words puts
 //! words apart; the words and the "and"s must be its own.
 
-const ONES: [&str; 20] = [
+/// The words of 0..20, and of the tens (`TENS[2]` = "twenty"): shared with the error
+/// rates' English speller, which spells numbers the same way.
+pub(crate) const ONES: [&str; 20] = [
     "zero",
     "one",
     "two",
@@ -26,7 +28,7 @@ const ONES: [&str; 20] = [
     "eighteen",
     "nineteen",
 ];
-const TENS_WORDS: [&str; 10] = [
+pub(crate) const TENS: [&str; 10] = [
     "", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
 ];
 /// The Latin stems num2words' EN class builds its short-scale names from: 10^(3k) for k in
@@ -73,10 +75,10 @@ fn below_thousand(n: u64) -> String {
     let rest_text = match rest {
         0 => String::new(),
         1..=19 => ONES[rest as usize].to_string(),
-        _ if rest % 10 == 0 => TENS_WORDS[(rest / 10) as usize].to_string(),
+        _ if rest % 10 == 0 => TENS[(rest / 10) as usize].to_string(),
         _ => format!(
             "{}-{}",
-            TENS_WORDS[(rest / 10) as usize],
+            TENS[(rest / 10) as usize],
             ONES[(rest % 10) as usize]
         ),
     };

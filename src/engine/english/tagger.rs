@@ -4,43 +4,14 @@
 //! nouns (capitals). Every other word gets no tag, so misaki takes its lexicon entry's
 //! DEFAULT reading; the heteronyms this misreads are listed in the README.
 
+use super::numbers::{ONES, TENS};
 use super::tokenizer::{Piece, PieceKind};
 
-const NUMBER_WORDS: &[&str] = &[
-    "zero",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-    "twenty",
-    "thirty",
-    "forty",
-    "fifty",
-    "sixty",
-    "seventy",
-    "eighty",
-    "ninety",
-    "hundred",
-    "thousand",
-    "million",
-    "billion",
-    "trillion",
-];
+/// A number spelt out: "seven", "forty", "hundred" (misaki tags them as numbers).
+fn is_number_word(word: &str) -> bool {
+    const SCALES: [&str; 5] = ["hundred", "thousand", "million", "billion", "trillion"];
+    ONES.contains(&word) || TENS[2..].contains(&word) || SCALES.contains(&word)
+}
 
 fn mark_tag(piece: &Piece, previous: Option<&Piece>, next: Option<&Piece>) -> Option<&'static str> {
     let t = piece.text.as_str();
@@ -166,9 +137,7 @@ pub fn tag(pieces: &[Piece]) -> Vec<String> {
             || t.chars().all(|c| "$£€¥".contains(c))
         {
             "$"
-        } else if t.chars().any(|c| c.is_ascii_digit())
-            || NUMBER_WORDS.contains(&t.to_lowercase().as_str())
-        {
+        } else if t.chars().any(|c| c.is_ascii_digit()) || is_number_word(&t.to_lowercase()) {
             "CD"
         } else {
             match t {

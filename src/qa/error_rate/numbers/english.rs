@@ -2,31 +2,8 @@
 //! fifty"), and an "and" inside a spelled number is dropped from both texts, so the British
 //! "one hundred and fifty" compares equal to it.
 
-const ONES: [&str; 20] = [
-    "zero",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-];
-const TENS: [&str; 10] = [
-    "", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
-];
+use crate::engine::english::numbers::{ONES, TENS};
+
 /// Below the billions; the count of billions is spelled recursively, so any u64 is served.
 const SCALES: [(u64, &str); 2] = [(1_000_000, "million"), (1_000, "thousand")];
 const BILLION: u64 = 1_000_000_000;
