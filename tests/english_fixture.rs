@@ -5,6 +5,9 @@
 //! It also prints how often the espeak path voxdeck used before (misaki's `EspeakG2P`)
 //! matched, for comparison.
 
+mod common;
+
+use common::fixture::ids;
 use voxdeck::assets::{self, Assets};
 use voxdeck::engine::kokoro::Vocab;
 use voxdeck::engine::phonemize;
@@ -14,21 +17,7 @@ use voxdeck::languages;
 const REQUIRED_RATE: f64 = 0.9;
 
 fn fixture() -> serde_json::Value {
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/english/phonemes.json"
-    ))
-    .unwrap();
-    serde_json::from_str(&text).unwrap()
-}
-
-fn ids(value: &serde_json::Value) -> Vec<i64> {
-    value
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_i64().unwrap())
-        .collect()
+    common::fixture::json("english/phonemes.json")
 }
 
 struct Tally {

@@ -3,6 +3,9 @@
 //! espeakng-loader wheel, library and data). English is not here: Kokoro reads it with
 //! misaki.en, and so does voxdeck (tests/english_fixture.rs).
 
+mod common;
+
+use common::fixture::ids;
 use voxdeck::assets::{self, Assets};
 use voxdeck::engine::kokoro::Vocab;
 use voxdeck::engine::phonemize;
@@ -10,25 +13,11 @@ use voxdeck::engine::plan::kokoro_utterances;
 use voxdeck::languages;
 
 fn fixture() -> serde_json::Value {
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/g2p/tokens.json"
-    ))
-    .unwrap();
-    serde_json::from_str(&text).unwrap()
+    common::fixture::json("g2p/tokens.json")
 }
 
 fn vocab() -> Vocab {
     Vocab::load(&Assets::locate().path(assets::KOKORO_VOCAB)).expect("vocab from scripts/setup")
-}
-
-fn ids(value: &serde_json::Value) -> Vec<i64> {
-    value
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_i64().unwrap())
-        .collect()
 }
 
 #[test]

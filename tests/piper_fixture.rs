@@ -8,6 +8,9 @@
 //! dictionary differs in a handful of entries ("has been" is read [hɐzbɪn], 1.52 says
 //! [hˈæzbiːn]); voxdeck keeps 1.52's data, so "It has been a long day." differs.
 
+mod common;
+
+use common::fixture::ids;
 use std::path::Path;
 
 use voxdeck::assets::Assets;
@@ -18,21 +21,7 @@ use voxdeck::job::JobSpec;
 const REQUIRED_MATCH: f64 = 0.95;
 
 fn fixture() -> serde_json::Value {
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/piper/ids.json"
-    ))
-    .unwrap();
-    serde_json::from_str(&text).unwrap()
-}
-
-fn ids(value: &serde_json::Value) -> Vec<i64> {
-    value
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_i64().unwrap())
-        .collect()
+    common::fixture::json("piper/ids.json")
 }
 
 /// The phrase as a one-language job on the fixture's Piper voice, planned as a run plans it.

@@ -2,6 +2,7 @@
 //! library against the real models fetched by scripts/setup.
 #![allow(dead_code)]
 
+pub mod fixture;
 pub mod redis_server;
 pub mod sink;
 
