@@ -3,35 +3,37 @@
 //! and around the stock ones.
 //!
 //! The search runs CMA-ES (`cmaes`) over the leading principal components of the stock
-//! voices (`space`), starting at the best stock voice. Each generation's candidates speak a
+//! voices (`space`), starting at the best stock voice or at the best of voice matching's
+//! fixed blends of the best three, whichever the probe text scores higher. Each generation's candidates speak a
 //! probe text together, as one batch on the worker pool (N workers synthesise N candidates
 //! at once), and are scored by the search encoder against the source. The candidate kept is
 //! chosen differently, so the search cannot simply learn to fool its own encoder: each
 //! generation's best is also spoken on a held-out text and scored there by the judges
 //! (`Judge`; the search encoder, and a second, independent one when one is given), and the
 //! voice with the best held-out score wins; the search stops early when the held-out score
-//! has not improved for `patience` generations.
+//! has not improved for `patience` generations. After every generation the search's whole
+//! state (`SearchState`) goes to a checkpoint, from which a cancelled search goes on as if
+//! it had never stopped.
 
+pub mod checkpoint;
 pub mod clip;
 pub mod cmaes;
 mod request;
 pub mod saved;
+mod search;
 pub mod space;
 
 pub use request::{
     check_budget, FitRequest, DEFAULT_BUDGET, DEFAULT_SEED, FIT, MAX_BUDGET, MIN_BUDGET,
 };
 pub use saved::VoiceFit;
+pub use search::{fit, SearchState};
 
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use crate::audio::wav::Clip;
 use crate::engine::kokoro::VoicePack;
 use crate::languages::Language;
-
-use cmaes::Cmaes;
-use space::VoiceSpace;
 
 /// A job names a fitted voice `fit:NAME`.
 pub const FITTED_PREFIX: &str = "fit:";
@@ -100,7 +102,8 @@ pub struct FitOptions<'a> {
     pub probe_text: &'a str,
     /// The text the kept voice is chosen on; never searched on.
     pub held_out_text: &'a str,
-    /// Most candidate evaluations (probe syntheses), stock voices included.
+    /// Most candidate evaluations (probe syntheses) of the search; the stock voices and the
+    /// blends it starts from are evaluated whatever the budget, and count.
     pub budget: usize,
     pub seed: u64,
     /// Candidates per generation; default: CMA-ES's own, at least the worker count.
@@ -131,164 +134,16 @@ pub struct Generation {
 
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct FitOutcome {
-    /// The stock voice the search started from, scored the same way.
+    /// The best stock voice on the probe text, scored on the held-out text.
     pub best_stock: Scored,
-    /// The kept voice (it may be the best stock voice, if nothing beat it).
+    /// The best of matching's fixed blends of the best stock voices, scored the same way
+    /// (None when fewer than two stock voices could be scored).
+    pub best_blend: Option<Scored>,
+    /// The kept voice (the best stock voice or the best blend, if nothing beat them).
     pub fitted: Scored,
     pub judges: Vec<String>,
     pub evaluations: usize,
     pub generations: Vec<Generation>,
     #[serde(skip)]
     pub voice: Option<Arc<VoicePack>>,
-}
-
-/// Mean held-out score over the judges: what the kept voice is chosen by.
-fn held_out_mean(scores: &[f32]) -> f32 {
-    scores.iter().sum::<f32>() / scores.len().max(1) as f32
-}
-
-/// Fits a voice to the source the judges hold. `stock` are the candidate stock voices (the
-/// language's, best first is not required); `space_voices` span the search space (all
-/// stock voices serve). `progress` hears every generation.
-pub fn fit(
-    speaker: &mut dyn PackSpeaker,
-    judges: &mut [&mut dyn Judge],
-    stock: &[Arc<VoicePack>],
-    space_voices: &[Arc<VoicePack>],
-    options: &FitOptions,
-    stop: &AtomicBool,
-    mut progress: impl FnMut(&Generation),
-) -> Result<FitOutcome, FitError> {
-    if space_voices.len() < 2 {
-        return Err(FitError::TooFewVoices(space_voices.len()));
-    }
-    let stopped = || stop.load(Ordering::SeqCst);
-    let lang = options.language;
-    // 1. The stock voices on the probe text: the start.
-    let clips = speaker.speak(lang, options.probe_text, stock)?;
-    let mut evaluations = stock.len();
-    let mut best_start: Option<(usize, f32)> = None;
-    for (i, clip) in clips.iter().enumerate() {
-        let Ok(clip) = clip else { continue };
-        let Ok(score) = judges[0].score(clip) else {
-            continue;
-        };
-        if best_start.is_none_or(|(_, s)| score > s) {
-            best_start = Some((i, score));
-        }
-    }
-    let (start_index, start_probe) = best_start.ok_or(FitError::NothingScored)?;
-    if stopped() {
-        return Err(FitError::Cancelled);
-    }
-    let start = stock[start_index].clone();
-    let best_stock = Scored {
-        voice: start.name.clone(),
-        held_out: held_out_scores(speaker, judges, lang, options.held_out_text, &start)?,
-        probe: start_probe,
-    };
-    let refs: Vec<&VoicePack> = space_voices.iter().map(|v| v.as_ref()).collect();
-    let space = VoiceSpace::from_voices(&refs, options.dims);
-    let mut es = Cmaes::new(
-        space.coordinates(&start),
-        START_SIGMA,
-        options.population,
-        options.seed,
-    );
-    let mut fitted = best_stock.clone();
-    let mut fitted_voice = start.clone();
-    let mut best_probe = start_probe;
-    let mut stale = 0;
-    let mut generations = Vec::new();
-    while evaluations + es.lambda() <= options.budget && stale < options.patience {
-        if stopped() {
-            return Err(FitError::Cancelled);
-        }
-        let candidates: Vec<Vec<f64>> = es
-            .ask()
-            .into_iter()
-            .map(|c| {
-                c.iter()
-                    .map(|x| x.clamp(-space::MAX_COORDINATE, space::MAX_COORDINATE))
-                    .collect()
-            })
-            .collect();
-        let generation = es.generation() + 1;
-        let packs: Vec<Arc<VoicePack>> = candidates
-            .iter()
-            .enumerate()
-            .map(|(i, c)| Arc::new(space.voice(&format!("fit-g{generation}-c{i}"), c)))
-            .collect();
-        let clips = speaker.speak(lang, options.probe_text, &packs)?;
-        evaluations += packs.len();
-        // CMA-ES minimises: the score is a similarity, so its negative; a candidate that
-        // could not be spoken or scored is the worst.
-        let mut scores = Vec::with_capacity(clips.len());
-        for clip in &clips {
-            let s = match clip {
-                Ok(clip) => judges[0].score(clip).ok(),
-                Err(_) => None,
-            };
-            scores.push(s.map_or(f64::INFINITY, |s| -f64::from(s)));
-        }
-        if stopped() {
-            return Err(FitError::Cancelled);
-        }
-        es.tell(&candidates, &scores);
-        let (leader, leader_score) = scores
-            .iter()
-            .enumerate()
-            .min_by(|a, b| a.1.total_cmp(b.1))
-            .map(|(i, s)| (i, -*s as f32))
-            .expect("a generation has candidates");
-        best_probe = best_probe.max(leader_score);
-        let held_out =
-            held_out_scores(speaker, judges, lang, options.held_out_text, &packs[leader])?;
-        if held_out_mean(&held_out) > held_out_mean(&fitted.held_out) {
-            fitted = Scored {
-                voice: packs[leader].name.clone(),
-                held_out,
-                probe: leader_score,
-            };
-            fitted_voice = packs[leader].clone();
-            stale = 0;
-        } else {
-            stale += 1;
-        }
-        let record = Generation {
-            generation,
-            evaluations,
-            best_probe,
-            best_held_out: fitted.held_out.clone(),
-        };
-        progress(&record);
-        generations.push(record);
-    }
-    Ok(FitOutcome {
-        best_stock,
-        fitted,
-        judges: judges.iter().map(|j| j.name().to_string()).collect(),
-        evaluations,
-        generations,
-        voice: Some(fitted_voice),
-    })
-}
-
-/// A voice spoken on the held-out text, scored by every judge.
-fn held_out_scores(
-    speaker: &mut dyn PackSpeaker,
-    judges: &mut [&mut dyn Judge],
-    language: &Language,
-    text: &str,
-    voice: &Arc<VoicePack>,
-) -> Result<Vec<f32>, FitError> {
-    let clip = speaker
-        .speak(language, text, std::slice::from_ref(voice))?
-        .pop()
-        .expect("one clip per pack")
-        .map_err(FitError::Speak)?;
-    judges
-        .iter_mut()
-        .map(|j| j.score(&clip).map_err(FitError::Score))
-        .collect()
 }

@@ -289,10 +289,11 @@ fn the_fit_key_fits_a_voice_charts_it_and_sets_a_stock_take_beside_it() {
     let root = env!("CARGO_MANIFEST_DIR");
     let exit_file = dir.path().join("exit-code");
     let config = dir.path().join("config.toml");
-    // The smallest budget, so the test stays short; no transcription, which the fit needs not.
+    // A small budget, so the test stays short: the two Italian voices and their four blends,
+    // then one generation of four. No transcription, which the fit needs not.
     std::fs::write(
         &config,
-        "[fit]\nbudget = 8\nseed = 2\n[qa]\ntranscribe = false\n",
+        "[fit]\nbudget = 12\nseed = 2\n[qa]\ntranscribe = false\n",
     )
     .unwrap();
     let job = dir.path().join("job.toml");
@@ -324,7 +325,7 @@ fn the_fit_key_fits_a_voice_charts_it_and_sets_a_stock_take_beside_it() {
     tmux.keys(&["j", "j", "j", "j"]);
     tmux.keys(&["F"]);
     tmux.wait_for("the fit popup", Duration::from_secs(20), |s| {
-        s.contains("fitting a voice for it") && s.contains("/8 evaluations")
+        s.contains("fitting a voice for it") && s.contains("/12 evaluations")
     });
     let screen = tmux.wait_for("the fitted voice", Duration::from_secs(240), |s| {
         s.contains("fit:it-") && s.contains(" vs ")

@@ -1,6 +1,7 @@
 //! `voxdeck fit` through the real models: a source spoken in a blend of two stock voices
 //! (a voice no single candidate is), fitted on a small budget; the same seed gives the same
-//! voice file; the fitted voice is used by name in a job; a cancelled fit writes nothing.
+//! voice file, also when the search is cancelled and goes on from its checkpoint (a cancel
+//! writes no voice file); the fitted voice is used by name in a job.
 
 mod common;
 
@@ -10,10 +11,11 @@ use std::process::Stdio;
 
 use common::{job, language, report, run_job, stderr, voxdeck};
 
-/// A source clip spoken by a blend of two stock voices.
+/// A source clip spoken by a blend of two stock voices, with weights none of the blends the
+/// fit starts from has.
 fn blend_source(dir: &Path) -> std::path::PathBuf {
     let body = format!(
-        "{}voice = \"af_nicole:0.5+am_puck:0.5\"\n",
+        "{}voice = \"af_nicole:0.63+am_puck:0.37\"\n",
         language(
             "en-us",
             "I would like to book a table for two people tonight, near the window if possible."
@@ -27,18 +29,46 @@ fn blend_source(dir: &Path) -> std::path::PathBuf {
     out.join("en-us.wav")
 }
 
-fn fit(dir: &Path, clip: &Path, name: &str) -> (serde_json::Value, Vec<u8>) {
-    let output = voxdeck()
+/// `voxdeck fit` on `clip` in en-us, budget 40, seed 5, two workers, the sidecar on stdout.
+fn fit_command(dir: &Path, clip: &Path, name: &str) -> std::process::Command {
+    let mut command = voxdeck();
+    command
         .env("VOXDECK_VOICES", dir.join("voices"))
         .args(["fit", "--lang", "en-us", "--budget", "40", "--seed", "5"])
         .args(["--workers", "2", "--json", "--name", name])
-        .arg(clip)
-        .output()
-        .unwrap();
+        .arg(clip);
+    command
+}
+
+fn fit(dir: &Path, clip: &Path, name: &str) -> (serde_json::Value, Vec<u8>) {
+    let output = fit_command(dir, clip, name).output().unwrap();
     assert!(output.status.success(), "{}", stderr(&output));
     let sidecar: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let voice = std::fs::read(dir.join("voices").join(format!("{name}.bin"))).unwrap();
     (sidecar, voice)
+}
+
+/// `fit_command`, interrupted (SIGINT) once its first generation is reported; its stderr
+/// after that. It must end as a cancel (exit 130), having written no voice file.
+fn cancel_after_generation_1(voices: &Path, clip: &Path, name: &str) -> Vec<String> {
+    let mut child = fit_command(voices.parent().unwrap(), clip, name)
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    for line in lines.by_ref() {
+        if line.unwrap().contains("generation 1 ") {
+            break;
+        }
+    }
+    // SAFETY: signalling our own child.
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130), "{rest:?}");
+    assert!(!voices.join(format!("{name}.bin")).exists(), "{rest:?}");
+    rest
 }
 
 #[test]
@@ -71,9 +101,41 @@ fn a_blend_source_is_fitted_at_least_as_well_as_the_best_stock_voice_and_repeata
         .as_str()
         .unwrap()
         .contains("not a cloning model"));
-    // Same seed, same clip, same budget: the same bytes.
-    let (_, again) = fit(dir.path(), &clip, "blend-again");
-    assert!(voice == again, "the same seed gave another voice file");
+    // The best blend of the best stock voices is scored too, by both judges.
+    let blend = &sidecar["best_blend"];
+    assert!(blend["voice"].as_str().unwrap().contains('+'), "{blend}");
+    assert_eq!(blend["held_out"].as_array().unwrap().len(), 2, "{blend}");
+    assert!(mean(&sidecar["fitted"]["held_out"]) >= mean(&blend["held_out"]));
+
+    // Same seed, same clip, same budget: the same bytes, even when the search is cancelled
+    // after its first generation and goes on from its checkpoint.
+    let voices = dir.path().join("voices");
+    let checkpoint = voices.join(".searches").join("blend-again.json");
+    let cut = cancel_after_generation_1(&voices, &clip, "blend-again");
+    assert!(cut.iter().any(|l| l.contains("cancelled")), "{cut:?}");
+    assert!(
+        checkpoint.is_file(),
+        "no checkpoint after a cancel: {cut:?}"
+    );
+    assert!(!voices.join("blend-again.bin").exists(), "{cut:?}");
+    let output = fit_command(dir.path(), &clip, "blend-again")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("resuming the search saved after generation"),
+        "{}",
+        stderr(&output)
+    );
+    let again = std::fs::read(voices.join("blend-again.bin")).unwrap();
+    assert!(
+        voice == again,
+        "the resumed search gave another voice file than the whole one"
+    );
+    assert!(
+        !checkpoint.exists(),
+        "the checkpoint outlived the saved voice"
+    );
 
     // The fitted voice speaks every Kokoro language by name.
     let body: String = ["en-us", "en-gb", "fr", "es", "it", "pt-br", "hi"]
@@ -116,46 +178,4 @@ fn a_blend_source_is_fitted_at_least_as_well_as_the_best_stock_voice_and_repeata
         "{}",
         stderr(&output)
     );
-}
-
-#[test]
-fn a_cancelled_fit_writes_no_voice_file() {
-    let dir = tempfile::tempdir().unwrap();
-    let clip = blend_source(dir.path());
-    let mut child = voxdeck()
-        .env("VOXDECK_VOICES", dir.path().join("voices"))
-        .args([
-            "fit",
-            "--lang",
-            "en-us",
-            "--budget",
-            "400",
-            "--workers",
-            "2",
-            "--name",
-            "cut",
-        ])
-        .arg(&clip)
-        .stderr(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    // Interrupt once the search is under way.
-    for line in lines.by_ref() {
-        if line.unwrap().contains("generation 1 ") {
-            break;
-        }
-    }
-    // SAFETY: signalling our own child.
-    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
-    let rest: Vec<String> = lines.map_while(Result::ok).collect();
-    let status = child.wait().unwrap();
-    assert_eq!(status.code(), Some(130), "{rest:?}");
-    assert!(rest.iter().any(|l| l.contains("cancelled")), "{rest:?}");
-    let voices = dir.path().join("voices");
-    let left: Vec<_> = std::fs::read_dir(&voices)
-        .map(|d| d.flatten().map(|e| e.file_name()).collect())
-        .unwrap_or_default();
-    assert!(left.is_empty(), "{left:?}");
 }

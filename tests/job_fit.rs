@@ -57,12 +57,13 @@ fn mean(v: &serde_json::Value) -> f64 {
 fn a_job_fits_its_voice_to_the_source_and_a_rerun_uses_it_again() {
     let dir = tempfile::tempdir().unwrap();
     let dir = dir.path();
-    // The source: a blend of the two Italian voices, which neither of them is.
+    // The source: a blend of the two Italian voices that neither of them is, nor any of the
+    // blends of them the fit starts from.
     let source_job = dir.join("source-job.toml");
     std::fs::write(
         &source_job,
         format!(
-            "{}voice = \"if_sara:0.5+im_nicola:0.5\"\n",
+            "{}voice = \"if_sara:0.63+im_nicola:0.37\"\n",
             language(
                 "it",
                 "Buongiorno, vorrei prenotare un tavolo per due persone stasera."
@@ -102,6 +103,11 @@ fn a_job_fits_its_voice_to_the_source_and_a_rerun_uses_it_again() {
     let evaluations = fit["evaluations"].as_u64().unwrap();
     assert!((2..=16).contains(&evaluations), "{fit}");
     let stock_voice = fit["best_stock"]["voice"].as_str().unwrap();
+    let blend = fit["best_blend"]["voice"].as_str().unwrap();
+    assert!(
+        blend.contains("if_sara:") && blend.contains("im_nicola:"),
+        "{fit}"
+    );
     assert!(["if_sara", "im_nicola"].contains(&stock_voice), "{fit}");
     let (before, after) = (
         mean(&fit["best_stock"]["held_out"]),

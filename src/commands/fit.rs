@@ -11,7 +11,7 @@ use voxdeck::engine::plan::ModelId;
 use voxdeck::engine::pool::{Engine, EngineOptions};
 use voxdeck::engine::runtime;
 use voxdeck::fit::clip::{self, ClipFit};
-use voxdeck::fit::{saved, FitError, FitRequest};
+use voxdeck::fit::{checkpoint, saved, FitError, FitRequest};
 use voxdeck::job::{Device, Mode};
 use voxdeck::languages;
 
@@ -77,6 +77,8 @@ pub fn execute(args: FitArgs, runtime_args: &RuntimeArgs) -> anyhow::Result<Fini
         args.budget,
         args.seed
     );
+    let dir = voxdeck::fit::voices_dir()
+        .context("no folder for fitted voices: set XDG_DATA_HOME or HOME")?;
     let request = ClipFit {
         clip: &args.clip,
         language,
@@ -87,6 +89,7 @@ pub fn execute(args: FitArgs, runtime_args: &RuntimeArgs) -> anyhow::Result<Fini
         population: args.population,
         patience: args.patience,
         name: args.name.clone(),
+        checkpoints: Some(checkpoint::dir(&dir)),
     };
     let outcome = clip::fit_clip(&engine, &assets, &request, &stop, |g| {
         eprintln!(
@@ -101,7 +104,7 @@ pub fn execute(args: FitArgs, runtime_args: &RuntimeArgs) -> anyhow::Result<Fini
         Ok(o) => o,
         Err(FitError::Cancelled) => {
             // The same code as an interrupted `voxdeck run`.
-            eprintln!("fit: cancelled; no voice file was written");
+            eprintln!("fit: cancelled; no voice file was written. The same command goes on from the last whole generation");
             std::process::exit(super::run::INTERRUPTED_EXIT);
         }
         Err(e) => return Err(e.into()),
@@ -109,8 +112,6 @@ pub fn execute(args: FitArgs, runtime_args: &RuntimeArgs) -> anyhow::Result<Fini
     let sidecar = &fitted.sidecar;
     let name = &sidecar.name;
     let seconds = sidecar.seconds;
-    let dir = voxdeck::fit::voices_dir()
-        .context("no folder for fitted voices: set XDG_DATA_HOME or HOME")?;
     let file = saved::save(&dir, sidecar, &fitted.voice).map_err(anyhow::Error::msg)?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&sidecar)?);
@@ -123,6 +124,13 @@ pub fn execute(args: FitArgs, runtime_args: &RuntimeArgs) -> anyhow::Result<Fini
             sidecar.evaluations,
             sidecar.evaluations as f64 / seconds.max(1e-9)
         );
+        if let Some(blend) = &sidecar.best_blend {
+            println!(
+                "best blend {}: held-out similarity {}",
+                blend.voice,
+                scores(&blend.held_out)
+            );
+        }
         println!(
             "saved {}; use it in a job as voice = \"fit:{name}\"",
             file.display()

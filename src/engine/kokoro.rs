@@ -106,9 +106,8 @@ impl VoicePack {
         })
     }
 
-    /// A stock voice by name, or a blend of stock voices written `a:0.6+b:0.4`: the
-    /// weights are normalised to sum to one (in f64, so any finite positive weights do),
-    /// then the style vectors are mixed row by row. A mix that is not finite is refused.
+    /// A stock voice by name, or a blend of stock voices written `a:0.6+b:0.4` (mixed by
+    /// `mix`).
     pub fn load_named(name: &str, voices_dir: &Path) -> Result<VoicePack, VoiceError> {
         let Some(parts) = parse_blend(name)? else {
             return Ok(VoicePack::load(
@@ -116,10 +115,23 @@ impl VoicePack {
                 &voices_dir.join(format!("{name}.bin")),
             )?);
         };
+        let packs = parts
+            .iter()
+            .map(|(voice, weight)| {
+                VoicePack::load(voice, &voices_dir.join(format!("{voice}.bin")))
+                    .map(|p| (p, *weight))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let parts: Vec<(&VoicePack, f64)> = packs.iter().map(|(p, w)| (p, *w)).collect();
+        VoicePack::mix(name, &parts)
+    }
+
+    /// `parts`' style vectors mixed row by row, the weights normalised to sum to one (in
+    /// f64, so any finite positive weights do). A mix that is not finite is refused.
+    pub fn mix(name: &str, parts: &[(&VoicePack, f64)]) -> Result<VoicePack, VoiceError> {
         let weights = normalised(&parts.iter().map(|(_, w)| *w).collect::<Vec<_>>());
         let mut mixed = vec![0.0f64; VOICE_ROWS * STYLE_DIM];
-        for ((voice, _), weight) in parts.iter().zip(weights) {
-            let pack = VoicePack::load(voice, &voices_dir.join(format!("{voice}.bin")))?;
+        for ((pack, _), weight) in parts.iter().zip(weights) {
             for (m, value) in mixed.iter_mut().zip(&pack.rows) {
                 *m += f64::from(*value) * weight;
             }

@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
+use super::checkpoint::{self, Checkpoint, SearchKey};
 use super::saved::{self, Sidecar};
 use super::{FitError, FitOptions, FitRequest, Generation, Judge, PackSpeaker};
 use crate::assets::{self, Assets};
@@ -46,6 +47,9 @@ pub struct ClipFit<'a> {
     pub patience: usize,
     /// The voice's name; None: `saved::default_name`.
     pub name: Option<String>,
+    /// Where the search's checkpoint is kept (`checkpoint::dir` of the voices folder), to
+    /// go on after a cancel; None: no checkpoint.
+    pub checkpoints: Option<std::path::PathBuf>,
 }
 
 /// A fitted voice, not yet saved, and its sidecar.
@@ -122,7 +126,50 @@ pub fn fit_clip(
         options.budget,
         options.seed
     );
+    let name = fit
+        .name
+        .clone()
+        .unwrap_or_else(|| saved::default_name(language.code, &clip_sha, fit.request.seed));
+    let key = SearchKey {
+        version: checkpoint::VERSION,
+        source_clip_sha256: clip_sha.clone(),
+        language: language.code.to_string(),
+        seed: options.seed,
+        population: options.population,
+        dims: options.dims,
+        probe_text: options.probe_text.to_string(),
+        held_out_text: options.held_out_text.to_string(),
+        judges: JUDGES.iter().map(|j| j.to_string()).collect(),
+        stock: stock.iter().map(|v| v.name.clone()).collect(),
+        space: everyone.iter().map(|v| v.name.clone()).collect(),
+    };
+    let checkpoint_path = fit.checkpoints.as_ref().map(|d| checkpoint::path(d, &name));
+    let resumed = checkpoint_path
+        .as_ref()
+        .and_then(|p| checkpoint::read(p, &key, options.budget));
+    let seconds_before = resumed.as_ref().map_or(0.0, |c| c.seconds);
+    if let Some(c) = &resumed {
+        log::info!(
+            "fit: resuming the search saved after generation {} ({} evaluations, {:.0} s) in {}",
+            c.state.generations.len(),
+            c.state.evaluations,
+            c.seconds,
+            checkpoint_path.as_ref().expect("read from it").display()
+        );
+    }
     let started = Instant::now();
+    let save_checkpoint = |state: &super::SearchState| {
+        let Some(path) = &checkpoint_path else { return };
+        let saved = Checkpoint {
+            key: key.clone(),
+            seconds: seconds_before + started.elapsed().as_secs_f64(),
+            state,
+        };
+        // A checkpoint that cannot be written costs only the chance to resume.
+        if let Err(e) = checkpoint::write(path, &saved) {
+            log::warn!("fit: cannot write the checkpoint {}: {e}", path.display());
+        }
+    };
     let mut judges: [&mut dyn Judge; 2] = [&mut ge2e, &mut dvector];
     let outcome = super::fit(
         &mut speaker,
@@ -130,14 +177,12 @@ pub fn fit_clip(
         &stock,
         &everyone,
         &options,
+        resumed.map(|c| c.state),
         stop,
+        save_checkpoint,
         progress,
     )?;
-    let seconds = started.elapsed().as_secs_f64();
-    let name = fit
-        .name
-        .clone()
-        .unwrap_or_else(|| saved::default_name(language.code, &clip_sha, fit.request.seed));
+    let seconds = seconds_before + started.elapsed().as_secs_f64();
     let voice = outcome.voice.clone().expect("fit returns its voice");
     Ok(ClipFitted {
         sidecar: Sidecar {
@@ -155,6 +200,7 @@ pub fn fit_clip(
             held_out_text: options.held_out_text.to_string(),
             probe_text: options.probe_text.to_string(),
             best_stock: outcome.best_stock,
+            best_blend: outcome.best_blend,
             fitted: outcome.fitted,
             generations: outcome.generations,
         },

@@ -15,6 +15,9 @@
 use rand_xoshiro::rand_core::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
+/// The whole state serialises (the random stream's included), so a search saved between
+/// generations goes on with the very candidates it would have drawn.
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
 pub struct Cmaes {
     n: usize,
     lambda: usize,

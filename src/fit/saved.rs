@@ -33,6 +33,10 @@ pub struct Sidecar {
     pub held_out_text: String,
     pub probe_text: String,
     pub best_stock: Scored,
+    /// The best of matching's fixed blends of the best stock voices (absent in sidecars
+    /// of earlier versions).
+    #[serde(default)]
+    pub best_blend: Option<Scored>,
     pub fitted: Scored,
     pub generations: Vec<Generation>,
 }
@@ -53,7 +57,7 @@ pub fn default_name(language: &str, sha256: &str, seed: u64) -> String {
 }
 
 /// Saves the voice, then its sidecar: a sidecar is only ever beside a whole voice file.
-/// Returns the voice file.
+/// The search's checkpoint goes once both are written. Returns the voice file.
 pub fn save(dir: &Path, sidecar: &Sidecar, voice: &VoicePack) -> Result<PathBuf, String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let file = dir.join(format!("{}.bin", sidecar.name));
@@ -62,6 +66,7 @@ pub fn save(dir: &Path, sidecar: &Sidecar, voice: &VoicePack) -> Result<PathBuf,
     crate::atomic_file::write(&file, &voice.to_bytes())
         .and_then(|()| crate::atomic_file::write(&json, text.as_bytes()))
         .map_err(|e| format!("cannot save the fitted voice in {}: {e}", dir.display()))?;
+    super::checkpoint::remove(&super::checkpoint::dir(dir), &sidecar.name);
     Ok(file)
 }
 
@@ -155,8 +160,10 @@ pub struct VoiceFit {
     pub source_clip_sha256: String,
     /// The judges of `best_stock.held_out` and `fitted.held_out`, in their order.
     pub judges: Vec<String>,
-    /// The best stock voice, where the search started, scored on the held-out text.
+    /// The best stock voice, scored on the held-out text.
     pub best_stock: Scored,
+    /// The best of the fixed blends of the best stock voices, scored the same way.
+    pub best_blend: Option<Scored>,
     /// The fitted voice, scored on the held-out text.
     pub fitted: Scored,
     pub evaluations: usize,
@@ -179,6 +186,7 @@ impl VoiceFit {
             source_clip_sha256: sidecar.source_clip_sha256.clone(),
             judges: sidecar.judges.clone(),
             best_stock: sidecar.best_stock.clone(),
+            best_blend: sidecar.best_blend.clone(),
             fitted: sidecar.fitted.clone(),
             evaluations: sidecar.evaluations,
             seed: sidecar.seed,
@@ -215,6 +223,7 @@ mod tests {
             held_out_text: String::new(),
             probe_text: String::new(),
             best_stock: scored.clone(),
+            best_blend: None,
             fitted: scored,
             generations: Vec::new(),
         }

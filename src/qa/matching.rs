@@ -94,6 +94,26 @@ pub const BLEND_WEIGHTS: &[[f32; 3]] = &[
     [0.4, 0.3, 0.3],
 ];
 
+/// The blends tried of the best voices `top` (best first; the first three are used), by
+/// `BLEND_WEIGHTS`, written `a:0.7+b:0.3`; a weighting that leaves fewer than two voices
+/// is skipped, and so is one that repeats another.
+pub fn blend_names(top: &[&str]) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for weights in BLEND_WEIGHTS {
+        let parts: Vec<String> = top
+            .iter()
+            .zip(weights)
+            .filter(|(_, &w)| w > 0.0)
+            .map(|(voice, w)| format!("{voice}:{w}"))
+            .collect();
+        let name = parts.join("+");
+        if parts.len() >= 2 && !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    names
+}
+
 /// Speaks the language's probe text in each of a batch of voices. The session does it on
 /// the worker pool, all voices of a batch at once; `SessionSpeaker` does it on one session.
 pub trait ProbeSpeaker {
@@ -141,18 +161,7 @@ pub fn rank_voices(
     if ranking.len() >= 2 {
         let best = ranking[0].similarity;
         let top: Vec<&str> = ranking.iter().take(3).map(|v| v.voice.as_str()).collect();
-        let blends: Vec<String> = BLEND_WEIGHTS
-            .iter()
-            .map(|weights| {
-                top.iter()
-                    .zip(weights)
-                    .filter(|(_, &w)| w > 0.0)
-                    .map(|(voice, w)| format!("{voice}:{w}"))
-                    .collect::<Vec<_>>()
-            })
-            .filter(|parts| parts.len() >= 2)
-            .map(|parts| parts.join("+"))
-            .collect();
+        let blends = blend_names(&top);
         let scores = prober.similarities(&blends)?;
         if stopped() {
             return Err(MatchError::Stopped);

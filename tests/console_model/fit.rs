@@ -111,6 +111,7 @@ fn the_fit_key_runs_a_fit_charts_it_and_offers_the_stock_voice_to_compare() {
         source_clip_sha256: "0123abcd".into(),
         judges: vec!["ge2e".into(), "d-vector".into()],
         best_stock: scored("im_nicola", 0.66),
+        best_blend: Some(scored("im_nicola:0.7+if_sara:0.3", 0.70)),
         fitted: scored("fit", 0.78),
         evaluations: 96,
         seed: 1,

@@ -72,6 +72,7 @@ impl Context {
                         population: None,
                         patience: crate::fit::DEFAULT_PATIENCE,
                         name: Some(name),
+                        checkpoints: Some(crate::fit::checkpoint::dir(&dir)),
                     };
                     let searched = self.search(control, job, &fit, &dir, cancel, started);
                     if searched.is_err() {

@@ -1,0 +1,464 @@
+//! The search loop of `fit`: the start (stock voices, then blends of the best), then
+//! CMA-ES generations until the budget or the held-out patience runs out, with a
+//! checkpoint of its whole state after each generation.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use super::cmaes::Cmaes;
+use super::space::{self, VoiceSpace};
+use super::{FitError, FitOptions, FitOutcome, Generation, Judge, PackSpeaker, Scored};
+use crate::engine::kokoro::{parse_blend, VoicePack};
+use crate::languages::Language;
+
+/// Where a search stands after a whole generation: everything it needs to go on exactly as
+/// it would have without stopping (the strategy's random stream included).
+#[derive(Clone, Serialize, Deserialize)]
+pub struct SearchState {
+    pub best_stock: Scored,
+    pub best_blend: Option<Scored>,
+    pub fitted: Scored,
+    /// The kept voice's coordinates in the search space; None while it is the best stock
+    /// voice or the best blend, which `fitted.voice` names.
+    pub fitted_coordinates: Option<Vec<f64>>,
+    pub best_probe: f32,
+    /// Generations since the held-out score last improved.
+    pub stale: usize,
+    pub evaluations: usize,
+    pub generations: Vec<Generation>,
+    pub strategy: Cmaes,
+}
+
+/// Mean held-out score over the judges: what the kept voice is chosen by.
+fn held_out_mean(scores: &[f32]) -> f32 {
+    scores.iter().sum::<f32>() / scores.len().max(1) as f32
+}
+
+/// Fits a voice to the source the judges hold. `stock` are the candidate stock voices (the
+/// language's, in any order); `space_voices` span the search space (all stock voices
+/// serve). `resume` goes on from a checkpoint of the same search (the same source, judges,
+/// language, texts, seed, population and dimensions: the caller checks). `progress` hears
+/// every generation, a resumed search's earlier ones first; `checkpoint` gets the state
+/// after every generation, before `progress` does.
+#[allow(clippy::too_many_arguments)]
+pub fn fit(
+    speaker: &mut dyn PackSpeaker,
+    judges: &mut [&mut dyn Judge],
+    stock: &[Arc<VoicePack>],
+    space_voices: &[Arc<VoicePack>],
+    options: &FitOptions,
+    resume: Option<SearchState>,
+    stop: &AtomicBool,
+    mut checkpoint: impl FnMut(&SearchState),
+    mut progress: impl FnMut(&Generation),
+) -> Result<FitOutcome, FitError> {
+    if space_voices.len() < 2 {
+        return Err(FitError::TooFewVoices(space_voices.len()));
+    }
+    let stopped = || stop.load(Ordering::SeqCst);
+    let lang = options.language;
+    let refs: Vec<&VoicePack> = space_voices.iter().map(|v| v.as_ref()).collect();
+    let space = VoiceSpace::from_voices(&refs, options.dims);
+    let mut state = match resume {
+        Some(state) => {
+            state.generations.iter().for_each(&mut progress);
+            state
+        }
+        None => begin(speaker, judges, stock, &space, options, stop)?,
+    };
+    let mut fitted_voice = match &state.fitted_coordinates {
+        Some(c) => Arc::new(space.voice(&state.fitted.voice, c)),
+        None => named_pack(&state.fitted.voice, stock)?,
+    };
+    while state.evaluations + state.strategy.lambda() <= options.budget
+        && state.stale < options.patience
+    {
+        if stopped() {
+            return Err(FitError::Cancelled);
+        }
+        let candidates: Vec<Vec<f64>> = state
+            .strategy
+            .ask()
+            .into_iter()
+            .map(|c| {
+                c.iter()
+                    .map(|x| x.clamp(-space::MAX_COORDINATE, space::MAX_COORDINATE))
+                    .collect()
+            })
+            .collect();
+        let generation = state.strategy.generation() + 1;
+        let packs: Vec<Arc<VoicePack>> = candidates
+            .iter()
+            .enumerate()
+            .map(|(i, c)| Arc::new(space.voice(&format!("fit-g{generation}-c{i}"), c)))
+            .collect();
+        let clips = speak(speaker, lang, options.probe_text, &packs, stop)?;
+        // CMA-ES minimises: the score is a similarity, so its negative; a candidate that
+        // could not be spoken or scored is the worst.
+        let scores: Vec<f64> = clips
+            .iter()
+            .map(|clip| {
+                let s = clip.as_ref().ok().and_then(|c| judges[0].score(c).ok());
+                s.map_or(f64::INFINITY, |s| -f64::from(s))
+            })
+            .collect();
+        if stopped() {
+            return Err(FitError::Cancelled);
+        }
+        let (leader, leader_score) = scores
+            .iter()
+            .enumerate()
+            .min_by(|a, b| a.1.total_cmp(b.1))
+            .map(|(i, s)| (i, -*s as f32))
+            .expect("a generation has candidates");
+        let held_out = held_out_scores(
+            speaker,
+            judges,
+            lang,
+            options.held_out_text,
+            &packs[leader],
+            stop,
+        )?;
+        // Nothing of this generation is kept before here, so a cancel above leaves the
+        // state of the generation before, whole.
+        state.strategy.tell(&candidates, &scores);
+        state.evaluations += packs.len();
+        state.best_probe = state.best_probe.max(leader_score);
+        if held_out_mean(&held_out) > held_out_mean(&state.fitted.held_out) {
+            state.fitted = Scored {
+                voice: packs[leader].name.clone(),
+                held_out,
+                probe: leader_score,
+            };
+            state.fitted_coordinates = Some(candidates[leader].clone());
+            fitted_voice = packs[leader].clone();
+            state.stale = 0;
+        } else {
+            state.stale += 1;
+        }
+        let record = Generation {
+            generation,
+            evaluations: state.evaluations,
+            best_probe: state.best_probe,
+            best_held_out: state.fitted.held_out.clone(),
+        };
+        state.generations.push(record.clone());
+        checkpoint(&state);
+        progress(&record);
+    }
+    Ok(FitOutcome {
+        best_stock: state.best_stock,
+        best_blend: state.best_blend,
+        fitted: state.fitted,
+        judges: judges.iter().map(|j| j.name().to_string()).collect(),
+        evaluations: state.evaluations,
+        generations: state.generations,
+        voice: Some(fitted_voice),
+    })
+}
+
+/// The start of a search: every stock voice on the probe text, then matching's blends of
+/// the best three; the best of each scored on the held-out text; the strategy centred on
+/// whichever of the two the probe scored higher, and the better on the held-out text kept.
+fn begin(
+    speaker: &mut dyn PackSpeaker,
+    judges: &mut [&mut dyn Judge],
+    stock: &[Arc<VoicePack>],
+    space: &VoiceSpace,
+    options: &FitOptions,
+    stop: &AtomicBool,
+) -> Result<SearchState, FitError> {
+    let lang = options.language;
+    let mut evaluations = 0;
+    let mut ranked = probe_scores(speaker, judges, lang, options.probe_text, stock, stop)?;
+    evaluations += stock.len();
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    let &(best_index, best_probe) = ranked.first().ok_or(FitError::NothingScored)?;
+    let best = stock[best_index].clone();
+    let best_stock = Scored {
+        voice: best.name.clone(),
+        held_out: held_out_scores(speaker, judges, lang, options.held_out_text, &best, stop)?,
+        probe: best_probe,
+    };
+    let top: Vec<&str> = ranked
+        .iter()
+        .map(|&(i, _)| stock[i].name.as_str())
+        .collect();
+    let blends: Vec<Arc<VoicePack>> = crate::qa::matching::blend_names(&top)
+        .iter()
+        .map(|name| named_pack(name, stock))
+        .collect::<Result<_, _>>()?;
+    let mut blend_ranked = probe_scores(speaker, judges, lang, options.probe_text, &blends, stop)?;
+    evaluations += blends.len();
+    blend_ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    let best_blend = match blend_ranked.first() {
+        Some(&(i, probe)) => Some((
+            blends[i].clone(),
+            Scored {
+                voice: blends[i].name.clone(),
+                held_out: held_out_scores(
+                    speaker,
+                    judges,
+                    lang,
+                    options.held_out_text,
+                    &blends[i],
+                    stop,
+                )?,
+                probe,
+            },
+        )),
+        None => None,
+    };
+    let (start, fitted) = match &best_blend {
+        Some((pack, scored)) => (
+            if scored.probe > best_stock.probe {
+                pack.clone()
+            } else {
+                best.clone()
+            },
+            if held_out_mean(&scored.held_out) > held_out_mean(&best_stock.held_out) {
+                scored.clone()
+            } else {
+                best_stock.clone()
+            },
+        ),
+        None => (best.clone(), best_stock.clone()),
+    };
+    let strategy = Cmaes::new(
+        space.coordinates(&start),
+        super::START_SIGMA,
+        options.population,
+        options.seed,
+    );
+    Ok(SearchState {
+        best_probe: best_probe.max(best_blend.as_ref().map_or(f32::MIN, |b| b.1.probe)),
+        best_stock,
+        best_blend: best_blend.map(|(_, scored)| scored),
+        fitted,
+        fitted_coordinates: None,
+        stale: 0,
+        evaluations,
+        generations: Vec::new(),
+        strategy,
+    })
+}
+
+/// A stock voice of `stock` by name, or a blend of them written `a:0.7+b:0.3`.
+fn named_pack(name: &str, stock: &[Arc<VoicePack>]) -> Result<Arc<VoicePack>, FitError> {
+    let find = |voice: &str| {
+        stock
+            .iter()
+            .find(|p| p.name == voice)
+            .ok_or_else(|| FitError::Setup(format!("the voice {voice} is not a stock voice here")))
+    };
+    let Some(parts) = parse_blend(name).map_err(|e| FitError::Setup(e.to_string()))? else {
+        return find(name).cloned();
+    };
+    let packs = parts
+        .iter()
+        .map(|(voice, weight)| find(voice).map(|p| (p.as_ref(), *weight)))
+        .collect::<Result<Vec<_>, _>>()?;
+    VoicePack::mix(name, &packs)
+        .map(Arc::new)
+        .map_err(|e| FitError::Setup(e.to_string()))
+}
+
+/// The packs that spoke and scored, by index, with their search-encoder score on `text`.
+fn probe_scores(
+    speaker: &mut dyn PackSpeaker,
+    judges: &mut [&mut dyn Judge],
+    language: &Language,
+    text: &str,
+    packs: &[Arc<VoicePack>],
+    stop: &AtomicBool,
+) -> Result<Vec<(usize, f32)>, FitError> {
+    let clips = speak(speaker, language, text, packs, stop)?;
+    if stop.load(Ordering::SeqCst) {
+        return Err(FitError::Cancelled);
+    }
+    Ok(clips
+        .iter()
+        .enumerate()
+        .filter_map(|(i, clip)| {
+            let clip = clip.as_ref().ok()?;
+            judges[0].score(clip).ok().map(|s| (i, s))
+        })
+        .collect())
+}
+
+/// A voice spoken on the held-out text, scored by every judge.
+fn held_out_scores(
+    speaker: &mut dyn PackSpeaker,
+    judges: &mut [&mut dyn Judge],
+    language: &Language,
+    text: &str,
+    voice: &Arc<VoicePack>,
+    stop: &AtomicBool,
+) -> Result<Vec<f32>, FitError> {
+    let clip = speak(speaker, language, text, std::slice::from_ref(voice), stop)?
+        .pop()
+        .expect("one clip per pack");
+    // A cancel interrupts the synthesis in flight: that is no failure to speak.
+    if stop.load(Ordering::SeqCst) {
+        return Err(FitError::Cancelled);
+    }
+    let clip = clip.map_err(FitError::Speak)?;
+    judges
+        .iter_mut()
+        .map(|j| j.score(&clip).map_err(FitError::Score))
+        .collect()
+}
+
+/// The speaker's clips, or Cancelled when a stop came while they were spoken.
+fn speak(
+    speaker: &mut dyn PackSpeaker,
+    language: &Language,
+    text: &str,
+    packs: &[Arc<VoicePack>],
+    stop: &AtomicBool,
+) -> Result<Vec<Result<crate::audio::wav::Clip, String>>, FitError> {
+    match speaker.speak(language, text, packs) {
+        Err(_) if stop.load(Ordering::SeqCst) => Err(FitError::Cancelled),
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The loop on a made-up objective (a voice's closeness to a target voice, read off its
+    //! rows), so the resume can be checked generation by generation in milliseconds; the
+    //! real models' fit and resume are in tests/fit.rs.
+    use super::*;
+    use crate::audio::wav::Clip;
+
+    /// "Speaks" a pack as a clip of its first rows, so judges can compare voices.
+    struct RowSpeaker {
+        spoken: usize,
+    }
+
+    impl PackSpeaker for RowSpeaker {
+        fn speak(
+            &mut self,
+            _: &Language,
+            _: &str,
+            packs: &[Arc<VoicePack>],
+        ) -> Result<Vec<Result<Clip, String>>, FitError> {
+            self.spoken += packs.len();
+            Ok(packs
+                .iter()
+                .map(|p| {
+                    Ok(Clip {
+                        sample_rate: 1,
+                        samples: p.rows()[..2048].to_vec(),
+                    })
+                })
+                .collect())
+        }
+    }
+
+    /// Closeness to the target's rows: the cosine.
+    struct RowJudge(Vec<f32>);
+
+    impl Judge for RowJudge {
+        fn name(&self) -> &str {
+            "rows"
+        }
+
+        fn score(&mut self, clip: &Clip) -> Result<f32, String> {
+            let dot: f32 = clip.samples.iter().zip(&self.0).map(|(a, b)| a * b).sum();
+            let norm = |v: &[f32]| v.iter().map(|x| x * x).sum::<f32>().sqrt();
+            Ok(dot / (norm(&clip.samples) * norm(&self.0)))
+        }
+    }
+
+    fn voice(name: &str, seed: u32) -> Arc<VoicePack> {
+        let rows = (0..510 * 256)
+            .map(|i: u32| (i.wrapping_mul(2654435761) ^ seed.wrapping_mul(40503)) % 1000)
+            .map(|x| x as f32 / 1000.0 - 0.5)
+            .collect();
+        Arc::new(VoicePack::from_rows(name, rows).unwrap())
+    }
+
+    fn run(
+        stock: &[Arc<VoicePack>],
+        budget: usize,
+        resume: Option<SearchState>,
+        stop_after: Option<usize>,
+    ) -> (Result<FitOutcome, FitError>, Option<SearchState>) {
+        let target = VoicePack::mix("t", &[(&stock[0], 0.3), (&stock[1], 0.7)]).unwrap();
+        let mut judge = RowJudge(target.rows()[..2048].to_vec());
+        let mut judges: [&mut dyn Judge; 1] = [&mut judge];
+        let options = FitOptions {
+            language: crate::languages::find("it").unwrap(),
+            probe_text: "probe",
+            held_out_text: "held out",
+            budget,
+            seed: 9,
+            population: Some(4),
+            dims: 3,
+            patience: 100,
+        };
+        let stop = AtomicBool::new(false);
+        let mut last = None;
+        let outcome = fit(
+            &mut RowSpeaker { spoken: 0 },
+            &mut judges,
+            stock,
+            stock,
+            &options,
+            resume,
+            &stop,
+            |state| {
+                // Through JSON, as the checkpoint file carries it.
+                let text = serde_json::to_string(state).unwrap();
+                last = Some(serde_json::from_str(&text).unwrap());
+                if Some(state.generations.len()) == stop_after {
+                    stop.store(true, Ordering::SeqCst);
+                }
+            },
+            |_| {},
+        );
+        (outcome, last)
+    }
+
+    #[test]
+    fn a_search_resumed_from_its_checkpoint_ends_as_one_never_stopped() {
+        let stock: Vec<_> = (0..4).map(|i| voice(&format!("v{i}"), i)).collect();
+        let (whole, _) = run(&stock, 40, None, None);
+        let whole = whole.unwrap();
+        let (cut, saved) = run(&stock, 40, None, Some(2));
+        assert!(matches!(cut, Err(FitError::Cancelled)));
+        let saved = saved.expect("a checkpoint after generation 2");
+        assert_eq!(saved.generations.len(), 2);
+        let (resumed, _) = run(&stock, 40, Some(saved), None);
+        let resumed = resumed.unwrap();
+        assert_eq!(resumed.generations, whole.generations);
+        assert_eq!(resumed.fitted, whole.fitted);
+        assert_eq!(resumed.evaluations, whole.evaluations);
+        assert_eq!(
+            resumed.voice.unwrap().rows(),
+            whole.voice.unwrap().rows(),
+            "the same voice, bit for bit"
+        );
+    }
+
+    #[test]
+    fn the_start_tries_blends_of_the_best_voices_and_keeps_the_better() {
+        let stock: Vec<_> = (0..4).map(|i| voice(&format!("v{i}"), i)).collect();
+        let (outcome, _) = run(&stock, 8, None, None);
+        let outcome = outcome.unwrap();
+        let blend = outcome.best_blend.expect("four voices give blends");
+        assert!(blend.voice.contains('+'), "{}", blend.voice);
+        // The target is a blend of v0 and v1: some blend of the best beats every voice.
+        assert!(
+            blend.held_out[0] > outcome.best_stock.held_out[0],
+            "{blend:?}"
+        );
+        assert_eq!(outcome.fitted, blend);
+        // Four stock voices and six blends, over a budget of 8: no generation.
+        assert_eq!(outcome.evaluations, 10);
+        assert!(outcome.generations.is_empty());
+    }
+}
