@@ -22,6 +22,7 @@ mod request;
 pub mod saved;
 mod search;
 pub mod space;
+mod start;
 
 pub use request::{
     check_budget, FitRequest, DEFAULT_BUDGET, DEFAULT_SEED, FIT, MAX_BUDGET, MIN_BUDGET,

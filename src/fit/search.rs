@@ -1,5 +1,4 @@
-//! The search loop of `fit`: the start (stock voices, then blends of the best), then
-//! CMA-ES generations until the budget or the held-out patience runs out, with a
+//! The search loop of `fit`: from its start (`start`), CMA-ES generations until the budget or the held-out patience runs out, with a
 //! checkpoint of its whole state after each generation.
 
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -9,8 +8,9 @@ use serde::{Deserialize, Serialize};
 
 use super::cmaes::Cmaes;
 use super::space::{self, VoiceSpace};
+use super::start::{begin, named_pack};
 use super::{FitError, FitOptions, FitOutcome, Generation, Judge, PackSpeaker, Scored};
-use crate::engine::kokoro::{parse_blend, VoicePack};
+use crate::engine::kokoro::VoicePack;
 use crate::languages::Language;
 
 /// Where a search stands after a whole generation: everything it needs to go on exactly as
@@ -32,7 +32,7 @@ pub struct SearchState {
 }
 
 /// Mean held-out score over the judges: what the kept voice is chosen by.
-fn held_out_mean(scores: &[f32]) -> f32 {
+pub(super) fn held_out_mean(scores: &[f32]) -> f32 {
     scores.iter().sum::<f32>() / scores.len().max(1) as f32
 }
 
@@ -159,137 +159,8 @@ pub fn fit(
     })
 }
 
-/// The start of a search: every stock voice on the probe text, then matching's blends of
-/// the best three; the best of each scored on the held-out text; the strategy centred on
-/// whichever of the two the probe scored higher, and the better on the held-out text kept.
-fn begin(
-    speaker: &mut dyn PackSpeaker,
-    judges: &mut [&mut dyn Judge],
-    stock: &[Arc<VoicePack>],
-    space: &VoiceSpace,
-    options: &FitOptions,
-    stop: &AtomicBool,
-) -> Result<SearchState, FitError> {
-    let lang = options.language;
-    let mut evaluations = 0;
-    let mut ranked = probe_scores(speaker, judges, lang, options.probe_text, stock, stop)?;
-    evaluations += stock.len();
-    ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    let &(best_index, best_probe) = ranked.first().ok_or(FitError::NothingScored)?;
-    let best = stock[best_index].clone();
-    let best_stock = Scored {
-        voice: best.name.clone(),
-        held_out: held_out_scores(speaker, judges, lang, options.held_out_text, &best, stop)?,
-        probe: best_probe,
-    };
-    let top: Vec<&str> = ranked
-        .iter()
-        .map(|&(i, _)| stock[i].name.as_str())
-        .collect();
-    let blends: Vec<Arc<VoicePack>> = crate::qa::matching::blend_names(&top)
-        .iter()
-        .map(|name| named_pack(name, stock))
-        .collect::<Result<_, _>>()?;
-    let mut blend_ranked = probe_scores(speaker, judges, lang, options.probe_text, &blends, stop)?;
-    evaluations += blends.len();
-    blend_ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    let best_blend = match blend_ranked.first() {
-        Some(&(i, probe)) => Some((
-            blends[i].clone(),
-            Scored {
-                voice: blends[i].name.clone(),
-                held_out: held_out_scores(
-                    speaker,
-                    judges,
-                    lang,
-                    options.held_out_text,
-                    &blends[i],
-                    stop,
-                )?,
-                probe,
-            },
-        )),
-        None => None,
-    };
-    let (start, fitted) = match &best_blend {
-        Some((pack, scored)) => (
-            if scored.probe > best_stock.probe {
-                pack.clone()
-            } else {
-                best.clone()
-            },
-            if held_out_mean(&scored.held_out) > held_out_mean(&best_stock.held_out) {
-                scored.clone()
-            } else {
-                best_stock.clone()
-            },
-        ),
-        None => (best.clone(), best_stock.clone()),
-    };
-    let strategy = Cmaes::new(
-        space.coordinates(&start),
-        super::START_SIGMA,
-        options.population,
-        options.seed,
-    );
-    Ok(SearchState {
-        best_probe: best_probe.max(best_blend.as_ref().map_or(f32::MIN, |b| b.1.probe)),
-        best_stock,
-        best_blend: best_blend.map(|(_, scored)| scored),
-        fitted,
-        fitted_coordinates: None,
-        stale: 0,
-        evaluations,
-        generations: Vec::new(),
-        strategy,
-    })
-}
-
-/// A stock voice of `stock` by name, or a blend of them written `a:0.7+b:0.3`.
-fn named_pack(name: &str, stock: &[Arc<VoicePack>]) -> Result<Arc<VoicePack>, FitError> {
-    let find = |voice: &str| {
-        stock
-            .iter()
-            .find(|p| p.name == voice)
-            .ok_or_else(|| FitError::Setup(format!("the voice {voice} is not a stock voice here")))
-    };
-    let Some(parts) = parse_blend(name).map_err(|e| FitError::Setup(e.to_string()))? else {
-        return find(name).cloned();
-    };
-    let packs = parts
-        .iter()
-        .map(|(voice, weight)| find(voice).map(|p| (p.as_ref(), *weight)))
-        .collect::<Result<Vec<_>, _>>()?;
-    VoicePack::mix(name, &packs)
-        .map(Arc::new)
-        .map_err(|e| FitError::Setup(e.to_string()))
-}
-
-/// The packs that spoke and scored, by index, with their search-encoder score on `text`.
-fn probe_scores(
-    speaker: &mut dyn PackSpeaker,
-    judges: &mut [&mut dyn Judge],
-    language: &Language,
-    text: &str,
-    packs: &[Arc<VoicePack>],
-    stop: &AtomicBool,
-) -> Result<Vec<(usize, f32)>, FitError> {
-    let clips = speak(speaker, language, text, packs, stop)?;
-    if stop.load(Ordering::SeqCst) {
-        return Err(FitError::Cancelled);
-    }
-    Ok(clips
-        .iter()
-        .enumerate()
-        .filter_map(|(i, clip)| {
-            let clip = clip.as_ref().ok()?;
-            judges[0].score(clip).ok().map(|s| (i, s))
-        })
-        .collect())
-}
-
 /// A voice spoken on the held-out text, scored by every judge.
-fn held_out_scores(
+pub(super) fn held_out_scores(
     speaker: &mut dyn PackSpeaker,
     judges: &mut [&mut dyn Judge],
     language: &Language,
@@ -312,7 +183,7 @@ fn held_out_scores(
 }
 
 /// The speaker's clips, or Cancelled when a stop came while they were spoken.
-fn speak(
+pub(super) fn speak(
     speaker: &mut dyn PackSpeaker,
     language: &Language,
     text: &str,
