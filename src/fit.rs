@@ -2,9 +2,10 @@
 //! offers, found by search. This is not a cloning model: it can only reach voices between
 //! and around the stock ones.
 //!
-//! The search runs CMA-ES (`cmaes`) over the leading principal components of the stock
-//! voices (`space`), starting at the best stock voice or at the best of voice matching's
-//! fixed blends of the best three, whichever the probe text scores higher. Each generation's candidates speak a
+//! The search runs CMA-ES (`cmaes`) over offsets along the leading principal components of
+//! the stock voices (`space`), moving from the best stock voice or from the best of voice
+//! matching's fixed blends of the best three, whichever the probe text scores higher (the
+//! origin, reached at offset zero). Each generation's candidates speak a
 //! probe text together, as one batch on the worker pool (N workers synthesise N candidates
 //! at once), and are scored by the search encoder against the source. The candidate kept is
 //! chosen differently, so the search cannot simply learn to fool its own encoder: each
@@ -59,7 +60,7 @@ pub fn voice_path(name: &str) -> Option<std::path::PathBuf> {
 /// Principal components searched.
 pub const DEFAULT_DIMS: usize = 10;
 /// Starting step, in the stock voices' standard deviations.
-pub const START_SIGMA: f64 = 0.5;
+pub const START_SIGMA: f64 = 0.25;
 /// Generations without a better held-out score before the search stops.
 pub const DEFAULT_PATIENCE: usize = 6;
 

@@ -242,6 +242,7 @@ fn sync_fitted(model: &mut Model, record: &LanguageRecord) {
             voice: voice.clone(),
             stock_voice: done.best_stock.voice.clone(),
             stock: done.best_stock.held_out.clone(),
+            blend: (done.best_blend.as_ref()).map(|b| (b.voice.clone(), b.held_out.clone())),
             fitted: done.fitted.held_out.clone(),
             reused: done.reused,
         };

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::SearchState;
 
 /// Bumped when a checkpoint of an earlier version could not go on the same way.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 
 /// What a checkpoint is valid for: everything that shapes the search but its budget and
 /// patience, which only say when it stops.

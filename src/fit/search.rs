@@ -20,9 +20,12 @@ pub struct SearchState {
     pub best_stock: Scored,
     pub best_blend: Option<Scored>,
     pub fitted: Scored,
-    /// The kept voice's coordinates in the search space; None while it is the best stock
-    /// voice or the best blend, which `fitted.voice` names.
-    pub fitted_coordinates: Option<Vec<f64>>,
+    /// The voice the search moves from (the best stock voice or the best blend, by name):
+    /// candidates are this voice plus an offset along the space's directions.
+    pub origin: String,
+    /// The kept voice's offset from `origin`; None while it is the best stock voice or the
+    /// best blend, which `fitted.voice` names.
+    pub fitted_offsets: Option<Vec<f64>>,
     pub best_probe: f32,
     /// Generations since the held-out score last improved.
     pub stale: usize,
@@ -68,8 +71,9 @@ pub fn fit(
         }
         None => begin(speaker, judges, stock, &space, options, stop)?,
     };
-    let mut fitted_voice = match &state.fitted_coordinates {
-        Some(c) => Arc::new(space.voice(&state.fitted.voice, c)),
+    let origin = named_pack(&state.origin, stock)?;
+    let mut fitted_voice = match &state.fitted_offsets {
+        Some(c) => Arc::new(space.offset(&state.fitted.voice, &origin, c)),
         None => named_pack(&state.fitted.voice, stock)?,
     };
     while state.evaluations + state.strategy.lambda() <= options.budget
@@ -92,7 +96,7 @@ pub fn fit(
         let packs: Vec<Arc<VoicePack>> = candidates
             .iter()
             .enumerate()
-            .map(|(i, c)| Arc::new(space.voice(&format!("fit-g{generation}-c{i}"), c)))
+            .map(|(i, c)| Arc::new(space.offset(&format!("fit-g{generation}-c{i}"), &origin, c)))
             .collect();
         let clips = speak(speaker, lang, options.probe_text, &packs, stop)?;
         // CMA-ES minimises: the score is a similarity, so its negative; a candidate that
@@ -132,7 +136,7 @@ pub fn fit(
                 held_out,
                 probe: leader_score,
             };
-            state.fitted_coordinates = Some(candidates[leader].clone());
+            state.fitted_offsets = Some(candidates[leader].clone());
             fitted_voice = packs[leader].clone();
             state.stale = 0;
         } else {

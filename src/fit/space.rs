@@ -109,17 +109,21 @@ impl VoiceSpace {
             .collect()
     }
 
-    /// The voice at `coordinates`, each first clamped to +-MAX_COORDINATE.
-    pub fn voice(&self, name: &str, coordinates: &[f64]) -> VoicePack {
-        let mut rows = self.mean.clone();
-        for ((c, s), direction) in coordinates.iter().zip(&self.spread).zip(&self.components) {
+    /// `origin` moved by `offsets` (in spreads along each direction, each first clamped to
+    /// +-MAX_COORDINATE). The search moves its start voice this way rather than rebuilding
+    /// voices from their coordinates: the few leading directions hold only part of a voice,
+    /// and a candidate rebuilt from them would lose the rest, so every candidate would start
+    /// out worse than the voice it was drawn around. An offset of zero is the origin itself.
+    pub fn offset(&self, name: &str, origin: &VoicePack, offsets: &[f64]) -> VoicePack {
+        let mut rows: Vec<f64> = origin.rows().iter().map(|&x| f64::from(x)).collect();
+        for ((c, s), direction) in offsets.iter().zip(&self.spread).zip(&self.components) {
             let step = c.clamp(-MAX_COORDINATE, MAX_COORDINATE) * s;
             for (r, d) in rows.iter_mut().zip(direction) {
                 *r += step * d;
             }
         }
         let rows: Vec<f32> = rows.into_iter().map(|r| r as f32).collect();
-        VoicePack::from_rows(name, rows).expect("finite mean plus finite steps")
+        VoicePack::from_rows(name, rows).expect("finite voice plus finite steps")
     }
 }
 
@@ -133,7 +137,7 @@ mod tests {
     }
 
     #[test]
-    fn stock_voices_round_trip_through_their_coordinates() {
+    fn offsets_move_a_voice_along_the_stock_voices_directions() {
         let voices = [
             pack("a", |i| (i as f32 * 0.001).sin()),
             pack("b", |i| (i as f32 * 0.002).cos()),
@@ -144,22 +148,23 @@ mod tests {
         // Four voices span three directions around their mean: a full space.
         let space = VoiceSpace::from_voices(&refs, 8);
         assert_eq!(space.dims(), 3);
-        for v in &voices {
-            let coords = space.coordinates(v);
-            let back = space.voice("back", &coords);
-            let worst = back
-                .rows()
-                .iter()
-                .zip(v.rows())
-                .map(|(a, b)| (a - b).abs())
-                .fold(0.0f32, f32::max);
-            assert!(worst < 1e-4, "{}: {worst}", v.name);
-        }
-        // The mean is the origin; coordinates are clamped.
-        let origin = space.voice("o", &[0.0; 3]);
-        let far = space.voice("f", &[100.0, 0.0, 0.0]);
-        let edge = space.voice("e", &[MAX_COORDINATE, 0.0, 0.0]);
+        let (a, b) = (&voices[0], &voices[1]);
+        // No offset is the voice itself, bit for bit.
+        assert_eq!(space.offset("a", a, &[0.0; 3]).rows(), a.rows());
+        // The difference of two voices' coordinates carries one to the other.
+        let step: Vec<f64> = (space.coordinates(b).iter())
+            .zip(space.coordinates(a))
+            .map(|(b, a)| b - a)
+            .collect();
+        let moved = space.offset("a->b", a, &step);
+        let worst = (moved.rows().iter())
+            .zip(b.rows())
+            .map(|(x, y)| (x - y).abs())
+            .fold(0.0f32, f32::max);
+        assert!(worst < 1e-4, "{worst}");
+        // Offsets are clamped.
+        let far = space.offset("f", a, &[100.0, 0.0, 0.0]);
+        let edge = space.offset("e", a, &[MAX_COORDINATE, 0.0, 0.0]);
         assert_eq!(far.rows(), edge.rows());
-        assert!(space.coordinates(&origin).iter().all(|c| c.abs() < 1e-6));
     }
 }

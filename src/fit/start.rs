@@ -78,8 +78,9 @@ pub(super) fn begin(
         ),
         None => (best.clone(), best_stock.clone()),
     };
+    // The strategy searches offsets from the start voice, so its centre is the origin.
     let strategy = Cmaes::new(
-        space.coordinates(&start),
+        vec![0.0; space.dims()],
         super::START_SIGMA,
         options.population,
         options.seed,
@@ -89,7 +90,8 @@ pub(super) fn begin(
         best_stock,
         best_blend: best_blend.map(|(_, scored)| scored),
         fitted,
-        fitted_coordinates: None,
+        origin: start.name.clone(),
+        fitted_offsets: None,
         stale: 0,
         evaluations,
         generations: Vec::new(),

@@ -255,11 +255,14 @@ pub struct FitPoint {
 #[derive(Debug, Clone, PartialEq)]
 pub enum FitOutcome {
     Searching,
-    /// The fitted voice (`fit:NAME`) and the best stock voice, both on the held-out text.
+    /// The fitted voice (`fit:NAME`), the best stock voice and the best of the fixed blends
+    /// the fit started from, all on the held-out text.
     Fitted {
         voice: String,
         stock_voice: String,
         stock: Vec<f32>,
+        /// The best blend's name (`a:0.5+b:0.5`) and scores; None when no blend was scored.
+        blend: Option<(String, Vec<f32>)>,
         fitted: Vec<f32>,
         /// Found saved from an earlier fit of the same clip, seed and budget.
         reused: bool,

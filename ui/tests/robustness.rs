@@ -103,6 +103,7 @@ fn fixtures() -> Vec<Snapshot> {
                 voice: String::new(),
                 stock_voice: "x".repeat(500),
                 stock: vec![f32::NAN],
+                blend: Some(("+".repeat(400), vec![f32::INFINITY; 5])),
                 fitted: Vec::new(),
                 reused: true,
             },

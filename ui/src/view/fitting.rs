@@ -1,6 +1,6 @@
 //! The voice fit popup: best similarity against evaluations for each judge (held-out text)
 //! and for the probe the search scores on, the pace and a bound on the time left; once the
-//! fit ends, the fitted voice's scores against the best stock voice's.
+//! fit ends, the fitted voice's scores against the best stock voice's and the best blend's.
 
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -43,13 +43,14 @@ pub(crate) fn fitting(frame: &mut Frame, screen: Rect, fit: &FitView, theme: &Th
         FitOutcome::Searching => hint_lines(SEARCHING_KEYS, w, theme),
         _ => hint_lines(&outcome_keys, w, theme),
     };
+    let result_lines = result_lines(fit, w, theme);
     let [chart, legend, pace, result, keys_area] = stack(
         inner,
         [
             Slot::fill(0),
             Slot::fixed(1),
             Slot::fixed(1),
-            Slot::fixed(1),
+            Slot::new(1, result_lines.len() as u16),
             Slot::new(1, keys.len() as u16),
         ],
         [3, 4, 2, 1, 0],
@@ -59,7 +60,7 @@ pub(crate) fn fitting(frame: &mut Frame, screen: Rect, fit: &FitView, theme: &Th
     }
     frame.render_widget(legend_line(fit, w, theme), legend);
     frame.render_widget(Line::styled(fit_head(&pace_text(fit), w), theme.dim), pace);
-    frame.render_widget(result_line(fit, w, theme), result);
+    frame.render_widget(Paragraph::new(result_lines), result);
     frame.render_widget(Paragraph::new(keys), keys_area);
 }
 
@@ -197,6 +198,35 @@ fn duration(seconds: f64) -> String {
     }
 }
 
+/// Scores as `judge a→b, ...`, or `judge a, ...` without a second set.
+fn judge_scores(judges: &[String], from: &[f32], to: Option<&[f32]>) -> String {
+    (judges.iter().zip(from).enumerate())
+        .map(|(i, (j, a))| match to.and_then(|t| t.get(i)) {
+            Some(b) => format!("{j} {a:.3}→{b:.3}"),
+            None => format!("{j} {a:.3}"),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// How the fit stands; once fitted, the fitted voice against the best stock voice, then
+/// the best blend it started from, so the operator sees what the search itself added.
+fn result_lines(fit: &FitView, w: usize, theme: &Theme) -> Vec<Line<'static>> {
+    let mut lines = vec![result_line(fit, w, theme)];
+    if let FitOutcome::Fitted {
+        blend: Some((name, scores)),
+        ..
+    } = &fit.outcome
+    {
+        let text = format!(
+            "best blend {name}: {}",
+            judge_scores(&fit.judges, scores, None)
+        );
+        lines.push(Line::styled(fit_head(&text, w), theme.dim));
+    }
+    lines
+}
+
 fn result_line(fit: &FitView, w: usize, theme: &Theme) -> Line<'static> {
     match &fit.outcome {
         FitOutcome::Searching => {
@@ -220,14 +250,9 @@ fn result_line(fit: &FitView, w: usize, theme: &Theme) -> Line<'static> {
             stock,
             fitted,
             reused,
+            ..
         } => {
-            let scores = fit
-                .judges
-                .iter()
-                .zip(stock.iter().zip(fitted))
-                .map(|(j, (a, b))| format!("{j} {a:.3}→{b:.3}"))
-                .collect::<Vec<_>>()
-                .join(", ");
+            let scores = judge_scores(&fit.judges, stock, Some(fitted));
             let again = if *reused { " (saved before)" } else { "" };
             let text = format!("{voice}{again} vs {stock_voice}: {scores}");
             let better = stock.iter().zip(fitted).all(|(a, b)| b >= a);

@@ -31,6 +31,7 @@ pub fn fitted() -> FitOutcome {
         voice: "fit:it-3f2a9c1d-s1".into(),
         stock_voice: "if_sara".into(),
         stock: vec![0.661, 0.583],
+        blend: Some(("if_sara:0.5+im_nicola:0.5".into(), vec![0.702, 0.571])),
         fitted: vec![0.779, 0.655],
         reused: false,
     }
