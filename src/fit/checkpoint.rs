@@ -55,32 +55,38 @@ pub fn path(dir: &Path, name: &str) -> PathBuf {
 /// `budget`; any other is left for a fresh search to overwrite.
 pub fn read(path: &Path, key: &SearchKey, budget: usize) -> Option<Checkpoint<SearchState>> {
     let text = std::fs::read_to_string(path).ok()?;
-    let saved: Checkpoint<SearchState> = match serde_json::from_str(&text) {
-        Ok(saved) => saved,
-        Err(e) => {
-            log::warn!(
-                "fit: the checkpoint {} does not read ({e}); searching from the start",
-                path.display()
-            );
-            return None;
-        }
+    let unreadable = |e: serde_json::Error| {
+        log::warn!(
+            "fit: the checkpoint {} does not read ({e}); searching from the start",
+            path.display()
+        )
     };
+    // The key first: a checkpoint of an earlier version may hold a state of another shape.
+    let saved: Checkpoint<serde_json::Value> =
+        serde_json::from_str(&text).map_err(unreadable).ok()?;
     if saved.key != *key {
         log::info!(
-            "fit: the checkpoint {} is of another search (another clip or settings); searching from the start",
+            "fit: the checkpoint {} is of another search (another clip, settings or version); searching from the start",
             path.display()
         );
         return None;
     }
-    if saved.state.evaluations > budget {
+    let state: SearchState = serde_json::from_value(saved.state)
+        .map_err(unreadable)
+        .ok()?;
+    if state.evaluations > budget {
         log::info!(
             "fit: the checkpoint {} has spent {} evaluations, over this budget of {budget}; searching from the start",
             path.display(),
-            saved.state.evaluations
+            state.evaluations
         );
         return None;
     }
-    Some(saved)
+    Some(Checkpoint {
+        key: saved.key,
+        seconds: saved.seconds,
+        state,
+    })
 }
 
 /// Writes the checkpoint whole (temp file, then rename).

@@ -18,11 +18,12 @@ mod fitting;
 mod take;
 mod transcribing;
 mod voices;
+mod warm;
 use crate::assets::Assets;
-use crate::engine::cache::{ResultCache, StoreSetting};
+use crate::engine::cache::ResultCache;
 use crate::engine::outcome::RunOutcome;
 use crate::engine::plan::{self, Plan};
-use crate::engine::pool::{Engine, EngineOptions};
+use crate::engine::pool::Engine;
 use crate::engine::runtime::{self, Runtime};
 use crate::job::JobSpec;
 use crate::qa::matching;
@@ -159,11 +160,6 @@ impl Context {
         out_dir: &Path,
         cancel: &Arc<AtomicBool>,
     ) -> Result<(), String> {
-        let phase = |phase: RunPhase| {
-            control.state.update(Notice::Session, |s| {
-                s.run.advance(phase);
-            })
-        };
         if job
             .languages
             .iter()
@@ -187,28 +183,9 @@ impl Context {
         let _folder = self.open_folder(control, out_dir)?;
         self.record_planned(control, id, &plan);
         let runtime = self.runtime()?;
-        let options = engine_options(&job);
-        let cache = self.result_cache();
-        if let Some(cache) = &cache {
-            cache.retry();
-        }
-        if !self
-            .warm
-            .as_ref()
-            .is_some_and(|e| same_engine(e, &options, cache.is_some()))
-        {
-            self.warm = None;
-            phase(RunPhase::Loading {
-                workers: options.workers,
-            });
-            log::info!("loading models into {} worker(s)", options.workers);
-            let preload: Vec<_> = plan.models.clone().into_iter().collect();
-            let engine = Engine::start_with_cache(runtime.clone(), options, &preload, cache)
-                .map_err(|e| e.to_string())?;
-            super::live::engine_started(control, &engine);
-            self.warm = Some(engine);
-        }
-        let engine = self.warm.as_ref().expect("started above");
+        let preload: Vec<_> = plan.models.clone().into_iter().collect();
+        self.warm_engine(control, &runtime, &job, &preload, "")?;
+        let engine = self.warm.as_ref().expect("warm_engine keeps it");
         let mut settings = RunSettings::of(&job.name, engine);
         settings.cache.unavailable = settings
             .cache
@@ -301,47 +278,6 @@ impl Context {
         !self.options.no_transcribe && crate::config::current().transcribe != Some(false)
     }
 
-    /// The session's result cache: opened once, at the first run, unless `no_cache`. One
-    /// that cannot be opened (an unreachable Redis server, an unwritable folder) is a
-    /// warning, and the session runs without it: a cache only saves time.
-    fn result_cache(&self) -> Option<Arc<ResultCache>> {
-        self.cache
-            .get_or_init(|| {
-                if self.options.no_cache {
-                    return None;
-                }
-                let config = crate::config::current();
-                let (setting, max_bytes) = self
-                    .options
-                    .cache
-                    .resolve(config.cache_url.as_deref(), config.cache_max_mb);
-                match ResultCache::open(&setting, max_bytes) {
-                    Ok(cache) => {
-                        log::debug!(
-                            "result cache: {} {}",
-                            cache.store().kind(),
-                            cache.store().location()
-                        );
-                        Some(Arc::new(cache))
-                    }
-                    Err(e) => {
-                        let fix = match setting {
-                            StoreSetting::Redis(_) => {
-                                "start Redis there, or choose another with --cache (disk: this box's folder) or [cache] url in the settings file"
-                            }
-                            StoreSetting::Disk => {
-                                "set VOXDECK_RESULT_CACHE to a writable folder, or pass --no-cache"
-                            }
-                        };
-                        log::warn!("running without the result cache: {e}; {fix}");
-                        let _ = self.cache_unavailable.set(e.to_string());
-                        None
-                    }
-                }
-            })
-            .clone()
-    }
-
     /// Creates and locks the output folder, removes what dead runs left, and reads what
     /// its earlier report says is there.
     fn open_folder(&self, control: &Control, out_dir: &Path) -> Result<folder::FolderLock, String> {
@@ -400,25 +336,4 @@ pub(super) fn write_report(
             .map_err(|e| format!("cannot write {}: {e}", path.display())),
         None => Err("no language reached the engine, so there is no report".to_string()),
     }
-}
-
-/// The engine a job runs on.
-fn engine_options(job: &JobSpec) -> EngineOptions {
-    EngineOptions {
-        workers: job.workers.unwrap_or_else(|| job.default_workers()),
-        mode: job.mode,
-        device: job.device,
-        intra_threads: job.intra_threads,
-        share_weights: true,
-    }
-}
-
-/// Whether the warm engine is the one `b` (with or without the result cache) asks for.
-fn same_engine(engine: &Engine, b: &EngineOptions, cached: bool) -> bool {
-    let a = engine.options();
-    engine.cache().is_some() == cached
-        && a.workers == b.workers
-        && a.mode == b.mode
-        && a.device == b.device
-        && a.intra_threads == b.intra_threads
 }

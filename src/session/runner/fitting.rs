@@ -12,8 +12,6 @@ use std::time::Instant;
 use super::Context;
 use crate::assets;
 use crate::engine::plan::ModelId;
-use crate::engine::pool::Engine;
-use crate::engine::runtime::Runtime;
 use crate::fit::clip::{self, ClipFit};
 use crate::fit::{saved, FitError, FitRequest, VoiceFit, FITTED_PREFIX};
 use crate::job::JobSpec;
@@ -113,7 +111,9 @@ impl Context {
         };
         phase();
         let runtime = self.runtime()?;
-        self.engine_for_job(control, &runtime, job)?;
+        // Kept warm, so the run that follows the fit finds it ready.
+        let preload = [(ModelId::Kokoro, self.assets.path(assets::KOKORO_MODEL))];
+        self.warm_engine(control, &runtime, job, &preload, " for the fit")?;
         phase();
         log::info!(
             "{code}: fitting a voice to {} (budget {}, seed {}): the closest voice Kokoro's voice space offers, not a clone",
@@ -163,41 +163,6 @@ impl Context {
             false,
             started.elapsed().as_secs_f64(),
         ))
-    }
-
-    /// The warm engine when it is the one the job runs on, else that one started (and kept
-    /// warm, so the run that follows the fit finds it ready).
-    fn engine_for_job(
-        &mut self,
-        control: &Arc<Control>,
-        runtime: &Arc<Runtime>,
-        job: &JobSpec,
-    ) -> Result<(), String> {
-        let options = super::engine_options(job);
-        let cache = self.result_cache();
-        if self
-            .warm
-            .as_ref()
-            .is_some_and(|e| super::same_engine(e, &options, cache.is_some()))
-        {
-            return Ok(());
-        }
-        self.warm = None;
-        control.state.update(Notice::Session, |s| {
-            s.run.advance(RunPhase::Loading {
-                workers: options.workers,
-            })
-        });
-        log::info!(
-            "loading models into {} worker(s) for the fit",
-            options.workers
-        );
-        let preload = [(ModelId::Kokoro, self.assets.path(assets::KOKORO_MODEL))];
-        let engine = Engine::start_with_cache(runtime.clone(), options, &preload, cache)
-            .map_err(|e| e.to_string())?;
-        crate::session::live::engine_started(control, &engine);
-        self.warm = Some(engine);
-        Ok(())
     }
 }
 
