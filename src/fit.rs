@@ -59,7 +59,10 @@ pub fn voice_path(name: &str) -> Option<std::path::PathBuf> {
 
 /// Principal components searched.
 pub const DEFAULT_DIMS: usize = 10;
-/// Starting step, in the stock voices' standard deviations.
+/// Starting step, in the stock voices' standard deviations. Small, because the search
+/// starts at a good voice and wide steps mostly land worse than it. Measured once, on one
+/// Piper clip: 0.5 had held-out scores of 0.772 / 0.618 after 106 evaluations, 0.25 had
+/// 0.779 / 0.624 after 66.
 pub const START_SIGMA: f64 = 0.25;
 /// Generations without a better held-out score before the search stops.
 pub const DEFAULT_PATIENCE: usize = 6;
