@@ -102,3 +102,83 @@ pub fn write(path: &Path, checkpoint: &Checkpoint<&SearchState>) -> Result<(), S
 pub fn remove(dir: &Path, name: &str) {
     let _ = std::fs::remove_file(path(dir, name));
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fit::cmaes::Cmaes;
+    use crate::fit::Scored;
+
+    fn key(version: u32) -> SearchKey {
+        SearchKey {
+            version,
+            source_clip_sha256: "ab".repeat(32),
+            language: "en-us".into(),
+            seed: 1,
+            population: Some(4),
+            dims: 3,
+            probe_text: "probe".into(),
+            held_out_text: "held out".into(),
+            judges: vec!["ge2e".into(), "d-vector".into()],
+            stock: vec!["af_heart".into(), "am_adam".into()],
+            space: vec!["af_heart".into(), "am_adam".into()],
+        }
+    }
+
+    fn state(evaluations: usize) -> SearchState {
+        let scored = Scored {
+            voice: "af_heart".into(),
+            held_out: vec![0.7, 0.6],
+            probe: 0.75,
+        };
+        SearchState {
+            best_stock: scored.clone(),
+            best_blend: None,
+            fitted: scored,
+            origin: "af_heart".into(),
+            fitted_offsets: Some(vec![0.1, -0.2, 0.3]),
+            best_probe: 0.75,
+            stale: 1,
+            evaluations,
+            generations: Vec::new(),
+            strategy: Cmaes::new(vec![0.0; 3], 0.25, Some(4), 1),
+        }
+    }
+
+    #[test]
+    fn only_a_checkpoint_of_this_search_and_version_within_the_budget_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = path(dir.path(), "voice");
+        let saved = state(12);
+        let checkpoint = Checkpoint {
+            key: key(VERSION),
+            seconds: 3.5,
+            state: &saved,
+        };
+        write(&file, &checkpoint).unwrap();
+        let back = read(&file, &key(VERSION), 40).expect("the same search");
+        assert_eq!(back.state.fitted_offsets, saved.fitted_offsets);
+        // Through serde_json's Value too, every float reads back exactly.
+        let text = |s: &SearchState| serde_json::to_string(&s.strategy).unwrap();
+        assert_eq!(text(&back.state), text(&saved));
+        assert_eq!(back.seconds, 3.5);
+        // Spent more than this budget: searched again.
+        assert!(read(&file, &key(VERSION), 8).is_none());
+        // Another seed: another search.
+        let mut other = key(VERSION);
+        other.seed = 2;
+        assert!(read(&file, &other, 40).is_none());
+        // Version 1 kept coordinates rather than offsets from an origin: its state has
+        // another shape, and its key says so before the state is read.
+        let old = serde_json::json!({
+            "key": key(1),
+            "seconds": 1.0,
+            "state": {"fitted_coordinates": [0.5, 0.1, 0.0], "evaluations": 12},
+        });
+        std::fs::write(&file, old.to_string()).unwrap();
+        assert!(read(&file, &key(VERSION), 40).is_none());
+        // Text that is no checkpoint at all.
+        std::fs::write(&file, "{ not json").unwrap();
+        assert!(read(&file, &key(VERSION), 40).is_none());
+    }
+}
