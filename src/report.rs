@@ -4,8 +4,10 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::engine::plan::{ModelId, Plan};
-use crate::engine::run::{RunOutcome, Status};
+use crate::engine::run::Status;
+
+mod entries;
+pub use entries::language_reports;
 
 pub const SCHEMA: &str = "voxdeck.report/1";
 
@@ -259,86 +261,6 @@ impl LanguageReport {
     }
 }
 
-/// The report entries of one run's languages; `run` numbers the run within its session.
-/// Takes, similarity and voice matches are the session's to fill in.
-pub fn language_reports(plan: &Plan, outcome: &RunOutcome, run: u64) -> Vec<LanguageReport> {
-    plan.languages
-        .iter()
-        .zip(&outcome.languages)
-        .map(|(planned, result)| language_report(planned, result, run))
-        .collect()
-}
-
-fn language_report(
-    planned: &Result<crate::engine::plan::LanguagePlan, crate::engine::plan::PlanFailure>,
-    result: &crate::engine::outcome::LanguageOutcome,
-    run: u64,
-) -> LanguageReport {
-    let (text, voice, model, warnings, utterances) = match planned {
-        Ok(p) => (
-            p.text.clone(),
-            p.voice.clone(),
-            &p.model,
-            p.warnings.clone(),
-            p.utterances.clone(),
-        ),
-        Err(f) => (
-            f.text.clone(),
-            f.voice.clone(),
-            &f.model,
-            Vec::new(),
-            Vec::new(),
-        ),
-    };
-    let sentences = utterances
-        .into_iter()
-        .zip(
-            result
-                .utterances
-                .iter()
-                .map(Some)
-                .chain(std::iter::repeat(None)),
-        )
-        .map(|(u, timing)| SentenceReport {
-            text: u.text,
-            phonemes: u.phonemes,
-            token_ids: u.token_ids,
-            skipped_phonemes: u.skipped.into_iter().collect(),
-            audio_seconds: timing.map(|t| t.audio_seconds).unwrap_or_default(),
-            synthesis_seconds: timing.map(|t| t.synthesis_seconds).unwrap_or_default(),
-            cache_hit: timing.is_some_and(|t| t.cache_hit),
-        })
-        .collect();
-    LanguageReport {
-        code: result.code.clone(),
-        run,
-        text,
-        voice,
-        model: model_name(model),
-        execution_provider: result.execution_provider.clone(),
-        nodes_per_provider: result.nodes_per_provider.clone(),
-        cuda_fallback: result.cuda_fallback.clone(),
-        status: result.status,
-        error: result.error.clone(),
-        output: result.output.clone(),
-        output_from: None,
-        audio_seconds: result.audio_seconds,
-        synthesis_seconds: result.synthesis_seconds,
-        rtf: (result.audio_seconds > 0.0).then(|| result.synthesis_seconds / result.audio_seconds),
-        elapsed_seconds: result.elapsed_seconds,
-        cache_hits: result.cache_hits,
-        warnings,
-        similarity: None,
-        similarity_error: None,
-        transcription: None,
-        transcription_error: None,
-        voice_match: None,
-        voice_fit: None,
-        takes: Vec::new(),
-        sentences,
-    }
-}
-
 impl Report {
     /// A report listing `languages`, made under `settings`, whose runs took `wall_seconds`
     /// in all; the totals are computed from the listed languages alone.
@@ -388,10 +310,6 @@ impl Report {
     pub fn all_done(&self) -> bool {
         self.languages.iter().all(|l| l.status == Status::Done)
     }
-}
-
-fn model_name(model: &ModelId) -> String {
-    model.to_string()
 }
 
 /// Writes the report as pretty JSON, atomically.
