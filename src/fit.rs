@@ -79,6 +79,9 @@ pub enum FitError {
     NothingScored,
     #[error("cancelled")]
     Cancelled,
+    /// A checkpoint that reads but cannot go on (its caller sets it aside and starts afresh).
+    #[error("the search's checkpoint is damaged: {0}")]
+    DamagedCheckpoint(String),
     /// The source clip, an encoder or a stock voice cannot be used.
     #[error("{0}")]
     Setup(String),

@@ -199,6 +199,17 @@ impl JobSpec {
                 format!("use a worker count from {MIN_WORKERS} to {MAX_WORKERS}"),
             ));
         }
+        if run
+            .output
+            .as_ref()
+            .is_some_and(|o| o.as_os_str().is_empty())
+        {
+            return Err(bad(
+                "run.output",
+                &run.output,
+                "name a folder for the results (e.g. output = \"out/demo\"), or leave the key out for out/<job name>".into(),
+            ));
+        }
         if let Some(Err(fix)) = run.intra_threads.map(settings::check_intra_threads) {
             return Err(bad("run.intra_threads", &run.intra_threads, fix));
         }

@@ -9,7 +9,7 @@ use common::fixture::ids;
 use voxdeck::assets::{self, Assets};
 use voxdeck::engine::kokoro::Vocab;
 use voxdeck::engine::phonemize;
-use voxdeck::engine::plan::kokoro_utterances;
+use voxdeck::engine::plan::{kokoro_prepared, kokoro_utterances};
 use voxdeck::languages;
 
 fn fixture() -> serde_json::Value {
@@ -81,4 +81,37 @@ fn long_texts_split_where_expected_and_match_misaki() {
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// The same phrases through the planner (sentence split, then gathered into one utterance
+/// as Kokoro reads a short text whole): nothing the splitter cuts off may be lost, such as
+/// a closing guillemet after a full stop (issue 19).
+#[test]
+fn phrases_through_the_planner_keep_every_mark() {
+    let fixture = fixture();
+    let vocab = vocab();
+    let mut mismatches = Vec::new();
+    for phrase in fixture["phrases"].as_array().unwrap() {
+        let language = languages::find(phrase["lang"].as_str().unwrap()).unwrap();
+        let text = phrase["text"].as_str().unwrap();
+        let prepared = kokoro_prepared(
+            language,
+            text,
+            &vocab,
+            voxdeck::engine::kokoro::MAX_PHONEMES,
+        )
+        .unwrap();
+        let phonemes: Vec<&str> = prepared
+            .utterances
+            .iter()
+            .map(|u| u.phonemes.as_str())
+            .collect();
+        if phonemes != [phrase["phonemes"].as_str().unwrap()] {
+            mismatches.push(format!(
+                "{} {text:?}\n  misaki:  {}\n  voxdeck: {phonemes:?}",
+                language.code, phrase["phonemes"]
+            ));
+        }
+    }
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
 }

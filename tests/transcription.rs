@@ -204,7 +204,7 @@ fn silence_is_nothing_to_transcribe_and_bad_input_exits_2() {
         (&["qa", &clip], "no text to compare"),
         (
             &["qa", "--text", "fr=x", "fr=/nonexistent/fr.wav"],
-            "does not exist",
+            "file not found",
         ),
         (&["qa", "fr"], "is not LANG=FILE"),
     ];

@@ -21,6 +21,12 @@ pub enum DecodeError {
     NotFound { path: PathBuf },
     #[error("{path} is a folder, not an audio file; give the path of a clip")]
     Directory { path: PathBuf },
+    #[error("{path} is {what}, not an audio file; give the path of a clip")]
+    NotRegular { path: PathBuf, what: &'static str },
+    #[error(
+        "{path} is a symbolic link that leads back to itself (a loop); give the clip's real path"
+    )]
+    LinkLoop { path: PathBuf },
     #[error("cannot read {path}: {source}")]
     Io {
         path: PathBuf,
@@ -62,12 +68,43 @@ pub fn decode(path: &Path) -> Result<DecodedClip, DecodeError> {
     })
 }
 
-fn decode_unguarded(path: &Path) -> Result<DecodedClip, DecodeError> {
-    if path.is_dir() {
-        return Err(DecodeError::Directory {
-            path: path.to_path_buf(),
-        });
+/// Whether `path` is a regular file (after links) that can be opened without blocking;
+/// anything else is named for what it is: opening a FIFO would wait for a writer forever.
+pub fn check_file(path: &Path) -> Result<(), DecodeError> {
+    use std::os::unix::fs::FileTypeExt;
+    let path_buf = || path.to_path_buf();
+    match std::fs::metadata(path) {
+        Err(e) if e.kind() == ErrorKind::NotFound => {
+            Err(DecodeError::NotFound { path: path_buf() })
+        }
+        Err(e) if e.raw_os_error() == Some(libc::ELOOP) => {
+            Err(DecodeError::LinkLoop { path: path_buf() })
+        }
+        Err(source) => Err(DecodeError::Io {
+            path: path_buf(),
+            source,
+        }),
+        Ok(meta) if meta.is_dir() => Err(DecodeError::Directory { path: path_buf() }),
+        Ok(meta) if !meta.is_file() => {
+            let kind = meta.file_type();
+            let what = if kind.is_fifo() {
+                "a named pipe (FIFO)"
+            } else if kind.is_socket() {
+                "a socket"
+            } else {
+                "a device"
+            };
+            Err(DecodeError::NotRegular {
+                path: path_buf(),
+                what,
+            })
+        }
+        Ok(_) => Ok(()),
     }
+}
+
+fn decode_unguarded(path: &Path) -> Result<DecodedClip, DecodeError> {
+    check_file(path)?;
     let file = File::open(path).map_err(|source| match source.kind() {
         ErrorKind::NotFound => DecodeError::NotFound {
             path: path.to_path_buf(),
@@ -77,12 +114,6 @@ fn decode_unguarded(path: &Path) -> Result<DecodedClip, DecodeError> {
             source,
         },
     })?;
-    if path.is_dir() {
-        return Err(DecodeError::Unsupported {
-            path: path.to_path_buf(),
-            detail: "a directory, not an audio file".into(),
-        });
-    }
     let stream = MediaSourceStream::new(Box::new(file), Default::default());
     let mut hint = Hint::new();
     if let Some(ext) = path.extension().and_then(|e| e.to_str()) {

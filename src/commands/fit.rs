@@ -26,16 +26,11 @@ pub fn execute(args: FitArgs, runtime_args: &RuntimeArgs) -> anyhow::Result<Fini
             languages::known_codes()
         )
     })?;
-    if let Some(name) = &args.name {
-        let safe = !name.is_empty()
-            && !name.starts_with('.')
-            && name
-                .chars()
-                .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'));
-        if !safe {
-            bail!("`{name}` cannot name a voice file: use letters, digits, '-', '_' and '.', not starting with '.'");
-        }
-    }
+    let dir = voxdeck::fit::voices_dir()
+        .context("no folder for fitted voices: set XDG_DATA_HOME or HOME")?;
+    // Every check that could fail at the save runs now, before minutes of search.
+    saved::check_can_save(&dir, args.name.as_deref().unwrap_or("voxdeck-name-check"))
+        .map_err(anyhow::Error::msg)?;
     let assets = Assets::locate();
     // A clip that cannot be read is refused before any model is loaded.
     if let Err(e) = voxdeck::audio::decode::decode(&args.clip) {
@@ -77,8 +72,6 @@ pub fn execute(args: FitArgs, runtime_args: &RuntimeArgs) -> anyhow::Result<Fini
         args.budget,
         args.seed
     );
-    let dir = voxdeck::fit::voices_dir()
-        .context("no folder for fitted voices: set XDG_DATA_HOME or HOME")?;
     let request = ClipFit {
         clip: &args.clip,
         language,

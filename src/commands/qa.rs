@@ -26,12 +26,17 @@ pub fn execute(args: QaArgs, runtime_args: &RuntimeArgs) -> anyhow::Result<Finis
     texts.extend(args.texts.iter().cloned());
     let source = args.source.clone().or(file_source);
     if let Some(clip) = &source {
-        if !clip.is_file() {
-            bail!(
-                "source clip {} does not exist: give an existing file with --source",
-                clip.display()
-            );
-        }
+        voxdeck::audio::decode::check_file(clip)
+            .with_context(|| "the source clip cannot be used: give an audio file with --source")?;
+    }
+    // A report that cannot be written is refused before minutes of scoring, not after.
+    if let Some(path) = &args.report {
+        voxdeck::atomic_file::check_writable(path).with_context(|| {
+            format!(
+                "cannot write the report to {}: give --report a path in a folder that exists and is writable",
+                path.display()
+            )
+        })?;
     }
     let mut seen = BTreeSet::new();
     let mut files = Vec::new();
@@ -39,9 +44,8 @@ pub fn execute(args: QaArgs, runtime_args: &RuntimeArgs) -> anyhow::Result<Finis
         if !seen.insert(code.clone()) {
             bail!("{code} is given twice: score one file per language per call");
         }
-        if !path.is_file() {
-            bail!("{code}: {} does not exist", path.display());
-        }
+        voxdeck::audio::decode::check_file(path)
+            .with_context(|| format!("{code}: cannot score it"))?;
         let Some(text) = texts.get(code) else {
             bail!(
                 "{code}: no text to compare {} with: give --text {code}=\"...\" or a --texts file",

@@ -3,13 +3,13 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::AtomicUsize;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use ort::environment::Environment;
 use ort::ep::{self, ExecutionProvider};
 use ort::logging::LogLevel;
-use ort::session::builder::GraphOptimizationLevel;
+
 use ort::session::Session;
 
 use super::library_check::{not_a_library_for_this_machine, why_unloadable};
@@ -265,55 +265,20 @@ impl Runtime {
         options: &SessionOptions,
         cuda: Option<u32>,
     ) -> Result<(Session, Placement), String> {
-        let log_id = format!(
-            "voxdeck-session-{}",
-            NEXT_SESSION_ID.fetch_add(1, Ordering::Relaxed)
-        );
-        let text = |e: ort::Error| e.to_string();
-        let mut builder = Session::builder(&self.env)
-            .map_err(text)?
-            .with_log_id(&log_id)
-            .map_err(|e| e.to_string())?
-            .with_log_level(LogLevel::Verbose)
-            .map_err(|e| e.to_string())?
-            .with_optimization_level(GraphOptimizationLevel::All)
-            .map_err(|e| e.to_string())?
-            .with_intra_threads(options.intra_threads)
-            .map_err(|e| e.to_string())?
-            .with_inter_threads(1)
-            .map_err(|e| e.to_string())?
-            // Spinning threads would make idle waiting look like work in CPU figures.
-            .with_intra_op_spinning(false)
-            .map_err(|e| e.to_string())?;
-        // CPU sessions of a pool take the pool's copy of the weights; a model that cannot be
-        // read for sharing (logged once) loads its own.
+        let log_id = self.next_log_id("session");
+        let mut builder = self.builder(options, cuda, &log_id)?;
+        // CPU sessions of a pool take the pool's copy of the weights, less those ORT's
+        // optimizer rewrites (see `weights`); a model that cannot be read for sharing
+        // (logged once) loads its own.
         if let (None, Some(shared)) = (cuda, &options.shared_weights) {
-            if let Ok(weights) = shared.for_model(model) {
+            let rewritten = || self.rewritten_initializers(model, options);
+            if let Ok(weights) = shared.for_model(model, rewritten) {
                 for (name, value) in &weights.initializers {
                     builder = builder
                         .with_initializer(name, value.clone())
                         .map_err(|e| e.to_string())?;
                 }
             }
-        }
-        if cuda.is_none() {
-            // No CPU session prepacks: packed copies are made per session, so with shared
-            // weights they were most of what an extra worker cost (measured, Kokoro int8:
-            // 45 MiB per extra worker even with ORT's shared prepacked-weights container,
-            // 22 without prepacking), skipping them cost no speed here (pool x2, demo job),
-            // and every session computes with the same kernels: pool, shared-lock and the
-            // result cache give the same samples whatever the worker count.
-            builder = builder.with_prepacking(false).map_err(|e| e.to_string())?;
-        }
-        if let Some(index) = cuda {
-            let cuda = ep::CUDA::default()
-                .with_device_id(index as i32)
-                .with_conv_algorithm_search(ep::cuda::ConvAlgorithmSearch::Default)
-                .build()
-                .error_on_failure();
-            builder = builder
-                .with_execution_providers([cuda])
-                .map_err(|e| e.to_string())?;
         }
         let session = builder.commit_from_file(model).map_err(|e| e.to_string());
         release_freed_heap();
@@ -388,5 +353,6 @@ fn majority(nodes: &BTreeMap<String, usize>) -> String {
         .unwrap_or_default()
 }
 
+mod builder;
 #[cfg(test)]
 mod tests;

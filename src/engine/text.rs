@@ -49,6 +49,13 @@ pub fn split_sentences(text: &str) -> Vec<String> {
             {
                 end += 1;
             }
+            // French sets its closing guillemet off with a space ("fermée. »", "viens ? »"):
+            // it still closes this sentence. Left to start the next one, a lone "»" is a
+            // sentence with no letter, which is not spoken, so the ” that misaki's EspeakG2P
+            // keeps (Kokoro reads the text whole) went missing (issue 19).
+            while let Some(after) = detached_closer_end(&chars, end) {
+                end = after;
+            }
             let at_break = end == chars.len() || chars[end] == ' ';
             if at_break && !ends_with_abbreviation(&chars[start..i], chars[i], &chars[end..]) {
                 push_trimmed(&mut sentences, &chars[start..end]);
@@ -100,6 +107,25 @@ fn split_at_clauses(text: &str) -> Vec<String> {
 
 fn is_closer(c: char) -> bool {
     matches!(c, '"' | '\'' | ')' | ']' | '»' | '”' | '’')
+}
+
+/// Where a closing mark set off by one space after `at` ends, when there is one: `chars[at]`
+/// is a space, then comes a word of closers (sentence marks may follow them), then a space
+/// or the end. The word must start with a closer that never opens a quote: not a straight
+/// quote, which opens the next sentence as often ("Il partit. " Reviens ! "").
+fn detached_closer_end(chars: &[char], at: usize) -> Option<usize> {
+    if chars.get(at) != Some(&' ') {
+        return None;
+    }
+    let first = *chars.get(at + 1)?;
+    if !is_closer(first) || matches!(first, '"' | '\'') {
+        return None;
+    }
+    let mut end = at + 2;
+    while end < chars.len() && (is_closer(chars[end]) || SENTENCE_END.contains(&chars[end])) {
+        end += 1;
+    }
+    (end == chars.len() || chars[end] == ' ').then_some(end)
 }
 
 /// Whether the `mark` after `before` closes an abbreviation rather than the sentence; `after`
@@ -175,6 +201,38 @@ mod tests {
     fn keeps_closing_quotes_with_the_sentence() {
         let s = split_sentences("He said \"stop.\" Then he left.");
         assert_eq!(s, vec!["He said \"stop.\"", "Then he left."]);
+    }
+
+    #[test]
+    fn keeps_a_spaced_closing_guillemet_with_the_sentence() {
+        // Issue 19: the "»" after ". " or " ? " was a sentence of its own, and not spoken.
+        assert_eq!(
+            split_sentences("Il a dit : « La porte est fermée. »"),
+            vec!["Il a dit : « La porte est fermée. »"]
+        );
+        assert_eq!(
+            split_sentences("« Tu viens ? » « Oui, j'arrive. »"),
+            vec!["« Tu viens ? »", "« Oui, j'arrive. »"]
+        );
+        assert_eq!(
+            split_sentences("« Au secours ! » cria-t-il. Il répondit « Je sais. » et sortit."),
+            vec![
+                "« Au secours ! »",
+                "cria-t-il.",
+                "Il répondit « Je sais. »",
+                "et sortit."
+            ]
+        );
+        // Only a closer standing alone: a guillemet or straight quote that opens the next
+        // sentence stays with it.
+        assert_eq!(
+            split_sentences("Er ging. »Komm her!« Il partit. \" Reviens \" cria-t-elle."),
+            vec![
+                "Er ging.",
+                "»Komm her!« Il partit.",
+                "\" Reviens \" cria-t-elle."
+            ]
+        );
     }
 
     #[test]

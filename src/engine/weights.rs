@@ -7,11 +7,19 @@
 //! session of the pool is given, and its sessions skip prepacking (packed copies are made
 //! per session; see `Runtime::open_with`): about 22 MiB per extra worker.
 //!
+//! ORT's optimizer may rewrite an initializer in place, under the same name: Piper's
+//! transpose optimizer reshapes its LayerNorm gammas and betas from [192] to [1,192,1].
+//! A caller's initializer replaces the graph's by name *after* optimization, so sharing
+//! such a one puts the unrewritten tensor back (Piper failed with "Attempting to broadcast
+//! an axis by a dimension other than 1", and a shape that happened to broadcast would have
+//! been a silently wrong result). So a pool shares only the initializers its optimizer
+//! leaves untouched: `rewritten` finds the others once per model and ORT version.
+//!
 //! Only CPU sessions share: on CUDA, ORT copies each session's initializers into video
 //! memory, so sharing the host copy would save host memory that nobody keeps (and is
 //! unverified; this box has no GPU).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -20,6 +28,7 @@ use ort::value::{DynValue, Tensor};
 use prost::Message;
 
 mod onnx_proto;
+mod rewritten;
 
 use onnx_proto::{data_type, ModelProto, TensorProto};
 
@@ -37,6 +46,8 @@ pub enum WeightsError {
         name: String,
         why: String,
     },
+    #[error("cannot tell which initializers of {path} ORT's optimizer rewrites: {detail}")]
+    Optimizer { path: PathBuf, detail: String },
     #[error("ONNX Runtime refused initializer `{name}` of {path}: {detail}")]
     Tensor {
         path: PathBuf,
@@ -50,6 +61,8 @@ pub struct ModelWeights {
     pub initializers: Vec<(String, Arc<DynValue>)>,
     /// Bytes of tensor data held.
     pub bytes: u64,
+    /// Initializers left to each session, because ORT's optimizer rewrites them.
+    pub per_session: usize,
 }
 
 /// The weights of the models a pool has opened, read at the first session of each.
@@ -79,21 +92,34 @@ impl SharedWeights {
         }
     }
 
-    /// `model`'s weights, read the first time they are asked for (later callers wait for
-    /// that read rather than making their own). A model that cannot be read this way is
-    /// remembered too, so each pool logs why once.
-    pub fn for_model(&self, model: &Path) -> Result<Arc<ModelWeights>, WeightsError> {
+    /// `model`'s weights, less the initializers `rewritten` names (those ORT's optimizer
+    /// changes), read the first time they are asked for (later callers wait for that read
+    /// rather than making their own). A model that cannot be read this way is remembered
+    /// too, so each pool logs why once.
+    pub fn for_model(
+        &self,
+        model: &Path,
+        rewritten: impl FnOnce() -> Result<HashSet<String>, String>,
+    ) -> Result<Arc<ModelWeights>, WeightsError> {
         let mut models = self.models.lock().unwrap_or_else(|p| p.into_inner());
         models
             .entry(model.to_path_buf())
             .or_insert_with(|| {
-                let read = read_initializers(model).map(Arc::new);
+                let read = rewritten()
+                    .map_err(|detail| WeightsError::Optimizer {
+                        path: model.to_path_buf(),
+                        detail,
+                    })
+                    .and_then(|skip| read_initializers(model, &skip))
+                    .map(Arc::new);
                 match &read {
                     Ok(weights) => log::debug!(
-                        "{}: {} initializers ({:.1} MiB) shared by the pool's sessions",
+                        "{}: {} initializers ({:.1} MiB) shared by the pool's sessions; {} \
+                         rewritten by ORT's optimizer stay in each session",
                         model.display(),
                         weights.initializers.len(),
-                        weights.bytes as f64 / (1 << 20) as f64
+                        weights.bytes as f64 / (1 << 20) as f64,
+                        weights.per_session
                     ),
                     Err(e) => {
                         log::warn!("{e}; each worker loads its own copy of this model's weights")
@@ -105,8 +131,8 @@ impl SharedWeights {
     }
 }
 
-/// Reads every initializer of the ONNX file at `path` into an ORT tensor.
-pub fn read_initializers(path: &Path) -> Result<ModelWeights, WeightsError> {
+/// The initializers of the ONNX file at `path`, as stored (raw data sliced from the file).
+pub(crate) fn stored_initializers(path: &Path) -> Result<Vec<TensorProto>, WeightsError> {
     let file = std::fs::read(path).map_err(|e| WeightsError::Read {
         path: path.to_path_buf(),
         detail: e.to_string(),
@@ -120,11 +146,25 @@ pub fn read_initializers(path: &Path) -> Result<ModelWeights, WeightsError> {
         path: path.to_path_buf(),
         detail: "it has no graph".into(),
     })?;
+    Ok(graph.initializer)
+}
+
+/// Reads every initializer of the ONNX file at `path` but those in `skip` into an ORT tensor.
+pub fn read_initializers(
+    path: &Path,
+    skip: &HashSet<String>,
+) -> Result<ModelWeights, WeightsError> {
+    let stored = stored_initializers(path)?;
     let mut weights = ModelWeights {
-        initializers: Vec::with_capacity(graph.initializer.len()),
+        initializers: Vec::with_capacity(stored.len()),
         bytes: 0,
+        per_session: 0,
     };
-    for tensor in graph.initializer {
+    for tensor in stored {
+        if skip.contains(&tensor.name) {
+            weights.per_session += 1;
+            continue;
+        }
         let name = tensor.name.clone();
         let (value, bytes) = to_value(tensor).map_err(|e| match e {
             ToValue::Unsupported(why) => WeightsError::Unsupported {
@@ -250,7 +290,7 @@ mod tests {
             },
         ];
         std::fs::write(&path, model_bytes(&tensors)).unwrap();
-        let weights = read_initializers(&path).unwrap();
+        let weights = read_initializers(&path, &HashSet::new()).unwrap();
         let names: Vec<&str> = weights
             .initializers
             .iter()
@@ -285,14 +325,14 @@ mod tests {
             ..Default::default()
         };
         std::fs::write(&path, model_bytes(&[external])).unwrap();
-        let err = read_initializers(&path).err().unwrap();
+        let err = read_initializers(&path, &HashSet::new()).err().unwrap();
         assert!(
             err.to_string().contains("`far`") && err.to_string().contains("external"),
             "{err}"
         );
         std::fs::write(&path, b"not a model at all, just text").unwrap();
         assert!(matches!(
-            read_initializers(&path),
+            read_initializers(&path, &HashSet::new()),
             Err(WeightsError::NotOnnx { .. })
         ));
     }

@@ -51,19 +51,24 @@ pub fn path(dir: &Path, name: &str) -> PathBuf {
     dir.join(format!("{name}.json"))
 }
 
-/// The checkpoint at `path`, if one reads, is for `key` and has spent no more than
-/// `budget`; any other is left for a fresh search to overwrite.
+/// The checkpoint at `path`, if one reads, is for `key`, is whole and has spent no more
+/// than `budget`. One of another search is left for a fresh search to overwrite; one that
+/// does not read or is damaged is set aside (renamed, never deleted) and named.
 pub fn read(path: &Path, key: &SearchKey, budget: usize) -> Option<Checkpoint<SearchState>> {
     let text = std::fs::read_to_string(path).ok()?;
-    let unreadable = |e: serde_json::Error| {
+    let damaged = |why: String| {
+        let kept = set_aside(path);
         log::warn!(
-            "fit: the checkpoint {} does not read ({e}); searching from the start",
-            path.display()
+            "fit: the checkpoint {} {why}; {}searching from the start",
+            path.display(),
+            kept.map(|k| format!("set aside as {}; ", k.display()))
+                .unwrap_or_default()
         )
     };
     // The key first: a checkpoint of an earlier version may hold a state of another shape.
-    let saved: Checkpoint<serde_json::Value> =
-        serde_json::from_str(&text).map_err(unreadable).ok()?;
+    let saved: Checkpoint<serde_json::Value> = serde_json::from_str(&text)
+        .map_err(|e| damaged(format!("does not read ({e})")))
+        .ok()?;
     if saved.key != *key {
         log::info!(
             "fit: the checkpoint {} is of another search (another clip, settings or version); searching from the start",
@@ -72,8 +77,17 @@ pub fn read(path: &Path, key: &SearchKey, budget: usize) -> Option<Checkpoint<Se
         return None;
     }
     let state: SearchState = serde_json::from_value(saved.state)
-        .map_err(unreadable)
+        .map_err(|e| damaged(format!("does not read ({e})")))
         .ok()?;
+    // The space's own dimension is checked again where the space is known (`fit`).
+    if let Err(why) = state.check(state.strategy.dimensions()) {
+        damaged(format!("is damaged ({why})"));
+        return None;
+    }
+    if !saved.seconds.is_finite() || saved.seconds < 0.0 {
+        damaged(format!("is damaged (seconds = {})", saved.seconds));
+        return None;
+    }
     if state.evaluations > budget {
         log::info!(
             "fit: the checkpoint {} has spent {} evaluations, over this budget of {budget}; searching from the start",
@@ -87,6 +101,19 @@ pub fn read(path: &Path, key: &SearchKey, budget: usize) -> Option<Checkpoint<Se
         seconds: saved.seconds,
         state,
     })
+}
+
+/// Renames a damaged checkpoint to `<name>.damaged-<unix seconds>`, out of the way of the
+/// next search and kept for a look; returns its new path.
+pub fn set_aside(path: &Path) -> Option<PathBuf> {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let mut name = path.file_name()?.to_os_string();
+    name.push(format!(".damaged-{seconds}"));
+    let aside = path.with_file_name(name);
+    std::fs::rename(path, &aside).ok().map(|()| aside)
 }
 
 /// Writes the checkpoint whole (temp file, then rename).

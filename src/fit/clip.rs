@@ -158,7 +158,7 @@ pub fn fit_clip(
         );
     }
     let started = Instant::now();
-    let save_checkpoint = |state: &super::SearchState| {
+    let mut save_checkpoint = |state: &super::SearchState| {
         let Some(path) = &checkpoint_path else { return };
         let saved = Checkpoint {
             key: key.clone(),
@@ -171,17 +171,36 @@ pub fn fit_clip(
         }
     };
     let mut judges: [&mut dyn Judge; 2] = [&mut ge2e, &mut dvector];
-    let outcome = super::fit(
-        &mut speaker,
-        &mut judges,
-        &stock,
-        &everyone,
-        &options,
-        resumed.map(|c| c.state),
-        stop,
-        save_checkpoint,
-        progress,
-    )?;
+    let mut progress = progress;
+    let mut search = |resume| {
+        super::fit(
+            &mut speaker,
+            &mut judges,
+            &stock,
+            &everyone,
+            &options,
+            resume,
+            stop,
+            &mut save_checkpoint,
+            &mut progress,
+        )
+    };
+    let outcome = match search(resumed.map(|c| c.state)) {
+        Err(FitError::DamagedCheckpoint(why)) => {
+            let path = checkpoint_path
+                .as_ref()
+                .expect("a resumed search has a checkpoint");
+            let kept = checkpoint::set_aside(path);
+            log::warn!(
+                "fit: the checkpoint {} cannot go on ({why}); {}searching from the start",
+                path.display(),
+                kept.map(|k| format!("set aside as {}; ", k.display()))
+                    .unwrap_or_default()
+            );
+            search(None)
+        }
+        other => other,
+    }?;
     let seconds = seconds_before + started.elapsed().as_secs_f64();
     let voice = outcome.voice.clone().expect("fit returns its voice");
     Ok(ClipFitted {

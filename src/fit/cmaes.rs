@@ -102,6 +102,71 @@ impl Cmaes {
         self.lambda
     }
 
+    /// The search space's dimension.
+    pub fn dimensions(&self) -> usize {
+        self.n
+    }
+
+    /// Whether a state read back from outside (a checkpoint) is one `new`, `ask` and `tell`
+    /// can have made: sizes that agree, the constants `new` derives from n and lambda,
+    /// finite numbers. Every index and loop bound of `ask` and `tell` rests on these.
+    pub fn check(&self) -> Result<(), String> {
+        const MAX_DIMENSIONS: usize = 1000;
+        const MAX_LAMBDA: usize = 10_000;
+        let n = self.n;
+        if !(1..=MAX_DIMENSIONS).contains(&n) {
+            return Err(format!("n = {n}, outside 1..={MAX_DIMENSIONS}"));
+        }
+        if !(2..=MAX_LAMBDA).contains(&self.lambda) {
+            return Err(format!(
+                "lambda = {}, outside 2..={MAX_LAMBDA}",
+                self.lambda
+            ));
+        }
+        let sizes = [
+            ("mean", self.mean.len(), n),
+            ("c", self.c.len(), n * n),
+            ("b", self.b.len(), n * n),
+            ("d", self.d.len(), n),
+            ("pc", self.pc.len(), n),
+            ("ps", self.ps.len(), n),
+        ];
+        if let Some((name, len, want)) = sizes.iter().find(|(_, len, want)| len != want) {
+            return Err(format!("{name} has {len} numbers, not {want}"));
+        }
+        // The constants are fixed by n and lambda: recomputed, they must be the very same.
+        let fresh = Cmaes::new(self.mean.clone(), self.sigma, Some(self.lambda), 0);
+        let same = fresh.mu == self.mu
+            && fresh.weights == self.weights
+            && [
+                fresh.mueff,
+                fresh.cc,
+                fresh.cs,
+                fresh.c1,
+                fresh.cmu,
+                fresh.damps,
+                fresh.chi_n,
+            ] == [
+                self.mueff, self.cc, self.cs, self.c1, self.cmu, self.damps, self.chi_n,
+            ];
+        if !same {
+            return Err("its constants are not those of its n and lambda".into());
+        }
+        let numbers = [&self.mean, &self.c, &self.b, &self.d, &self.pc, &self.ps];
+        if !numbers.iter().all(|v| v.iter().all(|x| x.is_finite()))
+            || self.spare_normal.is_some_and(|x| !x.is_finite())
+        {
+            return Err("it holds a number that is not finite".into());
+        }
+        if !(self.sigma.is_finite() && self.sigma > 0.0) {
+            return Err(format!("sigma = {}, not a positive number", self.sigma));
+        }
+        if self.d.iter().any(|&x| x <= 0.0) {
+            return Err("an axis length (d) is not positive".into());
+        }
+        Ok(())
+    }
+
     pub fn mean(&self) -> &[f64] {
         &self.mean
     }

@@ -56,6 +56,45 @@ pub fn default_name(language: &str, sha256: &str, seed: u64) -> String {
     format!("{language}-{}-s{seed}", &sha256[..8.min(sha256.len())])
 }
 
+/// Checks, before any search, that a fit named `name` can be saved in `dir`: the name is
+/// a file name of voxdeck's rule, the folder can be made, and its checkpoint and sidecar
+/// (the longest names the fit writes) can be written there. A search of minutes must not
+/// end in "File name too long".
+pub fn check_can_save(dir: &Path, name: &str) -> Result<(), String> {
+    let safe = !name.is_empty()
+        && !name.starts_with('.')
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if !safe {
+        return Err(format!("`{name}` cannot name a voice file: use letters, digits, '-', '_' and '.', not starting with '.'"));
+    }
+    let checkpoints = super::checkpoint::dir(dir);
+    std::fs::create_dir_all(&checkpoints).map_err(|e| {
+        format!(
+            "cannot create the voices folder {}: {e}",
+            checkpoints.display()
+        )
+    })?;
+    for file in [
+        dir.join(format!("{name}.json")),
+        super::checkpoint::path(&checkpoints, name),
+    ] {
+        crate::atomic_file::check_writable(&file).map_err(|e| {
+            if e.raw_os_error() == Some(libc::ENAMETOOLONG) {
+                format!(
+                    "the voice name `{name}` ({} bytes) is too long for a file name in {}: use a shorter --name",
+                    name.len(),
+                    dir.display()
+                )
+            } else {
+                format!("cannot write a fitted voice in {}: {e}", dir.display())
+            }
+        })?;
+    }
+    Ok(())
+}
+
 /// Saves the voice, then its sidecar: a sidecar is only ever beside a whole voice file.
 /// The search's checkpoint goes once both are written. Returns the voice file.
 pub fn save(dir: &Path, sidecar: &Sidecar, voice: &VoicePack) -> Result<PathBuf, String> {

@@ -34,6 +34,43 @@ pub struct SearchState {
     pub strategy: Cmaes,
 }
 
+impl SearchState {
+    /// Whether a state read back from a checkpoint can go on in a space of `dims`
+    /// dimensions: a whole strategy of that dimension, kept offsets of that dimension, and
+    /// finite scores. A state that passes cannot make the loop index out of bounds.
+    pub fn check(&self, dims: usize) -> Result<(), String> {
+        self.strategy
+            .check()
+            .map_err(|why| format!("its strategy is damaged: {why}"))?;
+        if self.strategy.dimensions() != dims {
+            return Err(format!(
+                "its strategy searches {} dimensions, this space has {dims}",
+                self.strategy.dimensions()
+            ));
+        }
+        if let Some(offsets) = &self.fitted_offsets {
+            if offsets.len() != dims || !offsets.iter().all(|x| x.is_finite()) {
+                return Err(format!(
+                    "the kept voice's offsets are not {dims} finite numbers"
+                ));
+            }
+        }
+        let scored = [
+            Some(&self.best_stock),
+            self.best_blend.as_ref(),
+            Some(&self.fitted),
+        ];
+        let finite = scored
+            .into_iter()
+            .flatten()
+            .all(|s| s.probe.is_finite() && s.held_out.iter().all(|x| x.is_finite()));
+        if !finite || !self.best_probe.is_finite() {
+            return Err("it holds a score that is not a finite number".into());
+        }
+        Ok(())
+    }
+}
+
 /// Mean held-out score over the judges: what the kept voice is chosen by.
 pub(super) fn held_out_mean(scores: &[f32]) -> f32 {
     scores.iter().sum::<f32>() / scores.len().max(1) as f32
@@ -66,6 +103,9 @@ pub fn fit(
     let space = VoiceSpace::from_voices(&refs, options.dims);
     let mut state = match resume {
         Some(state) => {
+            state
+                .check(space.dims())
+                .map_err(FitError::DamagedCheckpoint)?;
             state.generations.iter().for_each(&mut progress);
             state
         }

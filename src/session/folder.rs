@@ -25,6 +25,39 @@ pub(super) struct FolderLock {
     _file: File,
 }
 
+/// Folders that hold other programs' files and are never a run's output folder: the
+/// root, the home folder and the system's top-level folders themselves (a folder inside
+/// them, such as `/tmp/run1` or `~/voxdeck-out`, is fine).
+const SHARED_FOLDERS: &[&str] = &[
+    "/", "/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/lib32", "/lib64", "/media", "/mnt",
+    "/opt", "/proc", "/root", "/run", "/sbin", "/srv", "/sys", "/tmp", "/usr", "/var", "/var/tmp",
+];
+
+/// Refuses an output folder that is shared with other programs (see `SHARED_FOLDERS`),
+/// before anything is created or written there.
+pub(super) fn refuse_shared_folder(out_dir: &Path) -> Result<(), String> {
+    let absolute = std::path::absolute(out_dir).unwrap_or_else(|_| out_dir.to_path_buf());
+    let resolved = absolute.canonicalize().unwrap_or(absolute);
+    let home = std::env::var_os("HOME")
+        .filter(|h| !h.is_empty())
+        .map(|h| canonical(Path::new(&h)));
+    let shared = SHARED_FOLDERS.iter().any(|f| resolved == Path::new(f))
+        || home.is_some_and(|h| resolved == h)
+        || ["/proc", "/sys", "/dev"]
+            .iter()
+            .any(|f| resolved.starts_with(f));
+    if shared {
+        return Err(format!(
+            "refusing to use {} as an output folder: it holds other programs' files (the root, \
+             the home folder and system folders are never used); choose a folder of its own \
+             with --out or run.output, e.g. {}",
+            out_dir.display(),
+            resolved.join("voxdeck-out").display()
+        ));
+    }
+    Ok(())
+}
+
 /// Takes the folder's lock. Another run holding it is an error naming that run, unless
 /// `wait` is set, in which case this blocks until it is released.
 pub(super) fn lock(out_dir: &Path, wait: bool) -> Result<FolderLock, String> {
@@ -59,29 +92,6 @@ pub(super) fn lock(out_dir: &Path, wait: bool) -> Result<FolderLock, String> {
     let _ = file.set_len(0);
     let _ = writeln!(file, "pid {}", std::process::id());
     Ok(FolderLock { _file: file })
-}
-
-/// Removes `*.<pid>.tmp` files in `dir` whose writer process is gone; returns how many.
-pub(super) fn remove_dead_temp_files(dir: &Path) -> usize {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return 0;
-    };
-    let mut removed = 0;
-    for path in entries.flatten().map(|e| e.path()) {
-        let name = path.file_name().unwrap_or_default().to_string_lossy();
-        let Some(pid) = name
-            .strip_suffix(".tmp")
-            .and_then(|stem| stem.rsplit_once('.'))
-            .and_then(|(_, pid)| pid.parse::<u32>().ok())
-        else {
-            continue;
-        };
-        let alive = pid == std::process::id() || Path::new(&format!("/proc/{pid}")).exists();
-        if !alive && std::fs::remove_file(&path).is_ok() {
-            removed += 1;
-        }
-    }
-    removed
 }
 
 /// What the folder's report.json says about the files there: each language's kept output
@@ -157,6 +167,20 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_root_home_and_system_folders_are_refused() {
+        for dir in ["/", "/tmp", "/usr", "/proc/self", "/tmp/../etc"] {
+            let refused = refuse_shared_folder(Path::new(dir)).err().unwrap();
+            assert!(refused.contains("--out"), "{refused}");
+        }
+        if let Some(home) = std::env::var_os("HOME").filter(|h| !h.is_empty()) {
+            assert!(refuse_shared_folder(Path::new(&home)).is_err());
+        }
+        let dir = tempfile::tempdir().unwrap();
+        assert!(refuse_shared_folder(dir.path()).is_ok());
+        assert!(refuse_shared_folder(&dir.path().join("not/made/yet")).is_ok());
+    }
+
+    #[test]
     fn a_second_lock_on_a_folder_is_refused_with_its_holder() {
         let dir = tempfile::tempdir().unwrap();
         let held = lock(dir.path(), false).unwrap();
@@ -171,20 +195,5 @@ mod tests {
         );
         drop(held);
         assert!(lock(dir.path(), false).is_ok());
-    }
-
-    #[test]
-    fn temp_files_of_dead_processes_are_removed() {
-        let dir = tempfile::tempdir().unwrap();
-        let dead = dir.path().join("fr.wav.999999999.tmp");
-        let ours = dir
-            .path()
-            .join(format!("es.wav.{}.tmp", std::process::id()));
-        let other = dir.path().join("notes.tmp");
-        for p in [&dead, &ours, &other] {
-            std::fs::write(p, b"x").unwrap();
-        }
-        assert_eq!(remove_dead_temp_files(dir.path()), 1);
-        assert!(!dead.exists() && ours.exists() && other.exists());
     }
 }

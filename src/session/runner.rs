@@ -281,6 +281,7 @@ impl Context {
     /// Creates and locks the output folder, removes what dead runs left, and reads what
     /// its earlier report says is there.
     fn open_folder(&self, control: &Control, out_dir: &Path) -> Result<folder::FolderLock, String> {
+        folder::refuse_shared_folder(out_dir)?;
         std::fs::create_dir_all(out_dir).map_err(|e| {
             format!(
                 "cannot create output folder {}: {e}; choose another with --out or run.output",
@@ -288,8 +289,8 @@ impl Context {
             )
         })?;
         let lock = folder::lock(out_dir, self.options.wait_for_folder)?;
-        let removed = folder::remove_dead_temp_files(out_dir)
-            + folder::remove_dead_temp_files(&out_dir.join("takes"));
+        let removed = crate::atomic_file::remove_orphaned_temp_files(out_dir)
+            + crate::atomic_file::remove_orphaned_temp_files(&out_dir.join("takes"));
         if removed > 0 {
             log::info!("removed {removed} temp file(s) left by runs that died");
         }

@@ -17,8 +17,12 @@ pub(super) fn keep(
 ) -> Result<PathBuf, String> {
     let dir = out_dir.join("takes");
     let path = dir.join(format!("{code}-take{take}-{session_tag}.wav"));
+    // Through a temp file, like every file voxdeck writes: on a full disk a take is
+    // missing, never cut short under its final name.
     std::fs::create_dir_all(&dir)
-        .and_then(|_| std::fs::copy(output, &path))
+        .and_then(|_| {
+            crate::atomic_file::write_with(&path, |tmp| std::fs::copy(output, tmp).map(drop))
+        })
         .map_err(|e| {
             format!(
                 "cannot keep take {take} of {code} at {}: {e}",

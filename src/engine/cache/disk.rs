@@ -4,14 +4,12 @@
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 use super::store::StoreError;
 use super::Key;
 
 const SUFFIX: &str = ".vxrc";
-/// Temp files of writes that died are removed once this old.
-const STALE_TEMP: Duration = Duration::from_secs(3600);
 
 /// Safe to share between threads and between processes: writes are atomic renames, and
 /// each process keeps its own running total, corrected whenever it scans the folder.
@@ -115,10 +113,9 @@ impl DiskStore {
 
     /// Scans the folder and, if its entries exceed the bound, removes the least recently
     /// used until they fit in nine tenths of it (so the next scans are some writes away).
-    /// Returns the bytes left. Temp files of writes that died long ago go too.
+    /// Returns the bytes left. Temp files of voxdeck writes whose process is gone go too.
     fn evict(&self) -> io::Result<u64> {
         let mut entries = Vec::new();
-        let now = SystemTime::now();
         for entry in std::fs::read_dir(&self.dir)? {
             let Ok(entry) = entry else { continue };
             let name = entry.file_name();
@@ -130,9 +127,7 @@ impl DiskStore {
             let modified = meta.modified().unwrap_or(SystemTime::UNIX_EPOCH);
             if name.ends_with(SUFFIX) {
                 entries.push((modified, entry.path(), meta.len()));
-            } else if name.ends_with(".tmp")
-                && now.duration_since(modified).unwrap_or_default() > STALE_TEMP
-            {
+            } else if crate::atomic_file::is_orphaned_temp(&entry.path()) {
                 let _ = std::fs::remove_file(entry.path());
             }
         }

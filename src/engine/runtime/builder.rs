@@ -1,0 +1,75 @@
+//! The settings every session is opened with, in one place.
+
+use std::sync::atomic::Ordering;
+
+use ort::ep;
+use ort::logging::LogLevel;
+use ort::session::builder::{GraphOptimizationLevel, SessionBuilder};
+use ort::session::Session;
+
+use super::{Runtime, SessionOptions, NEXT_SESSION_ID, PLACEMENTS};
+
+impl Runtime {
+    /// A session builder with every setting a session of `options` runs with, but not
+    /// its shared weights: the optimizer probe (`weights::rewritten`) must see the graph
+    /// exactly as the real sessions' optimizer does.
+    pub(crate) fn builder(
+        &self,
+        options: &SessionOptions,
+        cuda: Option<u32>,
+        log_id: &str,
+    ) -> Result<SessionBuilder, String> {
+        let text = |e: ort::Error| e.to_string();
+        let mut builder = Session::builder(&self.env)
+            .map_err(text)?
+            .with_log_id(log_id)
+            .map_err(|e| e.to_string())?
+            .with_log_level(LogLevel::Verbose)
+            .map_err(|e| e.to_string())?
+            .with_optimization_level(GraphOptimizationLevel::All)
+            .map_err(|e| e.to_string())?
+            .with_intra_threads(options.intra_threads)
+            .map_err(|e| e.to_string())?
+            .with_inter_threads(1)
+            .map_err(|e| e.to_string())?
+            // Spinning threads would make idle waiting look like work in CPU figures.
+            .with_intra_op_spinning(false)
+            .map_err(|e| e.to_string())?;
+        if cuda.is_none() {
+            // No CPU session prepacks: packed copies are made per session, so with shared
+            // weights they were most of what an extra worker cost (measured, Kokoro int8:
+            // 45 MiB per extra worker even with ORT's shared prepacked-weights container,
+            // 22 without prepacking), skipping them cost no speed here (pool x2, demo job),
+            // and every session computes with the same kernels: pool, shared-lock and the
+            // result cache give the same samples whatever the worker count.
+            builder = builder.with_prepacking(false).map_err(|e| e.to_string())?;
+        }
+        if let Some(index) = cuda {
+            let cuda = ep::CUDA::default()
+                .with_device_id(index as i32)
+                .with_conv_algorithm_search(ep::cuda::ConvAlgorithmSearch::Default)
+                .build()
+                .error_on_failure();
+            builder = builder
+                .with_execution_providers([cuda])
+                .map_err(|e| e.to_string())?;
+        }
+        Ok(builder)
+    }
+
+    /// Forgets the node placement ORT logged for a session voxdeck does not keep.
+    pub(crate) fn forget_placement(&self, log_id: &str) {
+        PLACEMENTS
+            .get_or_init(Default::default)
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(log_id);
+    }
+
+    pub(crate) fn next_log_id(&self, what: &str) -> String {
+        format!(
+            "voxdeck-{what}-{}",
+            NEXT_SESSION_ID.fetch_add(1, Ordering::Relaxed)
+        )
+    }
+}
