@@ -45,7 +45,11 @@ pub fn xdg_dir(var: &str, home_fallback: &str) -> Option<PathBuf> {
     let base = std::env::var_os(var)
         .filter(|d| !d.is_empty())
         .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(home_fallback)))?;
+        .or_else(|| {
+            std::env::var_os("HOME")
+                .filter(|h| !h.is_empty())
+                .map(|h| PathBuf::from(h).join(home_fallback))
+        })?;
     Some(base.join("voxdeck"))
 }
 
@@ -56,8 +60,20 @@ impl Assets {
                 root: PathBuf::from(dir),
             };
         }
-        let root =
-            xdg_dir("XDG_CACHE_HOME", ".cache").unwrap_or_else(|| PathBuf::from(".cache/voxdeck"));
+        let root = xdg_dir("XDG_CACHE_HOME", ".cache").unwrap_or_else(|| {
+            // No home to look in: the working directory's .cache, named in full and once,
+            // so "model not found" says where it looked and why.
+            let here = std::path::absolute(".cache/voxdeck")
+                .unwrap_or_else(|_| PathBuf::from(".cache/voxdeck"));
+            static TOLD: std::sync::Once = std::sync::Once::new();
+            TOLD.call_once(|| {
+                log::warn!(
+                    "HOME is not set (nor XDG_CACHE_HOME or VOXDECK_ASSETS): looking for models in {}; set HOME, or VOXDECK_ASSETS to the folder scripts/setup filled",
+                    here.display()
+                )
+            });
+            here
+        });
         Assets { root }
     }
 

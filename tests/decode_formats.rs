@@ -1,6 +1,6 @@
 //! Source clips in every format the console opens: a stereo 44.1 kHz WAV is encoded to
-//! FLAC, OGG/Vorbis and MP3 with the reference encoders (flac, oggenc, lame; installed by
-//! scripts/setup), then decoded by voxdeck: mono, the right rate, the right length, and
+//! FLAC, OGG/Vorbis, MP3 and IMA ADPCM WAV with the reference encoders (flac, oggenc, lame,
+//! sox; installed by scripts/setup), then decoded by voxdeck: mono, the right rate, the right length, and
 //! the tone still there.
 
 use std::f32::consts::TAU;
@@ -56,7 +56,14 @@ fn flac_ogg_and_mp3_decode_to_mono_at_their_rate() {
     );
     encode("oggenc", &["--quiet", "-o", ogg.to_str().unwrap(), wav_arg]);
     encode("lame", &["--quiet", wav_arg, mp3.to_str().unwrap()]);
-    for path in [&wav, &flac, &ogg, &mp3] {
+    // IMA ADPCM in a WAV, as field recorders and older tools write it (issue 20: it was
+    // refused with "use WAV").
+    let adpcm = dir.path().join("tone-ima-adpcm.wav");
+    encode(
+        "sox",
+        &[wav_arg, "-e", "ima-adpcm", adpcm.to_str().unwrap()],
+    );
+    for path in [&wav, &flac, &ogg, &mp3, &adpcm] {
         let decoded = decode(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         assert_eq!(
             (decoded.original_rate, decoded.channels),

@@ -30,7 +30,16 @@ fn start(
     extra: &[&str],
     settings: Option<&Path>,
 ) -> (Child, SocketAddr, mpsc::Receiver<String>) {
-    let mut command = voxdeck();
+    start_command(voxdeck(), job, out, extra, settings)
+}
+
+fn start_command(
+    mut command: std::process::Command,
+    job: &Path,
+    out: &Path,
+    extra: &[&str],
+    settings: Option<&Path>,
+) -> (Child, SocketAddr, mpsc::Receiver<String>) {
     if let Some(settings) = settings {
         command.env("VOXDECK_CONFIG", settings);
     }
@@ -261,4 +270,56 @@ fn the_settings_file_address_is_used_without_the_flag_and_a_bad_one_only_warns()
     assert_ne!(addr, taken.local_addr().unwrap());
     assert!(child.wait().unwrap().success());
     assert!(!rest.recv().unwrap().contains("[metrics] addr"));
+}
+
+/// Issue 20: about 130 half-open connections under `ulimit -n 256` made the server panic
+/// and serve nothing more. Under a lower limit and a larger flood it refuses what it must
+/// and serves again once the flood is gone.
+#[test]
+fn a_flood_of_half_open_connections_under_a_low_descriptor_limit_does_not_stop_it() {
+    use std::os::unix::process::CommandExt;
+    let (dir, job) = job(&language("fr", "Bonjour."));
+    let out = dir.path().join("out");
+    let mut command = voxdeck();
+    // SAFETY: only setrlimit, async-signal-safe, between fork and exec.
+    unsafe {
+        command.pre_exec(|| {
+            let limit = libc::rlimit {
+                rlim_cur: 128,
+                rlim_max: 128,
+            };
+            if libc::setrlimit(libc::RLIMIT_NOFILE, &limit) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let args = [
+        "--no-cache",
+        "--metrics",
+        "127.0.0.1:0",
+        "--metrics-linger-ms",
+        "6000",
+    ];
+    let (mut child, addr, rest) = start_command(command, &job, &out, &args, None);
+    // Connected, never a byte sent: each holds a descriptor of the server's until it
+    // gives up on it.
+    let flood: Vec<TcpStream> = (0..300)
+        .filter_map(|_| TcpStream::connect(addr).ok())
+        .collect();
+    assert!(flood.len() > 128, "only {} connections opened", flood.len());
+    drop(flood);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let served = loop {
+        let (status, _, body) = scrape(addr);
+        if status.contains(" 200 ") {
+            break body;
+        }
+        assert!(Instant::now() < deadline, "never served again: {status}");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(served.contains("voxdeck_run_id"), "{served}");
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+    let log = rest.recv().unwrap();
+    assert!(!log.contains("panicked"), "{log}");
 }

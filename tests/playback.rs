@@ -102,8 +102,11 @@ fn unsupported_missing_and_empty_files_say_what_to_do() {
     let err = decode(&text).unwrap_err();
     assert!(matches!(err, DecodeError::Unsupported { .. }), "{err:?}");
     let message = err.to_string();
-    assert!(message.contains("unsupported format"), "{message}");
-    assert!(message.contains("use WAV, FLAC, MP3 or OGG"), "{message}");
+    assert!(message.contains("unsupported audio"), "{message}");
+    assert!(
+        message.contains("WAV, FLAC, MP3 or Ogg Vorbis"),
+        "{message}"
+    );
     assert!(message.contains("notes.txt"), "{message}");
 
     let err = decode(&dir.path().join("absent.flac")).unwrap_err();

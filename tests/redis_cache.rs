@@ -222,3 +222,58 @@ fn a_server_that_dies_is_given_up_once_and_used_again_when_it_is_back() {
     cache.put(&key(9), &audio);
     assert_eq!(cache.get(&key(9)).map(|a| a.len()), Some(800));
 }
+
+#[test]
+fn a_server_that_asks_for_a_password_is_named_with_the_fix() {
+    let server = RedisServer::start_with_password("s3cret");
+    let Err(bare) = ResultCache::open(&StoreSetting::Redis(server.url_without_password()), 1 << 20)
+    else {
+        panic!("no password: refused");
+    };
+    let text = bare.to_string();
+    assert!(text.contains("asks for a password"), "{text}");
+    assert!(text.contains("redis://:PASSWORD@"), "{text}");
+    assert!(!text.contains("start Redis"), "the server is up: {text}");
+    let wrong = format!("redis://:nope@127.0.0.1:{}", server.port);
+    let Err(wrong) = ResultCache::open(&StoreSetting::Redis(wrong), 1 << 20) else {
+        panic!("a wrong password: refused");
+    };
+    let text = wrong.to_string();
+    assert!(text.contains("refused the user or password"), "{text}");
+    assert!(!text.contains("nope"), "the password is not shown: {text}");
+    let cache = ResultCache::open(&StoreSetting::Redis(server.url()), 1 << 20).unwrap();
+    cache.put(&key(1), &[0.5; 10]);
+    assert_eq!(cache.get(&key(1)).map(|a| a.len()), Some(10));
+}
+
+#[test]
+fn a_key_of_another_type_is_a_miss_written_over_and_hits_are_counted_truly() {
+    let server = RedisServer::start();
+    let cache = ResultCache::open(&StoreSetting::Redis(server.url()), 1 << 20).unwrap();
+    let audio = [0.25f32; 100];
+    for n in 0..3 {
+        cache.put(&key(n), &audio);
+    }
+    let mut connection = server.connection().unwrap();
+    let name = voxdeck::engine::cache::RedisStore::entry_name(&key(0));
+    redis::cmd("DEL")
+        .arg(&name)
+        .query::<()>(&mut connection)
+        .unwrap();
+    redis::cmd("RPUSH")
+        .arg(&name)
+        .arg("not audio")
+        .query::<()>(&mut connection)
+        .unwrap();
+    assert_eq!(cache.get(&key(0)), None, "a list is not an entry");
+    assert!(!cache.given_up(), "one odd key does not turn the cache off");
+    assert!(cache.get(&key(1)).is_some() && cache.get(&key(2)).is_some());
+    assert_eq!((cache.hits(), cache.misses()), (2, 1));
+    assert_eq!(cache.info().unavailable, None);
+    cache.put(&key(0), &audio);
+    assert_eq!(
+        cache.get(&key(0)).map(|a| a.len()),
+        Some(100),
+        "written over"
+    );
+}

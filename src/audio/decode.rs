@@ -32,7 +32,7 @@ pub enum DecodeError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("unsupported format: {path} ({detail}); use WAV, FLAC, MP3 or OGG")]
+    #[error("unsupported audio: {path} ({detail}); give PCM or float WAV, FLAC, MP3 or Ogg Vorbis, e.g. converted with `sox IN -b 16 -e signed-integer OUT.wav`")]
     Unsupported { path: PathBuf, detail: String },
     #[error("no audio track in {path}; give a file that contains sound")]
     NoAudioTrack { path: PathBuf },

@@ -85,9 +85,9 @@ pub fn execute(args: BenchArgs, runtime: &RuntimeArgs) -> anyhow::Result<Finishe
         results.push(run_child(&args, runtime, mode, workers, intra)?);
     }
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&results)?);
+        outln!("{}", serde_json::to_string_pretty(&results)?);
     } else {
-        println!("{}", render(&results));
+        outln!("{}", render(&results));
     }
     Ok(if results.iter().all(|r| r.languages_failed == 0) {
         Finished::AllDone
@@ -128,21 +128,21 @@ fn auto(args: &BenchArgs, runtime: &RuntimeArgs) -> anyhow::Result<Finished> {
             "choice": choice,
             "saved_to": saved_to,
         });
-        println!("{}", serde_json::to_string_pretty(&json)?);
+        outln!("{}", serde_json::to_string_pretty(&json)?);
     } else {
-        println!("{}", render(&results));
+        outln!("{}", render(&results));
         match &choice {
             Some(c) => {
-                println!("chosen: {} workers: {}", c.workers, c.reason);
+                outln!("chosen: {} workers: {}", c.workers, c.reason);
                 match &saved_to {
-                    Some(path) => println!(
+                    Some(path) => outln!(
                         "saved as [pool] workers in {}: jobs that name no worker count use it",
                         path.display()
                     ),
-                    None => println!("not saved: run again with --save to make it the default"),
+                    None => outln!("not saved: run again with --save to make it the default"),
                 }
             }
-            None => println!("no count chosen: no worker count finished every language"),
+            None => outln!("no count chosen: no worker count finished every language"),
         }
     }
     Ok(
@@ -256,7 +256,7 @@ fn measure_one(args: &BenchArgs, runtime: &RuntimeArgs, spec: &str) -> anyhow::R
             .filter(|l| l.status != voxdeck::engine::run::Status::Done)
             .count(),
     };
-    println!("{}", serde_json::to_string(&measurement)?);
+    outln!("{}", serde_json::to_string(&measurement)?);
     Ok(Finished::AllDone)
 }
 

@@ -91,10 +91,10 @@ pub fn execute(args: DoctorArgs, runtime_args: &RuntimeArgs) -> anyhow::Result<F
     checks.extend(check_espeak());
     checks.extend(check_assets(&assets));
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&checks)?);
+        outln!("{}", serde_json::to_string_pretty(&checks)?);
     } else {
         for c in &checks {
-            println!(
+            outln!(
                 "{} {:<28} {}",
                 match c.state {
                     State::Ok => "ok  ",

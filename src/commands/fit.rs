@@ -107,9 +107,9 @@ pub fn execute(args: FitArgs, runtime_args: &RuntimeArgs) -> anyhow::Result<Fini
     let seconds = sidecar.seconds;
     let file = saved::save(&dir, sidecar, &fitted.voice).map_err(anyhow::Error::msg)?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&sidecar)?);
+        outln!("{}", serde_json::to_string_pretty(&sidecar)?);
     } else {
-        println!(
+        outln!(
             "fitted voice {name}: held-out similarity {} (best stock voice {}: {}), {} evaluations in {seconds:.0} s ({:.2}/s)",
             scores(&sidecar.fitted.held_out),
             sidecar.best_stock.voice,
@@ -118,13 +118,13 @@ pub fn execute(args: FitArgs, runtime_args: &RuntimeArgs) -> anyhow::Result<Fini
             sidecar.evaluations as f64 / seconds.max(1e-9)
         );
         if let Some(blend) = &sidecar.best_blend {
-            println!(
+            outln!(
                 "best blend {}: held-out similarity {}",
                 blend.voice,
                 scores(&blend.held_out)
             );
         }
-        println!(
+        outln!(
             "saved {}; use it in a job as voice = \"fit:{name}\"",
             file.display()
         );

@@ -1,6 +1,14 @@
 //! The binary's commands. Every error that reaches `main` is bad input or set-up (exit 2);
 //! a run whose languages did not all finish returns `Finished::SomeFailed` (exit 1).
 
+/// `println!` that returns an error where `println!` would panic (a full disk, a closed
+/// pipe behind `--json`): the command ends with a message and exit 2, not a panic (101).
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        $crate::commands::stdout_line(format_args!($($arg)*))?
+    };
+}
+
 pub mod bench;
 pub mod doctor;
 pub mod fit;
@@ -121,4 +129,13 @@ pub fn console_or_headless(
         metrics,
     };
     run::execute(args, runtime)
+}
+
+/// One line on standard output, flushed, or the error that says where it could not go.
+pub fn stdout_line(line: std::fmt::Arguments) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{line}")
+        .and_then(|()| out.flush())
+        .map_err(|e| anyhow::anyhow!("cannot write to standard output: {e}; check where it is sent (a full disk, a closed pipe)"))
 }

@@ -97,6 +97,7 @@ pub struct ProgressView {
     /// Off a terminal: the last line printed per language, so each change prints once.
     printed: BTreeMap<String, String>,
     terminal: bool,
+    quiet: bool,
 }
 
 impl ProgressView {
@@ -105,11 +106,16 @@ impl ProgressView {
             bars: BTreeMap::new(),
             printed: BTreeMap::new(),
             terminal: !bars().is_hidden(),
+            // `-q` keeps warnings, errors and the summary: no progress.
+            quiet: log::max_level() < log::LevelFilter::Info,
         }
     }
 
     /// Shows the languages that changed.
     pub fn show(&mut self, state: &SessionState, notices: &[Notice]) {
+        if self.quiet {
+            return;
+        }
         for notice in notices {
             let Notice::Language(code) = notice else {
                 continue;
@@ -205,6 +211,7 @@ mod tests {
             bars: BTreeMap::new(),
             printed: BTreeMap::new(),
             terminal: false,
+            quiet: false,
         };
         let mut state = SessionState::default();
         state

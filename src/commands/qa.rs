@@ -78,7 +78,7 @@ pub fn execute(args: QaArgs, runtime_args: &RuntimeArgs) -> anyhow::Result<Finis
         log::info!("report: {}", path.display());
     }
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        outln!("{}", serde_json::to_string_pretty(&report)?);
     }
     if args.console {
         let all_done = voxdeck::console::open_scored(report, runtime_args.ort_lib.clone())?;

@@ -85,7 +85,7 @@ pub fn execute(args: RunArgs, runtime_args: &RuntimeArgs) -> anyhow::Result<Fini
         .report()
         .ok_or_else(|| anyhow::anyhow!("the session has no report"))?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        outln!("{}", serde_json::to_string_pretty(&report)?);
     }
     log::info!(
         "{} of {} languages done in {wall_seconds:.2} s wall, {:.2} s synthesis ({:.2} inferences at once on average, {} workers, {}); report: {}",

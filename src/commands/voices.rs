@@ -50,11 +50,11 @@ pub fn execute(args: VoicesArgs) -> anyhow::Result<Finished> {
         }
     }
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&rows)?);
+        outln!("{}", serde_json::to_string_pretty(&rows)?);
         return Ok(Finished::AllDone);
     }
     if kokoro.is_empty() {
-        println!(
+        outln!(
             "no Kokoro voices in {}: run scripts/setup",
             assets.root.display()
         );
@@ -65,11 +65,15 @@ pub fn execute(args: VoicesArgs) -> anyhow::Result<Finished> {
         } else {
             " (model not trained for this language)"
         };
-        println!(
+        outln!(
             "{:<6} {:<20} {:<7} default {:<18}{}",
-            row.code, row.name, row.model, row.default_voice, note
+            row.code,
+            row.name,
+            row.model,
+            row.default_voice,
+            note
         );
-        println!("       voices: {}", row.voices.join(", "));
+        outln!("       voices: {}", row.voices.join(", "));
     }
     Ok(Finished::AllDone)
 }

@@ -23,6 +23,7 @@ mod disk;
 mod entry;
 mod key;
 mod redis_store;
+mod redis_wire;
 mod setting;
 mod store;
 
@@ -37,6 +38,12 @@ pub use store::{CacheInfo, ResultStore, StoreError};
 pub const ENV_DIR: &str = "VOXDECK_RESULT_CACHE";
 /// The default size bound of the folder.
 pub const DEFAULT_MAX_BYTES: u64 = 512 << 20;
+
+/// The most bytes one entry may have: far above the longest utterance voxdeck speaks (510
+/// phonemes, under a minute of audio: about 6 MB at 24 kHz). Larger entries are not
+/// stored, and nothing larger is read back from a store: a file or a Redis reply that
+/// claims more is not a voxdeck entry.
+pub const MAX_ENTRY_BYTES: u64 = 32 << 20;
 
 const MAGIC: &[u8; 8] = b"VXRC\0\0\0\x01";
 /// magic, key, sample count, checksum.
@@ -174,7 +181,15 @@ impl ResultCache {
         if self.given_up() {
             return;
         }
-        if let Err(e) = self.store.put(key, &encode(key, samples)) {
+        let bytes = encode(key, samples);
+        if bytes.len() as u64 > MAX_ENTRY_BYTES {
+            log::debug!(
+                "an utterance of {} bytes is not cached (over {MAX_ENTRY_BYTES})",
+                bytes.len()
+            );
+            return;
+        }
+        if let Err(e) = self.store.put(key, &bytes) {
             self.failed(e);
         }
     }
@@ -306,6 +321,34 @@ mod tests {
         assert_eq!(cache.get(&key(1)), None);
         cache.put(&key(1), &audio);
         assert_eq!(cache.get(&key(1)).unwrap().len(), 500);
+    }
+
+    #[test]
+    fn a_fifo_link_or_huge_file_under_an_entry_name_is_a_miss_and_never_blocks() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = ResultCache::disk(dir.path(), DEFAULT_MAX_BYTES).unwrap();
+        let path = folder(&cache).entry_path(&key(1));
+        let name = std::ffi::CString::new(path.to_str().unwrap()).unwrap();
+        // SAFETY: mkfifo reads a NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(name.as_ptr(), 0o644) }, 0);
+        // Opened for reading, a FIFO waits for a writer: this would hang without O_NONBLOCK.
+        assert_eq!(cache.get(&key(1)), None);
+        let outside = dir.path().join("outside.bin");
+        std::fs::write(&outside, b"someone else's").unwrap();
+        let _ = std::fs::remove_file(&path);
+        std::os::unix::fs::symlink(&outside, &path).unwrap();
+        assert_eq!(cache.get(&key(1)), None);
+        assert!(outside.exists(), "a link's target is not touched");
+        let _ = std::fs::remove_file(&path);
+        let huge = std::fs::File::create(&path).unwrap();
+        huge.set_len(MAX_ENTRY_BYTES + 1).unwrap();
+        assert_eq!(cache.get(&key(1)), None);
+        cache.put(&key(1), &samples(10));
+        assert_eq!(
+            cache.get(&key(1)).unwrap().len(),
+            10,
+            "written over and whole"
+        );
     }
 
     #[test]

@@ -275,7 +275,20 @@ impl RunState {
             cache_hit,
         };
         lang.outcome.cache_hits += usize::from(cache_hit);
-        lang.outcome.audio_seconds += timing.audio_seconds;
+        // Progress counts the audio the file will hold: each sentence trimmed of its edge
+        // silence, with the run's pause before every sentence but the first (as `join`
+        // makes the file), not the model's raw output; `finish` sets the exact figure.
+        let rate_hz = rate as u32;
+        let speech = super::join::trim_edges(&samples, rate_hz).len() as f64 / rate;
+        if speech > 0.0 {
+            let spoken_before = lang.outcome.audio_seconds > 0.0;
+            lang.outcome.audio_seconds += speech
+                + if spoken_before {
+                    self.sentence_silence
+                } else {
+                    0.0
+                };
+        }
         lang.outcome.synthesis_seconds += timing.synthesis_seconds;
         lang.outcome.utterances[unit.utterance] = timing;
         lang.outcome.execution_provider = Some(placement.provider);

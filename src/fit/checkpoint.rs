@@ -80,7 +80,7 @@ pub fn read(path: &Path, key: &SearchKey, budget: usize) -> Option<Checkpoint<Se
         .map_err(|e| damaged(format!("does not read ({e})")))
         .ok()?;
     // The space's own dimension is checked again where the space is known (`fit`).
-    if let Err(why) = state.check(state.strategy.dimensions()) {
+    if let Err(why) = state.check(state.strategy.dimensions(), key.population) {
         damaged(format!("is damaged ({why})"));
         return None;
     }

@@ -52,9 +52,7 @@ impl Cmaes {
     pub fn new(mean: Vec<f64>, sigma: f64, lambda: Option<usize>, seed: u64) -> Cmaes {
         let n = mean.len().max(1);
         let nf = n as f64;
-        let lambda = lambda
-            .unwrap_or(4 + (3.0 * nf.ln()).floor() as usize)
-            .max(2);
+        let lambda = lambda.unwrap_or(Cmaes::default_lambda(n)).max(2);
         let mu = lambda / 2;
         let raw: Vec<f64> = (0..mu)
             .map(|i| ((lambda as f64 + 1.0) / 2.0).ln() - ((i + 1) as f64).ln())
@@ -100,6 +98,11 @@ impl Cmaes {
 
     pub fn lambda(&self) -> usize {
         self.lambda
+    }
+
+    /// Candidates per generation when none is asked for: 4 + 3 ln n (Hansen's default).
+    pub fn default_lambda(n: usize) -> usize {
+        4 + (3.0 * (n.max(1) as f64).ln()).floor() as usize
     }
 
     /// The search space's dimension.

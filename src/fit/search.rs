@@ -36,17 +36,36 @@ pub struct SearchState {
 
 impl SearchState {
     /// Whether a state read back from a checkpoint can go on in a space of `dims`
-    /// dimensions: a whole strategy of that dimension, kept offsets of that dimension, and
-    /// finite scores. A state that passes cannot make the loop index out of bounds.
-    pub fn check(&self, dims: usize) -> Result<(), String> {
+    /// dimensions with `population` candidates a generation (None: the default): a whole
+    /// strategy of that shape, kept offsets of that dimension, and finite scores. A state
+    /// that passes cannot make the loop index out of bounds or outgrow its generations.
+    pub fn check(&self, dims: usize, population: Option<usize>) -> Result<(), String> {
         self.strategy
             .check()
             .map_err(|why| format!("its strategy is damaged: {why}"))?;
+        let lambda = population
+            .unwrap_or(super::cmaes::Cmaes::default_lambda(dims))
+            .max(2);
+        if self.strategy.lambda() != lambda {
+            return Err(format!(
+                "its strategy draws {} candidates a generation, this search {lambda}",
+                self.strategy.lambda()
+            ));
+        }
         if self.strategy.dimensions() != dims {
             return Err(format!(
                 "its strategy searches {} dimensions, this space has {dims}",
                 self.strategy.dimensions()
             ));
+        }
+        // The strategy's centre is a weighted mean of clamped candidates: inside the box.
+        if self
+            .strategy
+            .mean()
+            .iter()
+            .any(|m| m.abs() > space::MAX_COORDINATE)
+        {
+            return Err("its strategy's centre lies outside the search box".into());
         }
         if let Some(offsets) = &self.fitted_offsets {
             if offsets.len() != dims || !offsets.iter().all(|x| x.is_finite()) {
@@ -104,7 +123,7 @@ pub fn fit(
     let mut state = match resume {
         Some(state) => {
             state
-                .check(space.dims())
+                .check(space.dims(), options.population)
                 .map_err(FitError::DamagedCheckpoint)?;
             state.generations.iter().for_each(&mut progress);
             state
@@ -127,8 +146,13 @@ pub fn fit(
             .ask()
             .into_iter()
             .map(|c| {
+                // A coordinate that is not a number (only a damaged strategy draws one)
+                // goes to the centre; the rest are kept inside the box.
                 c.iter()
-                    .map(|x| x.clamp(-space::MAX_COORDINATE, space::MAX_COORDINATE))
+                    .map(|x| {
+                        let x = if x.is_nan() { 0.0 } else { *x };
+                        x.clamp(-space::MAX_COORDINATE, space::MAX_COORDINATE)
+                    })
                     .collect()
             })
             .collect();
@@ -326,9 +350,10 @@ mod tests {
             resume,
             &stop,
             |state| {
-                // Through JSON, as the checkpoint file carries it.
+                // Through JSON, as the checkpoint file carries it. A state gone non-finite
+                // (only from a damaged one) does not read back: no checkpoint then.
                 let text = serde_json::to_string(state).unwrap();
-                last = Some(serde_json::from_str(&text).unwrap());
+                last = serde_json::from_str(&text).ok();
                 if Some(state.generations.len()) == stop_after {
                     stop.store(true, Ordering::SeqCst);
                 }
@@ -376,4 +401,90 @@ mod tests {
         assert_eq!(outcome.evaluations, 10);
         assert!(outcome.generations.is_empty());
     }
+
+    /// Numbers and arrays: the nodes of a JSON value that a mutation changes.
+    fn mutable(v: &serde_json::Value) -> bool {
+        matches!(
+            v,
+            serde_json::Value::Number(_) | serde_json::Value::Array(_)
+        )
+    }
+
+    fn count_mutable(v: &serde_json::Value) -> usize {
+        let own = usize::from(mutable(v));
+        own + match v {
+            serde_json::Value::Array(items) => items.iter().map(count_mutable).sum(),
+            serde_json::Value::Object(map) => map.values().map(count_mutable).sum(),
+            _ => 0,
+        }
+    }
+
+    /// Applies `change` to the `n`-th mutable node (depth first, parents first).
+    fn mutate_nth(
+        v: &mut serde_json::Value,
+        n: &mut usize,
+        change: &mut dyn FnMut(&mut serde_json::Value),
+    ) -> bool {
+        if mutable(v) {
+            if *n == 0 {
+                change(v);
+                return true;
+            }
+            *n -= 1;
+        }
+        match v {
+            serde_json::Value::Array(items) => items.iter_mut().any(|i| mutate_nth(i, n, change)),
+            serde_json::Value::Object(map) => map.values_mut().any(|i| mutate_nth(i, n, change)),
+            _ => false,
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 48, ..Default::default() })]
+
+        /// Issue 20: a checkpoint whose contents are damaged (valid JSON, wrong sizes, zero
+        /// or huge numbers) is refused by `check` or goes on without a panic.
+        #[test]
+        fn a_mutated_checkpoint_is_refused_or_resumes_without_panic(
+            pick in 0usize..10_000,
+            op in 0u8..6,
+            number in proptest::prelude::prop_oneof![
+                proptest::prelude::Just(0.0f64),
+                proptest::prelude::Just(-1.0),
+                proptest::prelude::Just(1e308),
+                proptest::prelude::Just(3.0),
+                proptest::prelude::Just(1e12),
+                -10.0f64..10.0,
+            ],
+        ) {
+            let stock: Vec<_> = (0..4).map(|i| voice(&format!("v{i}"), i)).collect();
+            let saved = SAVED.get_or_init(|| {
+                let (_, saved) = run(&stock, 40, None, Some(2));
+                serde_json::to_value(saved.expect("a checkpoint after generation 2")).unwrap()
+            });
+            let mut damaged = saved.clone();
+            let mut n = pick % count_mutable(&damaged);
+            mutate_nth(&mut damaged, &mut n, &mut |node| match node {
+                serde_json::Value::Array(items) if op < 2 => items.truncate(items.len() / 2),
+                serde_json::Value::Array(items) if op < 4 => {
+                    if let Some(first) = items.first().cloned() {
+                        items.push(first);
+                    }
+                }
+                serde_json::Value::Array(items) => items.clear(),
+                other => *other = serde_json::json!(number),
+            });
+            if let Ok(state) = serde_json::from_value::<SearchState>(damaged) {
+                if state.check(3, Some(4)).is_ok() {
+                    // Goes on (or ends in an error), but never panics.
+                    let _ = run(&stock, 40, Some(state), None);
+                } else {
+                    let (outcome, _) = run(&stock, 40, Some(state), None);
+                    proptest::prop_assert!(matches!(outcome, Err(FitError::DamagedCheckpoint(_))));
+                }
+            }
+        }
+    }
+
+    static SAVED: std::sync::OnceLock<serde_json::Value> = std::sync::OnceLock::new();
 }

@@ -82,6 +82,21 @@ pub fn read_texts(path: &Path) -> Result<(BTreeMap<String, String>, Option<PathB
             }
         }
     }
+    let unknown: Vec<&str> = texts
+        .keys()
+        .filter(|code| crate::languages::find(code).is_none())
+        .map(String::as_str)
+        .collect();
+    if let Some(first) = unknown.first() {
+        let more = match unknown.len() {
+            1 => String::new(),
+            n => format!(" and {} more", n - 1),
+        };
+        return Err(shape(&format!(
+            "gives a text for `{first}`{more}, not a language voxdeck knows (use {})",
+            crate::languages::known_codes()
+        )));
+    }
     Ok((texts, source))
 }
 

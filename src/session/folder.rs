@@ -114,7 +114,14 @@ pub(super) fn previous_outputs(out_dir: &Path) -> BTreeMap<String, KeptOutput> {
         else {
             continue;
         };
-        let path = PathBuf::from(output);
+        // Earlier reports held paths relative to the run's working directory: such a
+        // path is looked for in the folder itself.
+        let mut path = PathBuf::from(output);
+        if path.is_relative() && !path.is_file() {
+            if let Some(name) = path.file_name() {
+                path = out_dir.join(name);
+            }
+        }
         if path.is_file() {
             let from = language["output_from"].as_str().map(str::to_string);
             kept.insert(code.to_string(), KeptOutput { path, from });

@@ -122,6 +122,8 @@ impl Session {
     /// Runs `job`, writing `<out_dir>/<lang>.wav`, its takes and report.json. Languages of
     /// earlier runs that are not in `job` keep their results. Returns the run's number.
     pub fn run(&self, job: JobSpec, out_dir: PathBuf) -> u64 {
+        // Absolute, so the paths report.json holds are true from any working directory.
+        let out_dir = std::path::absolute(&out_dir).unwrap_or(out_dir);
         let id = self.control.state.update(Notice::Session, |s| {
             s.run.id += 1;
             s.run.phase = RunPhase::Queued;

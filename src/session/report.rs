@@ -58,6 +58,11 @@ fn entry(record: &LanguageRecord) -> Option<LanguageReport> {
     entry.output = record.kept.as_ref().map(|k| k.path.clone());
     entry.output_from = record.kept.as_ref().and_then(|k| k.from.clone());
     entry.takes = record.takes.clone();
+    entry.warnings.extend(
+        (record.take_errors.iter())
+            .filter(|(run, _)| *run == record.run)
+            .map(|(_, e)| e.clone()),
+    );
     entry.similarity = record.similarity();
     entry.similarity_error = record.similarity_error.clone();
     if let Some(take) = record.latest_take() {

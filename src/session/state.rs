@@ -83,6 +83,8 @@ pub struct LanguageRecord {
     pub takes: Vec<Take>,
     /// Why the latest take has no similarity, if it has none.
     pub similarity_error: Option<String>,
+    /// Takes that could not be kept (a full disk), by run: the report's warnings name them.
+    pub take_errors: Vec<(u64, String)>,
     /// The ranking that chose its voice, when the job asked for `voice = "match"`.
     pub voice_match: Option<MatchResult>,
     /// The voice fitted to the source, when the job asked for `voice = "fit"`.
@@ -108,6 +110,7 @@ impl LanguageRecord {
             kept: None,
             takes: Vec::new(),
             similarity_error: None,
+            take_errors: Vec::new(),
             voice_match: None,
             voice_fit: None,
         }

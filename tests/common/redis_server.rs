@@ -6,6 +6,8 @@ use std::time::{Duration, Instant};
 pub struct RedisServer {
     child: Child,
     pub port: u16,
+    /// The password the server asks for (`requirepass`), if any.
+    password: Option<String>,
 }
 
 /// A port nothing listens on (free a moment ago).
@@ -25,7 +27,20 @@ impl RedisServer {
     }
 
     pub fn start_on(port: u16) -> RedisServer {
-        let child = Command::new("redis-server")
+        RedisServer::start_with(port, None)
+    }
+
+    /// A server that asks for `password` (AUTH) before anything else.
+    pub fn start_with_password(password: &str) -> RedisServer {
+        RedisServer::start_with(free_port(), Some(password))
+    }
+
+    fn start_with(port: u16, password: Option<&str>) -> RedisServer {
+        let mut command = Command::new("redis-server");
+        if let Some(password) = password {
+            command.args(["--requirepass", password]);
+        }
+        let child = command
             .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
             .args(["--save", "", "--appendonly", "no", "--daemonize", "no"])
             .stdout(Stdio::null())
@@ -36,7 +51,11 @@ impl RedisServer {
                     "cannot start redis-server ({e}): the shared result cache's tests need it; run scripts/setup, which installs Debian's redis-server"
                 )
             });
-        let server = RedisServer { child, port };
+        let server = RedisServer {
+            child,
+            port,
+            password: password.map(str::to_string),
+        };
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
             if server.connection().is_ok() {
@@ -50,7 +69,15 @@ impl RedisServer {
         }
     }
 
+    /// The URL with the password, if the server asks for one.
     pub fn url(&self) -> String {
+        match &self.password {
+            Some(password) => format!("redis://:{password}@127.0.0.1:{}", self.port),
+            None => self.url_without_password(),
+        }
+    }
+
+    pub fn url_without_password(&self) -> String {
         format!("redis://127.0.0.1:{}", self.port)
     }
 

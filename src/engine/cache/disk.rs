@@ -1,7 +1,7 @@
 //! The disk store: one file `<key>.vxrc` per entry in a folder bounded in size. Past the
 //! bound the least recently used entries (by mtime, touched on every read) are removed.
 
-use std::io;
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::SystemTime;
@@ -64,8 +64,13 @@ impl DiskStore {
     /// one is removed by the caller, so touching it does no harm).
     pub(super) fn get(&self, key: &Key) -> Result<Option<Vec<u8>>, StoreError> {
         let path = self.entry_path(key);
-        match std::fs::read(&path) {
+        match read_entry(&path) {
             Ok(bytes) => {
+                // Empty: not an entry (a FIFO, a link, a huge file), and not to be opened
+                // for writing, which would block on a FIFO.
+                if bytes.is_empty() {
+                    return Ok(Some(bytes));
+                }
                 if let Err(e) = touch(&path) {
                     log::debug!("cannot touch {}: {e}", path.display());
                 }
@@ -165,6 +170,31 @@ impl DiskStore {
 }
 
 /// Marks an entry as just used.
+/// An entry file's bytes. Only a regular file is read, opened without blocking (a FIFO put
+/// under an entry's name would wait for a writer forever) and no larger than the largest
+/// entry voxdeck writes; anything else reads as a damaged entry, which the caller removes.
+fn read_entry(path: &Path) -> io::Result<Vec<u8>> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK | libc::O_NOFOLLOW)
+        .open(path)
+        .map_err(|e| match e.raw_os_error() {
+            // O_NOFOLLOW on a link: not ours to follow, so not an entry.
+            Some(libc::ELOOP) => io::Error::new(io::ErrorKind::InvalidData, "a link, not an entry"),
+            _ => e,
+        })?;
+    let meta = file.metadata()?;
+    if !meta.is_file() || meta.len() > super::MAX_ENTRY_BYTES {
+        return Ok(Vec::new());
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    io::Read::by_ref(&mut file)
+        .take(super::MAX_ENTRY_BYTES + 1)
+        .read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
 fn touch(path: &Path) -> io::Result<()> {
     std::fs::File::options()
         .write(true)

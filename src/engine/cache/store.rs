@@ -33,8 +33,10 @@ pub enum StoreError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("the shared result cache {url} cannot be reached ({detail})")]
+    #[error("the shared result cache {url} cannot be reached ({detail}); start Redis there, or choose another cache with --cache (disk: this box's folder) or [cache] url in the settings file")]
     Unreachable { url: String, detail: String },
+    #[error("the shared result cache {url} refused voxdeck: {detail}")]
+    Refused { url: String, detail: String },
     #[error("the shared result cache {url} cannot be used: this voxdeck has no TLS for Redis; use a redis:// URL (a trusted network, or a TLS tunnel to the server)")]
     TlsUnsupported { url: String },
     #[error("the shared result cache {url} failed: {detail}")]
@@ -48,6 +50,7 @@ impl StoreError {
         matches!(
             self,
             StoreError::Unreachable { .. }
+                | StoreError::Refused { .. }
                 | StoreError::TlsUnsupported { .. }
                 | StoreError::Redis { .. }
         )

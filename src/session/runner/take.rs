@@ -43,7 +43,16 @@ impl Context {
         let path = match takes::keep(out_dir, &tag, &code, number, &output) {
             Ok(path) => path,
             Err(e) => {
+                // The language's own WAV is whole; the report says which take is missing.
                 log::error!("{e}");
+                control.state.update(Notice::Language(code.clone()), |s| {
+                    if let Some(record) = s.language_mut(&code) {
+                        record.take_errors.push((id, e.clone()));
+                    }
+                });
+                if let Err(e) = write_report(control, out_dir) {
+                    log::error!("{e}");
+                }
                 return;
             }
         };

@@ -73,15 +73,14 @@ impl Context {
                         Some(Arc::new(cache))
                     }
                     Err(e) => {
+                        // A Redis error names its own cause and fix (unreachable, password).
                         let fix = match setting {
-                            StoreSetting::Redis(_) => {
-                                "start Redis there, or choose another with --cache (disk: this box's folder) or [cache] url in the settings file"
-                            }
+                            StoreSetting::Redis(_) => "",
                             StoreSetting::Disk => {
-                                "set VOXDECK_RESULT_CACHE to a writable folder, or pass --no-cache"
+                                "; set VOXDECK_RESULT_CACHE to a writable folder, or pass --no-cache"
                             }
                         };
-                        log::warn!("running without the result cache: {e}; {fix}");
+                        log::warn!("running without the result cache: {e}{fix}");
                         let _ = self.cache_unavailable.set(e.to_string());
                         None
                     }
