@@ -87,7 +87,8 @@ pub fn execute(args: RunArgs, runtime_args: &RuntimeArgs) -> anyhow::Result<Fini
     if args.json {
         outln!("{}", serde_json::to_string_pretty(&report)?);
     }
-    log::info!(
+    // The summary shows under -q too: it is the one line a quiet run prints.
+    eprintln!(
         "{} of {} languages done in {wall_seconds:.2} s wall, {:.2} s synthesis ({:.2} inferences at once on average, {} workers, {}); report: {}",
         report.totals.languages_done,
         report.languages.len(),

@@ -35,6 +35,20 @@ pub fn why_unloadable(path: &Path) -> Option<String> {
 }
 
 /// An error's message followed by its sources' ("dlopen failed: libfoo.so: cannot open ...").
+/// ONNX Runtime reports the system's limits in C++'s words ("system error number 24",
+/// "std::bad_alloc"); the message says what they mean and which limit to raise.
+pub fn explain_limits(detail: String) -> String {
+    let fix = if detail.contains("system error number 24") || detail.contains("Too many open files")
+    {
+        "too many open files for this process: raise the limit, e.g. `ulimit -n 4096`"
+    } else if detail.contains("bad_alloc") || detail.contains("Cannot allocate memory") {
+        "out of memory: ONNX Runtime could not allocate; raise or remove the memory limit (`ulimit -v`), or free memory"
+    } else {
+        return detail;
+    };
+    format!("{detail} ({fix})")
+}
+
 fn error_chain(error: &dyn std::error::Error) -> String {
     let mut text = error.to_string();
     let mut source = error.source();

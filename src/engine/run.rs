@@ -215,8 +215,9 @@ impl RunState {
             let audio = match audio {
                 Ok(Ok(samples)) => Ok(samples),
                 Ok(Err(e)) => Err(format!(
-                    "ONNX Runtime failed on sentence {}: {e}",
-                    unit.utterance + 1
+                    "ONNX Runtime failed on sentence {}: {}",
+                    unit.utterance + 1,
+                    super::library_check::explain_limits(e.to_string())
                 )),
                 Err(panic) => Err(format!(
                     "synthesis panicked on sentence {}: {}",

@@ -254,7 +254,7 @@ impl Runtime {
             self.open_with(model, options, None)
                 .map_err(|detail| RuntimeError::Session {
                     path: model.to_path_buf(),
-                    detail,
+                    detail: super::library_check::explain_limits(detail),
                 })?;
         Ok((session, placement, fallback_reason))
     }
