@@ -14,8 +14,10 @@ use std::path::Path;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
+use common::matrix::{
+    assert_kokoro_identical, assert_piper_like, mixed_job_body, wav_bytes, KOKORO, PIPER,
+};
 use voxdeck::assets::Assets;
-use voxdeck::audio::wav;
 use voxdeck::engine::cache::ResultCache;
 use voxdeck::engine::outcome::{RunOutcome, Status};
 use voxdeck::engine::plan;
@@ -24,15 +26,8 @@ use voxdeck::engine::progress::Unobserved;
 use voxdeck::engine::runtime;
 use voxdeck::job::{Device, JobSpec, Mode};
 
-const KOKORO: [&str; 2] = ["fr", "it"];
-const PIPER: &str = "en-us";
-
-/// Two Kokoro languages and one Piper language, each of two sentences, so a row with
-/// several workers speaks sentences of one language side by side.
 fn mixed_job() -> JobSpec {
-    let body = common::language("fr", "Bonjour. Au revoir.")
-        + &common::language("it", "Buongiorno. A domani.")
-        + "[[language]]\ncode = \"en-us\"\nmodel = \"piper\"\ntext = \"Good morning. See you soon.\"\n";
+    let body = mixed_job_body();
     JobSpec::parse(
         &body,
         Path::new("matrix.toml"),
@@ -86,23 +81,8 @@ fn run_row(row: Row, cache: Option<Arc<ResultCache>>, outs: &[&Path]) -> Vec<Run
         .collect()
 }
 
-fn bytes(dir: &Path, code: &str) -> Vec<u8> {
-    std::fs::read(dir.join(format!("{code}.wav"))).unwrap()
-}
-
-/// Piper's take on a row against the reference's: the same sentences, audible, and within
-/// a quarter of its length (the noise moves durations by a few percent).
-fn assert_piper_like(row: &str, out: &Path, reference: &Path, outcome: &RunOutcome) {
-    let clip = wav::read(&out.join(format!("{PIPER}.wav"))).unwrap();
-    let expected = wav::read(&reference.join(format!("{PIPER}.wav"))).unwrap();
-    assert_eq!(clip.sample_rate, expected.sample_rate, "{row}");
-    assert!(clip.rms() > 0.01, "{row}: Piper's take is silent");
-    let seconds = |c: &wav::Clip| c.samples.len() as f64 / f64::from(c.sample_rate);
-    let (got, want) = (seconds(&clip), seconds(&expected));
-    assert!(
-        (got - want).abs() <= want * 0.25,
-        "{row}: Piper's take lasts {got:.2} s, the reference {want:.2} s"
-    );
+/// Both of Piper's sentences were spoken on the row.
+fn assert_piper_spoke_both(row: &str, outcome: &RunOutcome) {
     let piper = outcome.languages.iter().find(|l| l.code == PIPER).unwrap();
     assert_eq!(piper.utterances.len(), 2, "{row}: both sentences spoken");
 }
@@ -137,13 +117,9 @@ fn every_model_on_every_path_matches_the_one_worker_run() {
             .path()
             .join(name.replace(|c: char| !c.is_alphanumeric(), "_"));
         let outcome = run_row(row, None, &[&out]).remove(0);
-        for code in KOKORO {
-            assert!(
-                bytes(&out, code) == bytes(&reference, code),
-                "{name}: {code} differs from the 1-worker run"
-            );
-        }
-        assert_piper_like(&name, &out, &reference, &outcome);
+        assert_kokoro_identical(&name, &out, &reference);
+        assert_piper_like(&name, &out, &reference);
+        assert_piper_spoke_both(&name, &outcome);
     }
 }
 
@@ -203,16 +179,12 @@ fn through_the_result_cache_every_model_is_byte_identical() {
         }
         for code in KOKORO.into_iter().chain([PIPER]) {
             assert!(
-                bytes(&filled, code) == bytes(&hit, code),
+                wav_bytes(&filled, code) == wav_bytes(&hit, code),
                 "{tag}: {code} from the cache differs"
             );
         }
-        for code in KOKORO {
-            assert!(
-                bytes(&filled, code) == bytes(&reference, code),
-                "{tag}: {code} differs from the 1-worker run"
-            );
-        }
-        assert_piper_like(tag, &filled, &reference, &outcomes[0]);
+        assert_kokoro_identical(tag, &filled, &reference);
+        assert_piper_like(tag, &filled, &reference);
+        assert_piper_spoke_both(tag, &outcomes[0]);
     }
 }

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod fixture;
+pub mod matrix;
 pub mod redis_server;
 pub mod sink;
 
