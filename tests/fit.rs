@@ -1,7 +1,11 @@
 //! `voxdeck fit` through the real models: a source spoken in a blend of two stock voices
 //! (a voice no single candidate is), fitted on a small budget; the same seed gives the same
 //! voice file, also when the search is cancelled and goes on from its checkpoint (a cancel
-//! writes no voice file); the fitted voice is used by name in a job.
+//! writes no voice file). The fitted voice used by name in a job: tests/fit_voice.rs.
+//!
+//! In Italian, whose two stock voices make the fit's start six evaluations (two voices,
+//! four blends) where en-us's 20 made it 26: the claims are the same, the binary a third of
+//! the time (it took 300 s on en-us).
 
 mod common;
 
@@ -9,16 +13,17 @@ use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::Stdio;
 
-use common::{job, language, report, run_job, stderr, voxdeck};
+use common::fit::{fit, fit_command};
+use common::{language, run_job, stderr};
 
 /// A source clip spoken by a blend of two stock voices, with weights none of the blends the
 /// fit starts from has.
 fn blend_source(dir: &Path) -> std::path::PathBuf {
     let body = format!(
-        "{}voice = \"af_nicole:0.63+am_puck:0.37\"\n",
+        "{}voice = \"if_sara:0.63+im_nicola:0.37\"\n",
         language(
-            "en-us",
-            "I would like to book a table for two people tonight, near the window if possible."
+            "it",
+            "Vorrei prenotare un tavolo per due persone stasera, vicino alla finestra se possibile."
         )
     );
     let path = dir.join("source-job.toml");
@@ -26,32 +31,17 @@ fn blend_source(dir: &Path) -> std::path::PathBuf {
     let out = dir.join("source");
     let output = run_job(&path, &out, &["--no-cache"]);
     assert!(output.status.success(), "{}", stderr(&output));
-    out.join("en-us.wav")
+    out.join("it.wav")
 }
 
-/// `voxdeck fit` on `clip` in en-us, budget 40, seed 5, two workers, the sidecar on stdout.
-fn fit_command(dir: &Path, clip: &Path, name: &str) -> std::process::Command {
-    let mut command = voxdeck();
-    command
-        .env("VOXDECK_VOICES", dir.join("voices"))
-        .args(["fit", "--lang", "en-us", "--budget", "40", "--seed", "5"])
-        .args(["--workers", "2", "--json", "--name", name])
-        .arg(clip);
-    command
-}
-
-fn fit(dir: &Path, clip: &Path, name: &str) -> (serde_json::Value, Vec<u8>) {
-    let output = fit_command(dir, clip, name).output().unwrap();
-    assert!(output.status.success(), "{}", stderr(&output));
-    let sidecar: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    let voice = std::fs::read(dir.join("voices").join(format!("{name}.bin"))).unwrap();
-    (sidecar, voice)
-}
+/// Two generations after the start (two stock voices and four blends of them): enough to
+/// cancel after the first and go on.
+const BUDGET: usize = 10;
 
 /// `fit_command`, interrupted (SIGINT) once its first generation is reported; its stderr
 /// after that. It must end as a cancel (exit 130), having written no voice file.
 fn cancel_after_generation_1(voices: &Path, clip: &Path, name: &str) -> Vec<String> {
-    let mut child = fit_command(voices.parent().unwrap(), clip, name)
+    let mut child = fit_command(voices.parent().unwrap(), clip, name, BUDGET)
         .stderr(Stdio::piped())
         .stdout(Stdio::null())
         .spawn()
@@ -75,7 +65,7 @@ fn cancel_after_generation_1(voices: &Path, clip: &Path, name: &str) -> Vec<Stri
 fn a_blend_source_is_fitted_at_least_as_well_as_the_best_stock_voice_and_repeatably() {
     let dir = tempfile::tempdir().unwrap();
     let clip = blend_source(dir.path());
-    let (sidecar, voice) = fit(dir.path(), &clip, "blend");
+    let (sidecar, voice) = fit(dir.path(), &clip, "blend", BUDGET);
     assert_eq!(voice.len(), 510 * 256 * 4, "float32 [510, 256]");
     let mean = |v: &serde_json::Value| {
         let s: Vec<f64> = v
@@ -92,7 +82,8 @@ fn a_blend_source_is_fitted_at_least_as_well_as_the_best_stock_voice_and_repeata
         fitted >= stock,
         "held-out {fitted} under the best stock voice's {stock}"
     );
-    assert!(sidecar["evaluations"].as_u64().unwrap() <= 40);
+    assert!(sidecar["evaluations"].as_u64().unwrap() <= BUDGET as u64);
+    assert_eq!(sidecar["generations"].as_array().unwrap().len(), 2);
     assert_eq!(
         sidecar["source_clip_sha256"].as_str().unwrap(),
         voxdeck::digest::sha256_file(&clip).unwrap().0
@@ -118,7 +109,7 @@ fn a_blend_source_is_fitted_at_least_as_well_as_the_best_stock_voice_and_repeata
         "no checkpoint after a cancel: {cut:?}"
     );
     assert!(!voices.join("blend-again.bin").exists(), "{cut:?}");
-    let output = fit_command(dir.path(), &clip, "blend-again")
+    let output = fit_command(dir.path(), &clip, "blend-again", BUDGET)
         .output()
         .unwrap();
     assert!(output.status.success(), "{}", stderr(&output));
@@ -135,47 +126,5 @@ fn a_blend_source_is_fitted_at_least_as_well_as_the_best_stock_voice_and_repeata
     assert!(
         !checkpoint.exists(),
         "the checkpoint outlived the saved voice"
-    );
-
-    // The fitted voice speaks every Kokoro language by name.
-    let body: String = ["en-us", "en-gb", "fr", "es", "it", "pt-br", "hi"]
-        .iter()
-        .map(|code| {
-            let text = voxdeck::qa::matching::probe_text(voxdeck::languages::find(code).unwrap());
-            format!("{}voice = \"fit:blend\"\n", language(code, text))
-        })
-        .collect();
-    let (job_dir, job_path) = job(&body);
-    let out = job_dir.path().join("out");
-    let output = voxdeck()
-        .env("VOXDECK_VOICES", dir.path().join("voices"))
-        .args(["run", "--no-cache", "--out"])
-        .arg(&out)
-        .arg(&job_path)
-        .output()
-        .unwrap();
-    assert!(output.status.success(), "{}", stderr(&output));
-    let report = report(&out);
-    for entry in report["languages"].as_array().unwrap() {
-        assert_eq!(entry["status"], "done", "{entry}");
-        assert_eq!(entry["voice"], "fit:blend", "{entry}");
-    }
-    // A fitted voice that is not there is named, with the fix.
-    let (_missing_dir, missing) = job(&format!(
-        "{}voice = \"fit:nobody\"\n",
-        language("it", "Ciao.")
-    ));
-    let output = voxdeck()
-        .env("VOXDECK_VOICES", dir.path().join("voices"))
-        .args(["run", "--out"])
-        .arg(dir.path().join("none"))
-        .arg(&missing)
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(2));
-    assert!(
-        stderr(&output).contains("voxdeck fit"),
-        "{}",
-        stderr(&output)
     );
 }

@@ -2,6 +2,7 @@
 //! library against the real models fetched by scripts/setup.
 #![allow(dead_code)]
 
+pub mod fit;
 pub mod fixture;
 pub mod matrix;
 pub mod redis_server;
