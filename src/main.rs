@@ -1,5 +1,6 @@
 //! voxdeck binary: parse the command line, call the library, map the outcome to an exit
-//! code: 0 every language done, 1 some language failed, 2 bad input or set-up.
+//! code: 0 every language done, 1 some language failed, 2 bad input or set-up, 130
+//! interrupted (128 + SIGINT, as shells report it). Nothing below `main` exits the process.
 
 mod cli;
 mod commands;
@@ -41,6 +42,7 @@ fn main() -> ExitCode {
     match result {
         Ok(Finished::AllDone) => ExitCode::SUCCESS,
         Ok(Finished::SomeFailed) => ExitCode::from(1),
+        Ok(Finished::Interrupted) => ExitCode::from(130),
         Err(error) => {
             eprintln!("voxdeck: error: {error:#}");
             ExitCode::from(2)

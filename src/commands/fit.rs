@@ -3,7 +3,7 @@
 //! to the user's voices folder, where jobs use it as `voice = "fit:NAME"`.
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{mpsc, Arc};
 
 use anyhow::{bail, Context};
 use voxdeck::assets::{self, Assets};
@@ -55,12 +55,16 @@ pub fn execute(args: FitArgs, runtime_args: &RuntimeArgs) -> anyhow::Result<Fini
         &[(ModelId::Kokoro, assets.path(assets::KOKORO_MODEL))],
     )?;
     let stop = Arc::new(AtomicBool::new(false));
+    // The search runs on a thread of its own, so a second Ctrl-C can end the command at
+    // once: `main` returns (exit 130) without waiting for the batch in flight.
+    let (finished, outcome) = mpsc::channel();
     {
-        let stop = stop.clone();
+        let (stop, finished) = (stop.clone(), finished.clone());
         // First Ctrl-C: stop after the batch in flight, writing nothing; a second: at once.
         let _ = ctrlc::set_handler(move || {
             if stop.swap(true, Ordering::SeqCst) {
-                std::process::exit(super::run::INTERRUPTED_EXIT);
+                let _ = finished.send(None);
+                return;
             }
             eprintln!("fit: stopping after the batch in flight (Ctrl-C again to stop at once)");
         });
@@ -72,35 +76,47 @@ pub fn execute(args: FitArgs, runtime_args: &RuntimeArgs) -> anyhow::Result<Fini
         args.budget,
         args.seed
     );
-    let request = ClipFit {
-        clip: &args.clip,
-        language,
-        request: FitRequest {
-            budget: args.budget,
-            seed: args.seed,
-        },
-        population: args.population,
-        patience: args.patience,
-        name: args.name.clone(),
-        checkpoints: Some(checkpoint::dir(&dir)),
-    };
-    let outcome = clip::fit_clip(&engine, &assets, &request, &stop, |g| {
-        eprintln!(
-            "fit: generation {} ({} evaluations): probe {:.3}, held-out {}",
-            g.generation,
-            g.evaluations,
-            g.best_probe,
-            scores(&g.best_held_out)
-        );
-    });
-    let fitted = match outcome {
-        Ok(o) => o,
-        Err(FitError::Cancelled) => {
+    let (clip_path, name, checkpoints) =
+        (args.clip.clone(), args.name.clone(), checkpoint::dir(&dir));
+    let (budget, seed, population, patience) =
+        (args.budget, args.seed, args.population, args.patience);
+    let search_assets = assets.clone();
+    std::thread::Builder::new()
+        .name("voxdeck-fit".into())
+        .spawn(move || {
+            let request = ClipFit {
+                clip: &clip_path,
+                language,
+                request: FitRequest { budget, seed },
+                population,
+                patience,
+                name,
+                checkpoints: Some(checkpoints),
+            };
+            let outcome = clip::fit_clip(&engine, &search_assets, &request, &stop, |g| {
+                eprintln!(
+                    "fit: generation {} ({} evaluations): probe {:.3}, held-out {}",
+                    g.generation,
+                    g.evaluations,
+                    g.best_probe,
+                    scores(&g.best_held_out)
+                );
+            });
+            let _ = finished.send(Some(outcome));
+        })
+        .context("cannot start the search's thread")?;
+    let fitted = match outcome.recv() {
+        Ok(Some(Ok(o))) => o,
+        Ok(Some(Err(FitError::Cancelled))) => {
             // The same code as an interrupted `voxdeck run`.
             eprintln!("fit: cancelled; no voice file was written. The same command goes on from the last whole generation");
-            std::process::exit(super::run::INTERRUPTED_EXIT);
+            return Ok(Finished::Interrupted);
         }
-        Err(e) => return Err(e.into()),
+        Ok(Some(Err(e))) => return Err(e.into()),
+        Ok(None) | Err(_) => {
+            eprintln!("fit: stopped; no voice file was written. The same command goes on from the last whole generation");
+            return Ok(Finished::Interrupted);
+        }
     };
     let sidecar = &fitted.sidecar;
     let name = &sidecar.name;

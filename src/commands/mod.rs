@@ -31,6 +31,8 @@ use voxdeck::job::JobSpec;
 pub enum Finished {
     AllDone,
     SomeFailed,
+    /// Stopped by a second Ctrl-C (or a cancelled fit): exit 130, as shells report SIGINT.
+    Interrupted,
 }
 
 /// A job ready to time: parsed, its source clip checked, planned against the assets, with

@@ -1,7 +1,7 @@
 //! `voxdeck run`: one job, headless, driven through the session core like the console:
 //! progress on stderr, results and report.json in the output folder.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use voxdeck::session::state::RunPhase;
@@ -10,9 +10,6 @@ use voxdeck::session::{Session, SessionOptions};
 use super::progress::ProgressView;
 use super::{load_job, Finished};
 use crate::cli::{RunArgs, RuntimeArgs};
-
-/// Exit status after a second Ctrl-C: 128 + SIGINT, as shells report it.
-pub const INTERRUPTED_EXIT: i32 = 130;
 
 pub fn execute(args: RunArgs, runtime_args: &RuntimeArgs) -> anyhow::Result<Finished> {
     let mut job = load_job(&args.job)?;
@@ -47,11 +44,17 @@ pub fn execute(args: RunArgs, runtime_args: &RuntimeArgs) -> anyhow::Result<Fini
     let _metrics = listener
         .map(|l| super::metrics::serve(l, &session))
         .transpose()?;
-    cancel_on_signals(&session);
+    let stop_now = cancel_on_signals(&session);
     let id = session.run(job, out_dir);
     let mut view = ProgressView::new();
     let phase = loop {
         session.state().wait_for_notice();
+        if stop_now.load(Ordering::SeqCst) {
+            eprintln!("voxdeck: stopped");
+            // The process ends now: the session's threads are not waited for.
+            std::mem::forget(session);
+            return Ok(Finished::Interrupted);
+        }
         let (phase, sentences_done) = session.state().take(|state, notices| {
             view.show(state, &notices);
             let done: usize = state
@@ -124,14 +127,21 @@ pub fn execute(args: RunArgs, runtime_args: &RuntimeArgs) -> anyhow::Result<Fini
     })
 }
 
-/// First Ctrl-C or SIGTERM cancels (sentences in flight finish); the second stops at once.
-fn cancel_on_signals(session: &Arc<Session>) {
+/// First Ctrl-C or SIGTERM cancels (sentences in flight finish); the second stops at once:
+/// the returned flag is set and the session's readers woken, so `execute` returns (exit 130).
+fn cancel_on_signals(session: &Arc<Session>) -> Arc<AtomicBool> {
+    let stop_now = Arc::new(AtomicBool::new(false));
+    let flag = stop_now.clone();
     let session = Arc::downgrade(session);
     let presses = AtomicUsize::new(0);
     let installed = ctrlc::set_handler(move || {
         if presses.fetch_add(1, Ordering::SeqCst) > 0 {
-            eprintln!("voxdeck: stopped");
-            std::process::exit(INTERRUPTED_EXIT);
+            flag.store(true, Ordering::SeqCst);
+            // Wakes the loop that waits for the session's notices.
+            if let Some(s) = session.upgrade() {
+                s.cancel();
+            }
+            return;
         }
         // Each worker has at most one sentence in flight, and never more than are left.
         let in_flight = session.upgrade().map_or(0, |s| {
@@ -154,4 +164,5 @@ fn cancel_on_signals(session: &Arc<Session>) {
     if let Err(e) = installed {
         log::warn!("Ctrl-C will not cancel cleanly: {e}");
     }
+    stop_now
 }
