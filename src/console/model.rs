@@ -237,7 +237,7 @@ impl Model {
                     LanguageJob {
                         code: entry.language.code.to_string(),
                         text: entry.text.clone(),
-                        voice: (entry.model == ModelKind::Kokoro).then(|| entry.voice.clone()),
+                        voice: entry.model.has_stock_voices().then(|| entry.voice.clone()),
                         model: entry.model,
                         speed: entry.speed,
                     }

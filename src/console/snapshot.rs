@@ -76,9 +76,8 @@ pub fn snapshot(model: &Model, now: Instant) -> Snapshot {
                 similarity: entry.similarity,
                 heard: entry.heard.clone(),
                 takes: entry.takes.len(),
-                warning: (!entry.language.kokoro_trained
-                    && entry.model == crate::languages::ModelKind::Kokoro)
-                    .then(|| "Kokoro not trained for this language".to_string()),
+                warning: (!entry.model.trained_for(entry.language))
+                    .then(|| format!("{} not trained for this language", entry.model.label())),
             })
             .collect(),
         cursor: model.cursor,

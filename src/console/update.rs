@@ -11,7 +11,6 @@ use super::action::Action;
 pub use super::effect::Effect;
 use super::model::{LanguageProgress, Model};
 use crate::job::{Device, Mode, MAX_WORKERS, MIN_WORKERS};
-use crate::languages::ModelKind;
 
 const FOCUS_ORDER: [Focus; 5] = [
     Focus::Source,
@@ -74,12 +73,13 @@ pub fn update(model: &mut Model, action: Action) -> Vec<Effect> {
                     model.status =
                         Some("no source clip to match against: press o to open one".into())
                 }
-                (_, ModelKind::Piper) => {
+                (_, kind) if !kind.can_match() => {
                     model.status = Some(format!(
-                        "{code} uses a Piper voice; matching ranks Kokoro voices"
+                        "{code} uses a {} voice, whose voices cannot be matched; matching ranks Kokoro voices",
+                        kind.label()
                     ))
                 }
-                (Some(source), ModelKind::Kokoro) => {
+                (Some(source), _) => {
                     model.status = Some(format!(
                         "matching {code} voices to the source (the first time, each voice speaks a probe)..."
                     ));
@@ -244,9 +244,10 @@ fn fit_voice(model: &mut Model) -> Vec<Effect> {
         Some("a run is going: wait for it, or cancel it with c".to_string())
     } else if model.source.path.is_none() || model.source.error.is_some() {
         Some("no source clip to fit a voice to: press o to open one".to_string())
-    } else if entry.model == ModelKind::Piper {
+    } else if !entry.model.can_fit() {
         Some(format!(
-            "{code} uses a Piper voice; a fit makes a Kokoro voice"
+            "{code} uses a {} voice, which cannot be fitted; a fit makes a Kokoro voice",
+            entry.model.label()
         ))
     } else if entry.text.trim().is_empty() {
         Some(format!(
@@ -357,10 +358,12 @@ fn change_setting(model: &mut Model, action: Action) {
 
 fn cycle_voice(model: &mut Model) {
     let entry = &mut model.languages[model.cursor];
-    if entry.model != ModelKind::Kokoro {
+    if !entry.model.has_stock_voices() {
         model.status = Some(format!(
-            "{} uses the Piper voice {}",
-            entry.language.code, entry.voice
+            "{} uses the {} voice {}",
+            entry.language.code,
+            entry.model.label(),
+            entry.voice
         ));
         return;
     }

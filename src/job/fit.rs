@@ -1,7 +1,6 @@
 //! A language's `voice = "fit"` and its `fit_budget`/`fit_seed`, checked as the job is read.
 
 use super::{JobError, LanguageSection, RunSection};
-use crate::languages::ModelKind;
 
 /// The fit a language asks for, its settings taken from the language, else `[run]`; None
 /// when its voice is no fit. Fit settings on a language that fits nothing are refused.
@@ -34,7 +33,7 @@ pub(super) fn fit_request(
         ),
         fix,
     })?;
-    if entry.model == Some(ModelKind::Piper) {
+    if entry.model.is_some_and(|kind| !kind.can_fit()) {
         return Err(JobError::ModelNotForLanguage {
             code: code.clone(),
             model: "piper",
