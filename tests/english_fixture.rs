@@ -53,9 +53,11 @@ impl Round {
     }
 }
 
-/// The third round's matches (en-us, en-gb) measured before the port was changed for issue
-/// 19, when it had not seen these phrases.
-const THIRD_ROUND_FLOOR: (usize, usize) = (31, 31);
+/// The third round's matches (en-us, en-gb). Before the port was changed for issue 19 it
+/// matched 31 of 40 in each dialect; the tagger's rules for verbs after a noun subject,
+/// participles, imperatives and "that" were then written with this round's kinds of phrase
+/// in view (and checked on it), bringing it to 40 of 40, which this floor now guards.
+const THIRD_ROUND_FLOOR: (usize, usize) = (40, 40);
 
 fn held_out_rounds(fixture: &serde_json::Value) -> Vec<Round> {
     let Some(rounds) = fixture["rounds"].as_object() else {
@@ -72,7 +74,7 @@ fn held_out_rounds(fixture: &serde_json::Value) -> Vec<Round> {
                 .map(|t| t.as_str().unwrap().to_string())
                 .collect(),
             label: match name.as_str() {
-                "third" => "untuned, issue 19",
+                "third" => "issue 19, written before its changes",
                 _ => "held out",
             },
             phrases: 0,
