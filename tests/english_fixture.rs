@@ -7,8 +7,9 @@
 //! matched, for comparison.
 //!
 //! The fixture's `rounds` name held-out phrases written after the port was tuned (the third
-//! round, for issue 19, before any change made for it): their rate is printed on its own
-//! line per dialect, since the overall rate is mostly phrases the port was tuned on.
+//! round, for issue 19, before any change made for it; the fourth after those changes, never
+//! tuned on): their rates are printed on their own lines per dialect, since the overall rate
+//! is of phrases the port was tuned on.
 
 mod common;
 
@@ -48,6 +49,8 @@ impl Round {
         match (self.name.as_str(), code) {
             ("third", "en-us") => THIRD_ROUND_FLOOR.0,
             ("third", _) => THIRD_ROUND_FLOOR.1,
+            ("fourth", "en-us") => FOURTH_ROUND_FLOOR.0,
+            ("fourth", _) => FOURTH_ROUND_FLOOR.1,
             _ => 0,
         }
     }
@@ -59,12 +62,20 @@ impl Round {
 /// in view (and checked on it), bringing it to 40 of 40, which this floor now guards.
 const THIRD_ROUND_FLOOR: (usize, usize) = (40, 40);
 
+/// The fourth round's matches (en-us, en-gb): phrases written after those changes and never
+/// tuned on, its first run (the honest figure for phrases the rules have not seen).
+const FOURTH_ROUND_FLOOR: (usize, usize) = (18, 18);
+
 fn held_out_rounds(fixture: &serde_json::Value) -> Vec<Round> {
     let Some(rounds) = fixture["rounds"].as_object() else {
         return Vec::new();
     };
+    // In the order they were written (the JSON object's keys come sorted by name).
+    const ORDER: [&str; 2] = ["third", "fourth"];
+    let mut rounds: Vec<(&String, &serde_json::Value)> = rounds.iter().collect();
+    rounds.sort_by_key(|(name, _)| ORDER.iter().position(|o| o == name));
     rounds
-        .iter()
+        .into_iter()
         .map(|(name, round)| Round {
             name: name.clone(),
             texts: round["texts"]
@@ -75,6 +86,7 @@ fn held_out_rounds(fixture: &serde_json::Value) -> Vec<Round> {
                 .collect(),
             label: match name.as_str() {
                 "third" => "issue 19, written before its changes",
+                "fourth" => "written after issue 19's changes, never tuned on",
                 _ => "held out",
             },
             phrases: 0,
