@@ -4,9 +4,9 @@
 //! misaki spells them, and what the lexicons lack read by espeak-ng 1.52 through misaki's
 //! English mapping. Kokoro was trained on this front end's output for en-us and en-gb.
 //!
-//! Not ported: spaCy's statistical tagger (see `tagger`: words whose reading depends on
-//! their part of speech take the lexicon's default) and misaki's `[word](/phonemes/)`
-//! markup.
+//! Not ported: spaCy's statistical tagger (see `tagger`: rules tag the places where a
+//! heteronym's reading turns, as spaCy tags them; elsewhere a word whose reading depends on
+//! its part of speech takes the lexicon's default) and misaki's `[word](/phonemes/)` markup.
 
 use std::path::PathBuf;
 use std::sync::OnceLock;

@@ -222,6 +222,12 @@ mod tests {
         assert_eq!(ordinal("40").unwrap(), "fortieth");
         assert_eq!(year(1984), "nineteen eighty-four");
         assert_eq!(year(2026), "twenty twenty-six");
+        // misaki reads every four-digit number that is not money as num2words' year,
+        // whatever spaCy tags it, so a date's "2024" is "twenty twenty-four" (espeak-ng says
+        // "two thousand and twenty-four"); "two thousand" only for 2000-2009.
+        assert_eq!(year(2024), "twenty twenty-four");
+        assert_eq!(year(2010), "twenty ten");
+        assert_eq!(year(2000), "two thousand");
         assert_eq!(year(2005), "two thousand and five");
         assert_eq!(year(1905), "nineteen oh-five");
         assert_eq!(year(1900), "nineteen hundred");
