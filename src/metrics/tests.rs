@@ -280,7 +280,7 @@ fn the_server_answers_metrics_on_a_chosen_port_and_refuses_a_port_in_use() {
     assert!(error.contains(&addr.to_string()), "{error}");
     assert!(error.contains("choose a free one"), "{error}");
     drop(server);
-    // tiny_http's accept thread lets go of the port just after the drop, not during it.
+    // The drop joins the accept thread, which owns the listener: the port is free after it.
     let released = (0..100).any(|_| {
         std::thread::sleep(std::time::Duration::from_millis(10));
         std::net::TcpStream::connect(addr).is_err()
