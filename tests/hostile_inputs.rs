@@ -23,6 +23,16 @@ fn finish_within(mut child: Child, limit: Duration) -> Output {
     child.wait_with_output().unwrap()
 }
 
+/// Exit 2 (bad input), with a message that says each of `says`, and no panic.
+fn assert_refused(output: &Output, says: &[&str]) {
+    let message = stderr(output);
+    assert_eq!(output.status.code(), Some(2), "{message}");
+    for said in says {
+        assert!(message.contains(said), "not saying {said:?}: {message}");
+    }
+    assert!(!message.contains("panicked"), "{message}");
+}
+
 fn spawn(command: &mut Command) -> Child {
     command
         .stdout(Stdio::piped())
@@ -81,13 +91,7 @@ fn the_root_and_home_folders_are_refused_before_anything_is_written() {
             command.env("HOME", home).env("VOXDECK_ASSETS", assets);
         }
         let output = command.output().unwrap();
-        assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
-        assert!(
-            stderr(&output).contains("refusing to use"),
-            "{}",
-            stderr(&output)
-        );
-        assert!(stderr(&output).contains("--out"), "{}", stderr(&output));
+        assert_refused(&output, &["refusing to use", "--out"]);
     }
     assert_eq!(root_wav.exists(), existed, "nothing written at /");
     assert_eq!(
@@ -105,12 +109,7 @@ fn an_empty_output_in_the_job_is_refused() {
         .current_dir(dir.path())
         .output()
         .unwrap();
-    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
-    assert!(
-        stderr(&output).contains("run.output"),
-        "{}",
-        stderr(&output)
-    );
+    assert_refused(&output, &["run.output"]);
 }
 
 #[test]
@@ -132,13 +131,7 @@ fn a_fit_name_too_long_for_the_file_system_is_refused_before_the_search() {
         .args(["--name", &name])
         .output()
         .unwrap();
-    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
-    assert!(stderr(&output).contains("too long"), "{}", stderr(&output));
-    assert!(
-        stderr(&output).contains("shorter --name"),
-        "{}",
-        stderr(&output)
-    );
+    assert_refused(&output, &["too long", "shorter --name"]);
     // Refused before any model is loaded, let alone a search run.
     assert!(
         started.elapsed() < Duration::from_secs(10),
@@ -169,17 +162,7 @@ fn qa_names_what_it_cannot_read_or_write_before_scoring() {
         let started = Instant::now();
         let child = spawn(voxdeck().args(["qa", "--text", "en-us=Hello."]).args(&args));
         let output = finish_within(child, Duration::from_secs(20));
-        assert_eq!(
-            output.status.code(),
-            Some(2),
-            "{args:?}: {}",
-            stderr(&output)
-        );
-        assert!(
-            stderr(&output).contains(says),
-            "{args:?}: {}",
-            stderr(&output)
-        );
+        assert_refused(&output, &[says]);
         assert!(
             started.elapsed() < Duration::from_secs(10),
             "{args:?}: scored first?"
@@ -199,9 +182,7 @@ fn unknown_languages_in_a_texts_file_are_named() {
         .arg(format!("fr={}", wav.display()))
         .output()
         .unwrap();
-    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
-    let message = stderr(&output);
-    assert!(message.contains("`zz000` and 999 more"), "{message}");
+    assert_refused(&output, &["`zz000` and 999 more"]);
 }
 
 #[test]
@@ -215,13 +196,7 @@ fn output_to_a_full_device_ends_with_a_message_not_a_panic() {
         .stdout(full)
         .output()
         .unwrap();
-    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
-    assert!(
-        stderr(&output).contains("cannot write to standard output"),
-        "{}",
-        stderr(&output)
-    );
-    assert!(!stderr(&output).contains("panicked"), "{}", stderr(&output));
+    assert_refused(&output, &["cannot write to standard output"]);
 }
 
 #[test]
