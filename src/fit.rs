@@ -19,6 +19,7 @@
 pub mod checkpoint;
 pub mod clip;
 pub mod cmaes;
+mod eigen;
 mod request;
 pub mod saved;
 mod search;

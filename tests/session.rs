@@ -6,13 +6,12 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{language, run_job, stderr};
+use common::{language, run_job, run_to_end, stderr};
 use serde_json::Value;
 use voxdeck::console::model::Model;
 use voxdeck::engine::outcome::Status;
 use voxdeck::job::JobSpec;
 use voxdeck::session::published::Notice;
-use voxdeck::session::state::RunPhase;
 use voxdeck::session::{Session, SessionOptions};
 
 fn source_clip() -> PathBuf {
@@ -26,18 +25,6 @@ fn job_text() -> String {
         language("fr", "Bonjour. Au revoir."),
         language("it", "Buongiorno a tutti.")
     )
-}
-
-/// Runs `job` on `session` and waits for it to end without taking any notice.
-fn run_to_end(session: &Session, job: JobSpec, out: &Path) -> u64 {
-    let id = session.run(job, out.to_path_buf());
-    session
-        .state()
-        .wait_until(|s| s.run.id == id && !s.run.phase.is_active());
-    if let RunPhase::SetupFailed(message) = session.state().read(|s| s.run.phase.clone()) {
-        panic!("{message}");
-    }
-    id
 }
 
 /// The report as report.json holds it (f32 scores read back the way a reader sees them).

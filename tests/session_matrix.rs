@@ -9,9 +9,9 @@ mod common;
 use std::path::Path;
 
 use common::matrix::{assert_kokoro_identical, assert_piper_like, mixed_job_body, wav_bytes};
+use common::run_to_end;
 use voxdeck::engine::outcome::Status;
 use voxdeck::job::{JobSpec, Mode};
-use voxdeck::session::state::RunPhase;
 use voxdeck::session::{Session, SessionOptions};
 
 fn job(mode: Mode, workers: usize) -> JobSpec {
@@ -30,13 +30,7 @@ fn job(mode: Mode, workers: usize) -> JobSpec {
 /// Runs `job` to its end; every language must be done. Returns the sentences per language
 /// taken from the result cache.
 fn run(session: &Session, job: JobSpec, out: &Path, row: &str) -> Vec<usize> {
-    let id = session.run(job, out.to_path_buf());
-    session
-        .state()
-        .wait_until(|s| s.run.id == id && !s.run.phase.is_active());
-    if let RunPhase::SetupFailed(message) = session.state().read(|s| s.run.phase.clone()) {
-        panic!("{row}: {message}");
-    }
+    run_to_end(session, job, out);
     session.state().read(|s| {
         s.run_languages()
             .map(|l| {

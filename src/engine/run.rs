@@ -269,7 +269,8 @@ impl RunState {
         if lang.outcome.status == Status::Failed {
             return;
         }
-        let rate = lang.plan.as_ref().map(|p| p.sample_rate).unwrap_or(1) as f64;
+        let rate_hz = lang.plan.as_ref().map(|p| p.sample_rate).unwrap_or(1);
+        let rate = f64::from(rate_hz);
         let timing = UtteranceTiming {
             audio_seconds: samples.len() as f64 / rate,
             synthesis_seconds: seconds,
@@ -279,7 +280,6 @@ impl RunState {
         // Progress counts the audio the file will hold: each sentence trimmed of its edge
         // silence, with the run's pause before every sentence but the first (as `join`
         // makes the file), not the model's raw output; `finish` sets the exact figure.
-        let rate_hz = rate as u32;
         let speech = super::join::trim_edges(&samples, rate_hz).len() as f64 / rate;
         if speech > 0.0 {
             let spoken_before = lang.outcome.audio_seconds > 0.0;

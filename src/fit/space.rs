@@ -49,7 +49,7 @@ impl VoiceSpace {
                 gram[j * v + i] = dot;
             }
         }
-        let (values, vectors) = super::cmaes::jacobi_eigen(&gram, v);
+        let (values, vectors) = super::eigen::jacobi_eigen(&gram, v);
         let mut order: Vec<usize> = (0..v).collect();
         order.sort_by(|&a, &b| values[b].total_cmp(&values[a]).then(a.cmp(&b)));
         let dims = dims.min(v - 1);

@@ -73,3 +73,21 @@ pub fn temp_files(dir: &Path) -> Vec<PathBuf> {
         .filter(|p| p.to_string_lossy().ends_with(".tmp"))
         .collect()
 }
+
+/// Runs `job` on `session` and waits for it to end without taking any notice; a run that
+/// could not start fails the test with its message. Returns the run's id.
+pub fn run_to_end(
+    session: &voxdeck::session::Session,
+    job: voxdeck::job::JobSpec,
+    out: &Path,
+) -> u64 {
+    let id = session.run(job, out.to_path_buf());
+    session
+        .state()
+        .wait_until(|s| s.run.id == id && !s.run.phase.is_active());
+    let phase = session.state().read(|s| s.run.phase.clone());
+    if let voxdeck::session::state::RunPhase::SetupFailed(message) = phase {
+        panic!("{message}");
+    }
+    id
+}
