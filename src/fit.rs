@@ -20,17 +20,20 @@ pub mod checkpoint;
 pub mod clip;
 pub mod cmaes;
 mod eigen;
+mod evaluate;
 mod request;
 pub mod saved;
 mod search;
 pub mod space;
 mod start;
+mod state;
 
 pub use request::{
     check_budget, FitRequest, DEFAULT_BUDGET, DEFAULT_SEED, FIT, MAX_BUDGET, MIN_BUDGET,
 };
 pub use saved::VoiceFit;
-pub use search::{fit, SearchState};
+pub use search::fit;
+pub use state::SearchState;
 
 use std::sync::Arc;
 

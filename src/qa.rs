@@ -14,6 +14,7 @@ pub mod frontend;
 pub mod matching;
 pub mod mel;
 pub mod outside;
+pub mod scores;
 pub mod scoring;
 pub mod script;
 pub mod transcriber;

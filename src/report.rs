@@ -11,8 +11,7 @@ pub use entries::language_reports;
 
 pub const SCHEMA: &str = "voxdeck.report/1";
 
-/// A take's `transcription_error` between its file landing and its transcript.
-pub const NOT_TRANSCRIBED_YET: &str = "not transcribed yet";
+pub use crate::qa::scores::{TakeScores, Transcription};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
@@ -46,22 +45,6 @@ pub struct SourceReport {
     pub language: Option<String>,
     /// Why there is no transcript (transcription off, recogniser missing, nothing said...).
     pub transcript_error: Option<String>,
-}
-
-/// What the speech recogniser heard in a result, and how far that is from the text asked for.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct Transcription {
-    pub text: String,
-    /// Whisper's code of the language it transcribed in ("en" for en-us).
-    pub language: String,
-    /// Character error rate against the text asked for, both sides normalised (README).
-    pub cer: f32,
-    /// Word error rate; absent for languages written without spaces between words.
-    pub wer: Option<f32>,
-    /// Over the `[qa]` thresholds (max_cer, max_wer) when it was scored.
-    pub flagged: bool,
-    /// Time spent transcribing.
-    pub elapsed_seconds: f64,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -126,13 +109,9 @@ pub struct LanguageReport {
     /// Sentences whose audio came from the result cache (ORT did not run for them).
     pub cache_hits: usize,
     pub warnings: Vec<String>,
-    /// Speaker similarity (cosine of GE2E embeddings) of the result to the source clip.
-    pub similarity: Option<f32>,
-    /// Why there is no similarity (no source clip, encoder missing, clip too short...).
-    pub similarity_error: Option<String>,
-    /// The latest take's transcription and error rates.
-    pub transcription: Option<Transcription>,
-    pub transcription_error: Option<String>,
+    /// The latest take's scores (similarity, transcription and their errors), flat.
+    #[serde(flatten)]
+    pub scores: TakeScores,
     /// The voice ranking, when the job asked for `voice = "match"`.
     pub voice_match: Option<crate::qa::matching::MatchResult>,
     /// The fitted voice, when the job asked for `voice = "fit"`.
@@ -151,10 +130,9 @@ pub struct Take {
     pub speed: f32,
     pub text: String,
     pub output: Option<PathBuf>,
-    pub similarity: Option<f32>,
-    pub transcription: Option<Transcription>,
-    /// Why there is no transcription (transcription off, nothing to transcribe...).
-    pub transcription_error: Option<String>,
+    /// Its scores, flat: the same keys as the language's own.
+    #[serde(flatten)]
+    pub scores: TakeScores,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -249,10 +227,7 @@ impl LanguageReport {
             elapsed_seconds: 0.0,
             cache_hits: 0,
             warnings: Vec::new(),
-            similarity: None,
-            similarity_error: None,
-            transcription: None,
-            transcription_error: None,
+            scores: TakeScores::default(),
             voice_match: None,
             voice_fit: None,
             takes: Vec::new(),

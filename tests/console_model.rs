@@ -8,10 +8,11 @@ use voxdeck::console::model::Model;
 use voxdeck::console::sync::sync;
 use voxdeck::console::update::{update, Effect};
 use voxdeck::job::{JobSpec, Mode, MAX_WORKERS};
+use voxdeck::qa::scores::Heard;
 use voxdeck::session::published::Notice;
 use voxdeck::session::state::{RunPhase, SessionState};
 use voxdeck::session::{Session, SessionOptions};
-use voxdeck_ui::snapshot::{Heard, LanguageState, Popup, RunState, Transcript};
+use voxdeck_ui::snapshot::{LanguageState, Popup, RunState, Transcript};
 
 #[path = "console_model/fit.rs"]
 mod fit;
@@ -144,14 +145,14 @@ fn a_real_run_reaches_the_model() {
         }
     }
     let (mut takes, mut scores) = (Vec::new(), Vec::new());
-    for entry in m.languages.iter().filter(|l| !l.takes.is_empty()) {
-        for take in &entry.takes {
-            assert!(take.path.exists());
-            let voice = &take.row.voice;
+    for entry in m.languages.iter().filter(|l| !l.takes().is_empty()) {
+        for take in entry.takes() {
+            assert!(take.output.as_ref().unwrap().exists());
+            let voice = &take.voice;
             assert!(voice == "ff_siwis" || voice == "if_sara", "{voice}");
-            let value = take.row.similarity.expect("the demo source clip scores");
+            let value = take.scores.similarity.expect("the demo source clip scores");
             assert!((-1.0..=1.0).contains(&value));
-            takes.push((entry.language.code.to_string(), take.row.take));
+            takes.push((entry.language.code.to_string(), take.take));
             scores.push(entry.language.code);
         }
     }
@@ -161,18 +162,21 @@ fn a_real_run_reaches_the_model() {
     assert_eq!(takes, [("fr".to_string(), 1), ("it".to_string(), 1)]);
     assert_eq!(scores, ["fr", "it"]);
     assert_eq!(m.run.state, RunState::Done);
-    let it = &m.languages[row(&m, "it")].progress;
-    assert_eq!((it.state, it.done, it.total), (LanguageState::Done, 2, 2));
-    assert!(it.output.as_ref().unwrap().exists());
+    let it = &m.languages[row(&m, "it")];
+    assert_eq!(it.state(), LanguageState::Done);
+    let progress = &it.record.as_ref().unwrap().progress;
+    assert_eq!((progress.sentences_done, progress.sentences_total), (2, 2));
+    assert!(it.output().unwrap().exists());
     assert!(out.path().join("report.json").exists());
 
     // Every take was heard and scored; the run transcribed the source clip too.
     for code in ["fr", "it"] {
         let entry = &m.languages[row(&m, code)];
-        match &entry.heard {
-            Heard::Scored { cer, text, .. } => {
-                assert!(*cer < 0.5, "{code}: CER {cer} for {text:?}");
-                assert_eq!(entry.takes[0].row.heard, entry.heard);
+        let scores = entry.scores().expect("the run's take");
+        match scores.heard() {
+            Heard::Scored(t) => {
+                assert!(t.cer < 0.5, "{code}: CER {} for {:?}", t.cer, t.text);
+                assert_eq!(&entry.takes()[0].scores, scores);
             }
             other => panic!("{code}: {other:?}"),
         }
@@ -201,26 +205,38 @@ fn a_real_run_reaches_the_model() {
 
 #[test]
 fn takes_and_voice_ranking_popups_drive_playback_and_voice_choice() {
-    use voxdeck::console::model::Take;
-    use voxdeck_ui::snapshot::{RankedVoice, TakeRow};
+    use voxdeck::engine::outcome::Status;
+    use voxdeck::engine::progress::LanguageProgress;
+    use voxdeck::languages::ModelKind;
+    use voxdeck::qa::scores::TakeScores;
+    use voxdeck::report::Take;
+    use voxdeck::session::state::LanguageRecord;
+    use voxdeck_ui::snapshot::RankedVoice;
     let mut m = model();
     m.cursor = row(&m, "fr");
     update(&mut m, Action::Takes);
     assert!(m.popup.is_none() && m.status.as_deref().unwrap().contains("no takes of fr"));
     let dir = tempfile::tempdir().unwrap();
+    let mut progress = LanguageProgress::new("fr", ModelKind::Kokoro, "ff_siwis");
+    progress.status = Status::Done;
+    let mut record = LanguageRecord::new(1, progress);
     for take in 1..=2 {
         let path = dir.path().join(format!("fr-take{take}.wav"));
         std::fs::write(&path, b"").unwrap();
-        let row = TakeRow {
+        record.takes.push(Take {
             take,
+            run: 1,
             voice: "ff_siwis".into(),
             speed: 1.0,
             text: "Bonjour.".into(),
-            similarity: Some(0.5),
-            heard: Default::default(),
-        };
-        m.languages[m.cursor].takes.push(Take { row, path });
+            output: Some(path),
+            scores: TakeScores {
+                similarity: Some(0.5),
+                ..TakeScores::default()
+            },
+        });
     }
+    m.languages[m.cursor].record = Some(record);
     update(&mut m, Action::Takes);
     assert!(
         matches!(&m.popup, Some(Popup::Takes { selected: 1, .. })),
@@ -246,10 +262,12 @@ fn takes_and_voice_ranking_popups_drive_playback_and_voice_choice() {
         RankedVoice {
             voice: "ff_siwis".into(),
             similarity: 0.8,
+            good: true,
         },
         RankedVoice {
             voice: "ff_other".into(),
             similarity: 0.7,
+            good: false,
         },
     ];
     m.popup = Some(Popup::VoiceRanking {

@@ -9,6 +9,7 @@ use anyhow::{bail, Context};
 use voxdeck::assets::Assets;
 use voxdeck::engine::runtime;
 use voxdeck::qa::outside::{self, OutsideFile};
+use voxdeck::qa::scores::OVER_ERROR_RATE_LIMITS;
 use voxdeck::qa::ErrorRateLimits;
 use voxdeck::report::{self, Report};
 
@@ -113,21 +114,18 @@ fn summarise(report: &Report) {
             log::error!("{}: {error}", l.code);
             continue;
         }
-        let similarity = match (l.similarity, &l.similarity_error) {
+        let scores = &l.scores;
+        let similarity = match (scores.similarity, &scores.similarity_error) {
             (Some(s), _) => format!("similarity {s:.3}"),
             (None, Some(e)) => format!("no similarity ({e})"),
             (None, None) => "no similarity".to_string(),
         };
-        match (&l.transcription, &l.transcription_error) {
+        match (&scores.transcription, &scores.transcription_error) {
             (Some(t), _) => {
-                let wer = t
-                    .wer
-                    .map(|w| format!(", WER {:.1} %", w * 100.0))
-                    .unwrap_or_default();
                 log::info!(
-                    "{}: {similarity}, CER {:.1} %{wer}; heard \"{}\"",
+                    "{}: {similarity}, {}; heard \"{}\"",
                     l.code,
-                    t.cer * 100.0,
+                    t.rates(),
                     t.text
                 );
                 if t.flagged {
@@ -143,7 +141,7 @@ fn summarise(report: &Report) {
     }
     if !flagged.is_empty() {
         log::warn!(
-            "over the error-rate limits ([qa] max_cer, max_wer): {}; listen to them",
+            "{OVER_ERROR_RATE_LIMITS}: {}; listen to them",
             flagged.join(", ")
         );
     }

@@ -4,6 +4,7 @@
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 
+use voxdeck::qa::scores::OVER_ERROR_RATE_LIMITS;
 use voxdeck::session::state::RunPhase;
 use voxdeck::session::{Session, SessionOptions};
 
@@ -105,18 +106,14 @@ pub fn execute(args: RunArgs, runtime_args: &RuntimeArgs) -> anyhow::Result<Fini
         .languages
         .iter()
         .filter_map(|l| {
-            let t = l.transcription.as_ref().filter(|t| t.flagged)?;
-            let wer = t
-                .wer
-                .map(|w| format!(", WER {:.0} %", w * 100.0))
-                .unwrap_or_default();
-            Some(format!("{} (CER {:.0} %{wer})", l.code, t.cer * 100.0))
+            let t = l.scores.transcription.as_ref().filter(|t| t.flagged)?;
+            Some(format!("{} ({})", l.code, t.rates()))
         })
         .collect();
     if !flagged.is_empty() {
         // A flag asks for a listen; it does not fail the run.
         log::warn!(
-            "over the error-rate limits ([qa] max_cer, max_wer): {}; listen to them",
+            "{OVER_ERROR_RATE_LIMITS}: {}; listen to them",
             flagged.join(", ")
         );
     }

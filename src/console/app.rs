@@ -57,7 +57,7 @@ pub fn run(mut model: Model, mut options: Options) -> anyhow::Result<bool> {
     };
     // The box's settings ([pool], [cache], [metrics]): read now, so a bad value is in the log.
     crate::config::current();
-    model.similarity_threshold = config.similarity_threshold;
+    model.score_rules.similarity_threshold = config.similarity_threshold;
     model.fit_request = config.fit;
     model.key_labels = config.keymap.labels().clone();
     options.gpu_interval.get_or_insert(config.gpu_interval);

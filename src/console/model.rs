@@ -2,38 +2,20 @@
 //! published state) and `apply` (GPU samples, playback status, decoded clips); drawn only
 //! through `snapshot`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use voxdeck_ui::snapshot::{
-    Focus, GpuPane, Heard, LanguageState, Playback, Popup, RunState, TakeRow, Transcript,
-};
+use voxdeck_ui::snapshot::{Focus, GpuPane, LanguageState, Playback, Popup, RunState, Transcript};
+
+use super::table::scores::ScoreRules;
+use crate::engine::outcome::Status;
+use crate::qa::scores::TakeScores;
+use crate::report::Take;
+use crate::session::state::LanguageRecord;
 
 use crate::job::{Device, JobSpec, LanguageJob, Mode, MAX_WORKERS, MIN_WORKERS};
 use crate::languages::{Language, ModelKind, LANGUAGES};
 use crate::session::state::RunPhase;
-
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct LanguageProgress {
-    pub state: LanguageState,
-    pub done: usize,
-    pub total: usize,
-    /// Sentences taken from the result cache.
-    pub cache_hits: usize,
-    pub audio_seconds: f64,
-    pub elapsed_seconds: f64,
-    pub rtf: Option<f64>,
-    pub provider: Option<String>,
-    pub error: Option<String>,
-    pub output: Option<PathBuf>,
-}
-
-/// A kept take: what the table shows, and where its audio is.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Take {
-    pub row: TakeRow,
-    pub path: PathBuf,
-}
 
 #[derive(Debug, Clone)]
 pub struct LanguageEntry {
@@ -43,13 +25,46 @@ pub struct LanguageEntry {
     pub voice: String,
     pub model: ModelKind,
     pub speed: f32,
-    pub progress: LanguageProgress,
-    /// Every take made this session, oldest first.
-    pub takes: Vec<Take>,
-    /// Similarity of the latest take to the source clip.
-    pub similarity: Option<f32>,
-    /// What the recogniser heard in the latest take.
-    pub heard: Heard,
+    /// The session's record of the language as last published (its progress, takes and
+    /// scores); none until the session runs it.
+    pub record: Option<LanguageRecord>,
+    /// Asked to run after the session's run of this number: shown queued until the
+    /// session publishes a later run of it.
+    pub queued_after: Option<u64>,
+}
+
+impl LanguageEntry {
+    pub fn state(&self) -> LanguageState {
+        if self.queued_after.is_some() {
+            return LanguageState::Queued;
+        }
+        match self.record.as_ref().map(|r| r.progress.status) {
+            None => LanguageState::Idle,
+            Some(Status::Queued) => LanguageState::Queued,
+            Some(Status::Running) => LanguageState::Running,
+            Some(Status::Done) => LanguageState::Done,
+            Some(Status::Failed) => LanguageState::Failed,
+            Some(Status::Cancelled) => LanguageState::Cancelled,
+        }
+    }
+
+    /// The takes of this session whose audio was kept, oldest first.
+    pub fn takes(&self) -> Vec<&Take> {
+        (self.record.iter())
+            .flat_map(|r| &r.takes)
+            .filter(|t| t.output.is_some())
+            .collect()
+    }
+
+    /// The language's WAV as the latest run left it.
+    pub fn output(&self) -> Option<&Path> {
+        self.record.as_ref()?.progress.output.as_deref()
+    }
+
+    /// The latest run's take's scores, once it made a take.
+    pub fn scores(&self) -> Option<&TakeScores> {
+        self.record.as_ref()?.scores()
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -66,6 +81,8 @@ pub struct SourceInfo {
 
 #[derive(Debug, Clone, Default)]
 pub struct RunInfo {
+    /// The session's latest run (0 before the first).
+    pub id: u64,
     pub state: RunState,
     pub started: Option<Instant>,
     pub wall_seconds: f64,
@@ -113,7 +130,10 @@ pub struct Model {
     pub status: Option<String>,
     /// Kokoro voices installed, for cycling.
     pub kokoro_voices: Vec<String>,
-    pub similarity_threshold: f32,
+    /// What the score cells are judged against (`[qa] similarity_threshold`).
+    pub score_rules: ScoreRules,
+    /// The scores both tables show, in order (`table::scores::score_columns`).
+    pub score_columns: Vec<super::table::scores::ScoreColumn>,
     /// Fitted voices saved in the voices folder, (language, `fit:NAME`), for cycling.
     pub fitted_voices: Vec<(String, String)>,
     /// The voice fit going on, or the last one (its popup can be hidden and shown again).
@@ -145,10 +165,8 @@ impl Model {
                         .unwrap_or_else(|| language.kokoro_default_voice.to_string()),
                     model: from_job.map_or(ModelKind::Kokoro, |l| l.model),
                     speed: from_job.map_or(1.0, |l| l.speed),
-                    progress: LanguageProgress::default(),
-                    takes: Vec::new(),
-                    similarity: None,
-                    heard: Heard::Nothing,
+                    record: None,
+                    queued_after: None,
                 }
             })
             .collect();
@@ -190,7 +208,8 @@ impl Model {
             inline_backup: String::new(),
             status: None,
             kokoro_voices,
-            similarity_threshold: 0.75,
+            score_rules: ScoreRules::default(),
+            score_columns: super::table::scores::score_columns(),
             fitted_voices: Vec::new(),
             fit: None,
             fit_request: crate::fit::FitRequest::default(),

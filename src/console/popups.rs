@@ -90,27 +90,31 @@ pub fn update_popup(model: &mut Model, action: Action) -> Vec<Effect> {
         (
             Popup::Takes {
                 code,
-                takes,
+                table,
+                heard,
                 selected,
                 marked,
             },
             action,
         ) => {
+            let count = (model.languages.iter())
+                .find(|l| l.language.code == code)
+                .map_or(0, |l| l.takes().len());
             let path_of = |model: &Model, index: usize| {
                 model
                     .languages
                     .iter()
                     .find(|l| l.language.code == code)
-                    .and_then(|l| l.takes.get(index))
-                    .map(|t| t.path.clone())
+                    .and_then(|l| l.takes().get(index).and_then(|t| t.output.clone()))
             };
             let label = |index: usize| format!("{code} take {}", index + 1);
             match action {
                 Action::Up | Action::Down => {
-                    let selected = step(selected, takes.len(), action == Action::Down);
+                    let selected = step(selected, count, action == Action::Down);
                     Some(Popup::Takes {
                         code,
-                        takes,
+                        table,
+                        heard,
                         selected,
                         marked,
                     })
@@ -124,7 +128,8 @@ pub fn update_popup(model: &mut Model, action: Action) -> Vec<Effect> {
                     }
                     Some(Popup::Takes {
                         code,
-                        takes,
+                        table,
+                        heard,
                         selected,
                         marked,
                     })
@@ -145,14 +150,16 @@ pub fn update_popup(model: &mut Model, action: Action) -> Vec<Effect> {
                     }
                     Some(Popup::Takes {
                         code,
-                        takes,
+                        table,
+                        heard,
                         selected,
                         marked,
                     })
                 }
                 Action::Input('m') => Some(Popup::Takes {
                     code,
-                    takes,
+                    table,
+                    heard,
                     selected,
                     marked: Some(selected),
                 }),
@@ -174,7 +181,8 @@ pub fn update_popup(model: &mut Model, action: Action) -> Vec<Effect> {
                     }
                     Some(Popup::Takes {
                         code,
-                        takes,
+                        table,
+                        heard,
                         selected,
                         marked,
                     })
@@ -182,7 +190,8 @@ pub fn update_popup(model: &mut Model, action: Action) -> Vec<Effect> {
                 Action::Dismiss | Action::Interrupt => None,
                 _ => Some(Popup::Takes {
                     code,
-                    takes,
+                    table,
+                    heard,
                     selected,
                     marked,
                 }),
@@ -243,7 +252,7 @@ fn fitting(
                 .iter()
                 .position(|l| l.language.code == fit.code)?;
             let stock = stock_voice.clone();
-            let started = super::update::start_run_voiced(model, vec![row], Some(stock.clone()));
+            let started = super::start::start_run_voiced(model, vec![row], Some(stock.clone()));
             if !started.is_empty() {
                 model.status = Some(format!(
                     "a take of {} with {stock}, the best stock voice: t shows both takes to A/B",

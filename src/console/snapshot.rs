@@ -3,10 +3,11 @@
 use std::time::Instant;
 
 use voxdeck_ui::snapshot::{
-    Controls, Header, LanguageRow, LanguageState, Popup, Snapshot, SourcePane,
+    Controls, Header, LanguageRow, LanguageState, Popup, Snapshot, SourcePane, TableView,
 };
 
 use super::model::Model;
+use super::table::{self, progress::LanguageLine, scores::heard_line, takes::TakeLine};
 
 pub fn snapshot(model: &Model, now: Instant) -> Snapshot {
     let wall_seconds = match model.run.started {
@@ -16,7 +17,7 @@ pub fn snapshot(model: &Model, now: Instant) -> Snapshot {
     let concurrency = (wall_seconds > 0.0 && model.run.synthesis_seconds > 0.0)
         .then(|| model.run.synthesis_seconds / wall_seconds);
     let in_run: Vec<_> = model.languages.iter().filter(|l| model.in_run(l)).collect();
-    let count = |state| in_run.iter().filter(|l| l.progress.state == state).count();
+    let count = |state| in_run.iter().filter(|l| l.state() == state).count();
     let run_counts = (!in_run.is_empty()).then(|| {
         (
             count(LanguageState::Done),
@@ -34,6 +35,20 @@ pub fn snapshot(model: &Model, now: Instant) -> Snapshot {
             model.device.to_string(),
         ),
     };
+    let languages: Vec<LanguageRow> = model
+        .languages
+        .iter()
+        .map(|entry| LanguageRow {
+            code: entry.language.code.to_string(),
+            name: entry.language.name.to_string(),
+            voice: entry.voice.clone(),
+            checked: entry.checked,
+            text: entry.text.clone(),
+            state: entry.state(),
+            warning: (!entry.model.trained_for(entry.language))
+                .then(|| format!("{} not trained for this language", entry.model.label())),
+        })
+        .collect();
     Snapshot {
         header: Header {
             job_name: model.job_name.clone(),
@@ -55,31 +70,8 @@ pub fn snapshot(model: &Model, now: Instant) -> Snapshot {
             error: model.source.error.clone(),
             transcript: model.source.transcript.clone(),
         },
-        languages: model
-            .languages
-            .iter()
-            .map(|entry| LanguageRow {
-                code: entry.language.code.to_string(),
-                name: entry.language.name.to_string(),
-                voice: entry.voice.clone(),
-                checked: entry.checked,
-                text: entry.text.clone(),
-                state: entry.progress.state,
-                sentences_done: entry.progress.done,
-                sentences_total: entry.progress.total,
-                cache_hits: entry.progress.cache_hits,
-                audio_seconds: entry.progress.audio_seconds,
-                elapsed_seconds: entry.progress.elapsed_seconds,
-                rtf: entry.progress.rtf,
-                provider: entry.progress.provider.clone(),
-                error: entry.progress.error.clone(),
-                similarity: entry.similarity,
-                heard: entry.heard.clone(),
-                takes: entry.takes.len(),
-                warning: (!entry.model.trained_for(entry.language))
-                    .then(|| format!("{} not trained for this language", entry.model.label())),
-            })
-            .collect(),
+        progress: progress_table(model, &languages),
+        languages,
         cursor: model.cursor,
         focus: model.focus,
         controls: Controls {
@@ -91,14 +83,42 @@ pub fn snapshot(model: &Model, now: Instant) -> Snapshot {
         playback: model.playback.clone(),
         status: model.status.clone(),
         popup: model.popup.as_ref().map(|p| popup(model, p)),
-        similarity_threshold: model.similarity_threshold,
+        similarity_threshold: model.score_rules.similarity_threshold,
         editing_inline: model.editing_inline,
         keys: model.key_labels.clone(),
     }
 }
 
-/// The popup as drawn now. The takes popup shows the model's takes, not a copy made when it
-/// opened, so a score that arrives while it is open appears in it.
+/// The rows the progress table shows (ticked, or touched by a run) under its columns.
+fn progress_table(model: &Model, rows: &[LanguageRow]) -> TableView {
+    let shown: Vec<usize> = (0..rows.len())
+        .filter(|&i| rows[i].in_progress_table())
+        .collect();
+    let lines: Vec<LanguageLine<'_>> = (shown.iter())
+        .map(|&i| {
+            let entry = &model.languages[i];
+            let state = rows[i].state;
+            let run = entry
+                .record
+                .as_ref()
+                .filter(|_| state != LanguageState::Idle);
+            LanguageLine {
+                code: entry.language.code,
+                voice: &entry.voice,
+                state,
+                progress: run.map(|r| &r.progress),
+                takes: entry.takes().len(),
+                scores: entry.scores().filter(|_| state != LanguageState::Queued),
+            }
+        })
+        .collect();
+    let selected = shown.iter().position(|&i| i == model.cursor);
+    let columns = table::progress::columns(&model.score_columns);
+    table::build(&columns, &lines, &model.score_rules, selected)
+}
+
+/// The popup as drawn now. The takes popup shows the session's takes, not a copy made when
+/// it opened, so a score that arrives while it is open appears in it.
 fn popup(model: &Model, popup: &Popup) -> Popup {
     match popup {
         Popup::Takes {
@@ -107,17 +127,23 @@ fn popup(model: &Model, popup: &Popup) -> Popup {
             marked,
             ..
         } => {
-            let takes: Vec<_> = model
-                .languages
-                .iter()
-                .find(|l| l.language.code == code)
-                .map(|l| l.takes.iter().map(|t| t.row.clone()).collect())
-                .unwrap_or_default();
+            let entry = model.languages.iter().find(|l| l.language.code == code);
+            let takes = entry.map(|e| e.takes()).unwrap_or_default();
+            let selected = (*selected).min(takes.len().saturating_sub(1));
+            let lines: Vec<TakeLine<'_>> = (takes.iter().enumerate())
+                .map(|(i, take)| TakeLine {
+                    take,
+                    marked: *marked == Some(i),
+                })
+                .collect();
+            let columns = table::takes::columns(&model.score_columns);
+            let heard = takes.get(selected).map(|t| heard_line(&t.scores));
             Popup::Takes {
                 code: code.clone(),
-                selected: (*selected).min(takes.len().saturating_sub(1)),
+                table: table::build(&columns, &lines, &model.score_rules, Some(selected)),
+                heard: heard.unwrap_or_default(),
+                selected,
                 marked: *marked,
-                takes,
             }
         }
         other => other.clone(),
@@ -125,85 +151,4 @@ fn popup(model: &Model, popup: &Popup) -> Popup {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::console::model::Take;
-    use voxdeck_ui::snapshot::TakeRow;
-
-    /// A model of a job with French, and French's row.
-    fn model() -> (Model, usize) {
-        let text = "[[language]]\ncode = \"fr\"\ntext = \"Bonjour.\"\n";
-        let job = crate::job::JobSpec::parse(
-            text,
-            std::path::Path::new("t.toml"),
-            std::path::Path::new("."),
-            "seam".into(),
-        )
-        .unwrap();
-        let model = Model::new(Some(&job), vec![]);
-        let fr = model
-            .languages
-            .iter()
-            .position(|l| l.language.code == "fr")
-            .unwrap();
-        (model, fr)
-    }
-
-    #[test]
-    fn rows_carry_the_models_progress_and_scores() {
-        let (mut m, fr) = model();
-        m.languages[fr].progress.state = LanguageState::Running;
-        (
-            m.languages[fr].progress.done,
-            m.languages[fr].progress.total,
-        ) = (1, 3);
-        m.languages[fr].similarity = Some(0.8);
-        m.run.codes = vec!["fr".into()];
-        m.run.synthesis_seconds = 3.0;
-        m.run.wall_seconds = 2.0;
-        let snap = snapshot(&m, Instant::now());
-        let row = &snap.languages[fr];
-        assert_eq!(
-            (row.state, row.sentences_done, row.sentences_total),
-            (LanguageState::Running, 1, 3)
-        );
-        assert_eq!(
-            (row.code.as_str(), row.similarity, row.checked),
-            ("fr", Some(0.8), true)
-        );
-        assert_eq!(snap.header.concurrency, Some(1.5));
-        assert_eq!(
-            snap.header.run_counts,
-            Some((0, 0, 1)),
-            "counts this run's rows only"
-        );
-    }
-
-    #[test]
-    fn the_takes_popup_shows_scores_that_arrive_while_it_is_open() {
-        let (mut m, fr) = model();
-        let row = TakeRow {
-            take: 1,
-            voice: "ff_siwis".into(),
-            speed: 1.0,
-            text: "Bonjour.".into(),
-            similarity: None,
-            heard: Default::default(),
-        };
-        m.languages[fr].takes.push(Take {
-            row,
-            path: "fr-take1.wav".into(),
-        });
-        m.popup = Some(Popup::Takes {
-            code: "fr".into(),
-            takes: Vec::new(),
-            selected: 0,
-            marked: None,
-        });
-        m.languages[fr].takes[0].row.similarity = Some(0.7);
-        match snapshot(&m, Instant::now()).popup {
-            Some(Popup::Takes { takes, .. }) => assert_eq!(takes[0].similarity, Some(0.7)),
-            other => panic!("{other:?}"),
-        }
-    }
-}
+mod tests;

@@ -2,13 +2,11 @@
 //! run's phase, totals and voice rankings. The one way engine progress reaches the screen.
 
 use voxdeck_ui::snapshot::{
-    FitOutcome, FitPoint, FitView, Heard, LanguageState, Popup, RankedVoice, RunState, TakeRow,
-    Transcript,
+    FitOutcome, FitPoint, FitView, Popup, RankedVoice, RunState, Transcript,
 };
 
-use super::model::{LanguageProgress, Model, Take};
-use crate::engine::outcome::Status;
-use crate::report::NOT_TRANSCRIBED_YET;
+use super::model::Model;
+use crate::qa::scores::{similarity_match, Match};
 use crate::session::published::Notice;
 use crate::session::state::{LanguageRecord, RunPhase, SessionState};
 
@@ -16,8 +14,9 @@ pub fn sync(model: &mut Model, state: &SessionState, notices: &[Notice]) {
     for notice in notices {
         match notice {
             Notice::Language(code) => {
-                if let Some(record) = state.language(code) {
-                    sync_language(model, record);
+                let record = state.language(code);
+                sync_language(model, code, record);
+                if let Some(record) = record {
                     sync_fitted(model, record);
                 }
                 sync_fitting(model, state);
@@ -50,66 +49,19 @@ pub fn sync(model: &mut Model, state: &SessionState, notices: &[Notice]) {
         .or(model.run.provider.take());
 }
 
-fn sync_language(model: &mut Model, record: &LanguageRecord) {
-    let Some(entry) = model
-        .languages
-        .iter_mut()
-        .find(|l| l.language.code == record.code)
-    else {
+/// A language's record as the session published it, taken whole: the console keeps no
+/// copy of its fields. A record the session dropped (a run that could not start, with no
+/// earlier run to go back to) leaves the row as it was before that run.
+fn sync_language(model: &mut Model, code: &str, record: Option<&LanguageRecord>) {
+    let Some(entry) = model.languages.iter_mut().find(|l| l.language.code == code) else {
         return;
     };
-    let p = &record.progress;
-    entry.progress = LanguageProgress {
-        state: match p.status {
-            Status::Queued => LanguageState::Queued,
-            Status::Running => LanguageState::Running,
-            Status::Done => LanguageState::Done,
-            Status::Failed => LanguageState::Failed,
-            Status::Cancelled => LanguageState::Cancelled,
-        },
-        done: p.sentences_done,
-        total: p.sentences_total,
-        cache_hits: p.cache_hits,
-        audio_seconds: p.audio_seconds,
-        elapsed_seconds: p.elapsed_seconds,
-        rtf: p.rtf(),
-        provider: p.execution_provider.clone(),
-        error: p.error.clone(),
-        output: p.output.clone(),
-    };
-    entry.takes = record
-        .takes
-        .iter()
-        .filter_map(|t| {
-            let path = t.output.clone()?;
-            let row = TakeRow {
-                take: t.take,
-                voice: t.voice.clone(),
-                speed: t.speed,
-                text: t.text.clone(),
-                similarity: t.similarity,
-                heard: heard(t),
-            };
-            Some(Take { row, path })
-        })
-        .collect();
-    entry.similarity = record.similarity();
-    entry.heard = record.latest_take().map_or(Heard::Nothing, heard);
-}
-
-/// A take's transcription as the table shows it.
-fn heard(take: &crate::report::Take) -> Heard {
-    match (&take.transcription, &take.transcription_error) {
-        (Some(t), _) => Heard::Scored {
-            cer: t.cer,
-            wer: t.wer,
-            flagged: t.flagged,
-            text: t.text.clone(),
-        },
-        (None, Some(e)) if e == NOT_TRANSCRIBED_YET => Heard::Pending,
-        (None, Some(e)) => Heard::Unscored(e.clone()),
-        (None, None) => Heard::Nothing,
+    if let (Some(after), Some(record)) = (entry.queued_after, record) {
+        if record.run > after {
+            entry.queued_after = None;
+        }
     }
+    entry.record = record.cloned();
 }
 
 /// The session's transcript of the source clip, once it is of the clip the console shows.
@@ -129,6 +81,7 @@ fn sync_source(model: &mut Model, state: &SessionState) {
 
 fn sync_run(model: &mut Model, state: &SessionState) {
     let phase = &state.run.phase;
+    model.run.id = state.run.id;
     model.run.codes = state.run.codes.clone();
     model.run.out_dir = state.run.out_dir.clone();
     model.run.settings = state.run.settings.clone();
@@ -170,6 +123,10 @@ fn sync_run(model: &mut Model, state: &SessionState) {
         } => {
             model.run.started = None;
             model.run.wall_seconds = *wall_seconds;
+            // Rows the run never reached are no longer waiting for it.
+            for entry in &mut model.languages {
+                entry.queued_after = None;
+            }
             let how = if *cancelled { "cancelled" } else { "finished" };
             stop_fit(
                 model,
@@ -183,9 +140,7 @@ fn sync_run(model: &mut Model, state: &SessionState) {
             model.run.started = None;
             model.status = Some(message.clone());
             for entry in &mut model.languages {
-                if entry.progress.state == LanguageState::Queued {
-                    entry.progress.state = LanguageState::Idle;
-                }
+                entry.queued_after = None;
             }
         }
         RunPhase::Idle | RunPhase::Queued | RunPhase::Running | RunPhase::Cancelling => {}
@@ -281,6 +236,7 @@ fn stop_fit(model: &mut Model, why: &str) {
 /// so it never takes keys typed for something else.
 fn sync_rankings(model: &mut Model, state: &SessionState) {
     let seen = model.rankings_seen;
+    let threshold = model.score_rules.similarity_threshold;
     for ranking in state.rankings.iter().filter(|r| r.id > seen) {
         model.rankings_seen = ranking.id;
         let code = &ranking.code;
@@ -300,6 +256,7 @@ fn sync_rankings(model: &mut Model, state: &SessionState) {
                         .map(|v| RankedVoice {
                             voice: v.voice.clone(),
                             similarity: v.similarity,
+                            good: similarity_match(Some(v.similarity), threshold) == Match::Good,
                         })
                         .collect(),
                     selected: 0,

@@ -4,12 +4,13 @@
 use std::path::PathBuf;
 
 use voxdeck_ui::snapshot::{
-    FitOutcome, FitView, Focus, LanguageState, Playback, Popup, RunState, Transcript,
+    FitOutcome, FitView, Focus, LanguageState, Playback, Popup, Transcript,
 };
 
 use super::action::Action;
 pub use super::effect::Effect;
-use super::model::{LanguageProgress, Model};
+use super::model::Model;
+use super::start::{start_run, start_run_voiced};
 use crate::job::{Device, Mode, MAX_WORKERS, MIN_WORKERS};
 
 const FOCUS_ORDER: [Focus; 5] = [
@@ -93,7 +94,8 @@ pub fn update(model: &mut Model, action: Action) -> Vec<Effect> {
         Action::FitVoice => effects.extend(fit_voice(model)),
         Action::Takes => {
             let entry = model.selected();
-            if entry.takes.is_empty() {
+            let takes = entry.takes().len();
+            if takes == 0 {
                 model.status = Some(format!(
                     "no takes of {} yet: run it (r, or R for this language)",
                     entry.language.code
@@ -101,8 +103,9 @@ pub fn update(model: &mut Model, action: Action) -> Vec<Effect> {
             } else {
                 model.popup = Some(Popup::Takes {
                     code: entry.language.code.to_string(),
-                    takes: entry.takes.iter().map(|t| t.row.clone()).collect(),
-                    selected: entry.takes.len() - 1,
+                    table: Default::default(),
+                    heard: Vec::new(),
+                    selected: takes - 1,
                     marked: None,
                 });
             }
@@ -118,7 +121,7 @@ pub fn update(model: &mut Model, action: Action) -> Vec<Effect> {
         }
         Action::RerunFailedOrSelected => {
             let failed: Vec<usize> = (0..model.languages.len())
-                .filter(|&i| model.languages[i].progress.state == LanguageState::Failed)
+                .filter(|&i| model.languages[i].state() == LanguageState::Failed)
                 .collect();
             let rows = if failed.is_empty() {
                 vec![model.cursor]
@@ -273,58 +276,6 @@ fn fit_voice(model: &mut Model) -> Vec<Effect> {
     effects
 }
 
-pub(super) fn start_run(model: &mut Model, rows: Vec<usize>) -> Vec<Effect> {
-    start_run_voiced(model, rows, None)
-}
-
-/// A run of `rows`; `voice`, when given, is the voice of this run's rows in place of each
-/// row's own (a fit, or the best stock voice for an A/B with a fitted one).
-pub(super) fn start_run_voiced(
-    model: &mut Model,
-    rows: Vec<usize>,
-    voice: Option<String>,
-) -> Vec<Effect> {
-    if model.running() {
-        model.status = Some("a run is going: wait for it, or cancel it with c".into());
-        return Vec::new();
-    }
-    let rows: Vec<usize> = rows
-        .into_iter()
-        .filter(|&i| !model.languages[i].text.trim().is_empty())
-        .collect();
-    if rows.is_empty() {
-        model.status = Some("nothing to run: tick a language (Space) and give it text (e)".into());
-        return Vec::new();
-    }
-    for &i in &rows {
-        model.languages[i].progress = LanguageProgress {
-            state: LanguageState::Queued,
-            ..LanguageProgress::default()
-        };
-    }
-    model.run.codes = rows
-        .iter()
-        .map(|&i| model.languages[i].language.code.to_string())
-        .collect();
-    model.run.state = RunState::Running;
-    model.run.started = Some(std::time::Instant::now());
-    model.run.wall_seconds = 0.0;
-    model.run.synthesis_seconds = 0.0;
-    model.status = Some(format!(
-        "starting {} language(s) on {} worker(s), {}",
-        rows.len(),
-        model.workers,
-        model.mode.name()
-    ));
-    let mut job = model.job_for(&rows);
-    if let Some(voice) = voice {
-        job.languages
-            .iter_mut()
-            .for_each(|l| l.voice = Some(voice.clone()));
-    }
-    vec![Effect::StartRun(Box::new(job))]
-}
-
 /// Workers, mode and device are the next run's: a run in progress keeps its own, shown
 /// in the header, and the status line says what the next one will use.
 fn change_setting(model: &mut Model, action: Action) {
@@ -382,7 +333,7 @@ fn cycle_voice(model: &mut Model) {
 
 fn result_of_selected(model: &Model) -> Option<(String, PathBuf)> {
     let entry = model.selected();
-    let path = entry.progress.output.clone().filter(|p| p.exists())?;
+    let path = entry.output().filter(|p| p.exists())?.to_path_buf();
     Some((format!("{} result", entry.language.code), path))
 }
 

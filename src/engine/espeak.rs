@@ -15,6 +15,7 @@ use std::sync::{Mutex, MutexGuard, OnceLock};
 use crate::assets::{self, Assets};
 
 pub mod clause;
+pub mod phonemizer;
 mod ucd;
 pub use ucd::Ucd;
 

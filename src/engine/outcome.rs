@@ -14,6 +14,28 @@ pub enum Status {
     Cancelled,
 }
 
+impl Status {
+    pub const ALL: [Status; 5] = [
+        Status::Queued,
+        Status::Running,
+        Status::Done,
+        Status::Failed,
+        Status::Cancelled,
+    ];
+
+    /// The one word for the status, as report.json, the metrics, the headless lines and the
+    /// console all spell it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Queued => "queued",
+            Status::Running => "running",
+            Status::Done => "done",
+            Status::Failed => "failed",
+            Status::Cancelled => "cancelled",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct UtteranceTiming {
     pub audio_seconds: f64,

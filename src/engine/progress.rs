@@ -50,9 +50,8 @@ impl LanguageProgress {
         }
     }
 
-    /// Synthesis seconds per audio second (below 1 is faster than real time).
     pub fn rtf(&self) -> Option<f64> {
-        (self.audio_seconds > 0.0).then(|| self.synthesis_seconds / self.audio_seconds)
+        rtf(self.synthesis_seconds, self.audio_seconds)
     }
 
     pub fn is_finished(&self) -> bool {
@@ -78,4 +77,10 @@ pub struct Unobserved;
 impl RunObserver for Unobserved {
     fn language_changed(&self, _: usize, _: &LanguageProgress) {}
     fn run_finished(&self, _: &RunOutcome) {}
+}
+
+/// The real-time factor: synthesis seconds per audio second (below 1 is faster than real
+/// time); none before any audio.
+pub fn rtf(synthesis_seconds: f64, audio_seconds: f64) -> Option<f64> {
+    (audio_seconds > 0.0).then(|| synthesis_seconds / audio_seconds)
 }

@@ -4,96 +4,12 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-use serde::{Deserialize, Serialize};
-
-use super::cmaes::Cmaes;
+use super::evaluate::{held_out_mean, held_out_scores, speak};
 use super::space::{self, VoiceSpace};
 use super::start::{begin, named_pack};
+use super::state::SearchState;
 use super::{FitError, FitOptions, FitOutcome, Generation, Judge, PackSpeaker, Scored};
 use crate::engine::kokoro::VoicePack;
-use crate::languages::Language;
-
-/// Where a search stands after a whole generation: everything it needs to go on exactly as
-/// it would have without stopping (the strategy's random stream included).
-#[derive(Clone, Serialize, Deserialize)]
-pub struct SearchState {
-    pub best_stock: Scored,
-    pub best_blend: Option<Scored>,
-    pub fitted: Scored,
-    /// The voice the search moves from (the best stock voice or the best blend, by name):
-    /// candidates are this voice plus an offset along the space's directions.
-    pub origin: String,
-    /// The kept voice's offset from `origin`; None while it is the best stock voice or the
-    /// best blend, which `fitted.voice` names.
-    pub fitted_offsets: Option<Vec<f64>>,
-    pub best_probe: f32,
-    /// Generations since the held-out score last improved.
-    pub stale: usize,
-    pub evaluations: usize,
-    pub generations: Vec<Generation>,
-    pub strategy: Cmaes,
-}
-
-impl SearchState {
-    /// Whether a state read back from a checkpoint can go on in a space of `dims`
-    /// dimensions with `population` candidates a generation (None: the default): a whole
-    /// strategy of that shape, kept offsets of that dimension, and finite scores. A state
-    /// that passes cannot make the loop index out of bounds or outgrow its generations.
-    pub fn check(&self, dims: usize, population: Option<usize>) -> Result<(), String> {
-        self.strategy
-            .check()
-            .map_err(|why| format!("its strategy is damaged: {why}"))?;
-        let lambda = population
-            .unwrap_or(super::cmaes::Cmaes::default_lambda(dims))
-            .max(2);
-        if self.strategy.lambda() != lambda {
-            return Err(format!(
-                "its strategy draws {} candidates a generation, this search {lambda}",
-                self.strategy.lambda()
-            ));
-        }
-        if self.strategy.dimensions() != dims {
-            return Err(format!(
-                "its strategy searches {} dimensions, this space has {dims}",
-                self.strategy.dimensions()
-            ));
-        }
-        // The strategy's centre is a weighted mean of clamped candidates: inside the box.
-        if self
-            .strategy
-            .mean()
-            .iter()
-            .any(|m| m.abs() > space::MAX_COORDINATE)
-        {
-            return Err("its strategy's centre lies outside the search box".into());
-        }
-        if let Some(offsets) = &self.fitted_offsets {
-            if offsets.len() != dims || !offsets.iter().all(|x| x.is_finite()) {
-                return Err(format!(
-                    "the kept voice's offsets are not {dims} finite numbers"
-                ));
-            }
-        }
-        let scored = [
-            Some(&self.best_stock),
-            self.best_blend.as_ref(),
-            Some(&self.fitted),
-        ];
-        let finite = scored
-            .into_iter()
-            .flatten()
-            .all(|s| s.probe.is_finite() && s.held_out.iter().all(|x| x.is_finite()));
-        if !finite || !self.best_probe.is_finite() {
-            return Err("it holds a score that is not a finite number".into());
-        }
-        Ok(())
-    }
-}
-
-/// Mean held-out score over the judges: what the kept voice is chosen by.
-pub(super) fn held_out_mean(scores: &[f32]) -> f32 {
-    scores.iter().sum::<f32>() / scores.len().max(1) as f32
-}
 
 /// Fits a voice to the source the judges hold. `stock` are the candidate stock voices (the
 /// language's, in any order); `space_voices` span the search space (all stock voices
@@ -225,43 +141,6 @@ pub fn fit(
         generations: state.generations,
         voice: Some(fitted_voice),
     })
-}
-
-/// A voice spoken on the held-out text, scored by every judge.
-pub(super) fn held_out_scores(
-    speaker: &mut dyn PackSpeaker,
-    judges: &mut [&mut dyn Judge],
-    language: &Language,
-    text: &str,
-    voice: &Arc<VoicePack>,
-    stop: &AtomicBool,
-) -> Result<Vec<f32>, FitError> {
-    let clip = speak(speaker, language, text, std::slice::from_ref(voice), stop)?
-        .pop()
-        .expect("one clip per pack");
-    // A cancel interrupts the synthesis in flight: that is no failure to speak.
-    if stop.load(Ordering::SeqCst) {
-        return Err(FitError::Cancelled);
-    }
-    let clip = clip.map_err(FitError::Speak)?;
-    judges
-        .iter_mut()
-        .map(|j| j.score(&clip).map_err(FitError::Score))
-        .collect()
-}
-
-/// The speaker's clips, or Cancelled when a stop came while they were spoken.
-pub(super) fn speak(
-    speaker: &mut dyn PackSpeaker,
-    language: &Language,
-    text: &str,
-    packs: &[Arc<VoicePack>],
-    stop: &AtomicBool,
-) -> Result<Vec<Result<crate::audio::wav::Clip, String>>, FitError> {
-    match speaker.speak(language, text, packs) {
-        Err(_) if stop.load(Ordering::SeqCst) => Err(FitError::Cancelled),
-        other => other,
-    }
 }
 
 #[cfg(test)]

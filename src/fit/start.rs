@@ -5,8 +5,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use super::cmaes::Cmaes;
-use super::search::{held_out_mean, held_out_scores, speak, SearchState};
+use super::evaluate::{held_out_mean, held_out_scores, speak};
 use super::space::VoiceSpace;
+use super::state::SearchState;
 use super::{FitError, FitOptions, Judge, PackSpeaker, Scored};
 use crate::engine::kokoro::{parse_blend, VoicePack};
 use crate::languages::Language;

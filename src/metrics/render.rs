@@ -11,7 +11,8 @@ use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::registry::Registry;
 
-use super::snapshot::{Snapshot, LANGUAGE_STATES, RUN_PHASES};
+use super::snapshot::{Snapshot, RUN_PHASES};
+use crate::engine::outcome::Status;
 use crate::gpu::GpuSample;
 
 /// The `Content-Type` of what [`render`] writes.
@@ -119,23 +120,39 @@ fn language_series(registry: &mut Registry, snapshot: &Snapshot) {
         "voxdeck_language_rtf",
         "Real-time factor of each language: synthesis seconds per audio second (below 1 is faster than real time)",
     );
+    let similarity = floats(
+        registry,
+        "voxdeck_language_similarity",
+        "Speaker similarity of each language's latest take to the source clip (cosine)",
+    );
+    let cer = floats(
+        registry,
+        "voxdeck_language_cer",
+        "Character error rate of what the recogniser heard in each language's latest take",
+    );
     for row in &snapshot.languages {
-        for (status, label) in LANGUAGE_STATES {
-            let mut labels = language(&row.code);
-            labels.push(("state", label.to_string()));
+        let p = &row.progress;
+        for status in Status::ALL {
+            let mut labels = language(&p.code);
+            labels.push(("state", status.label().to_string()));
             state
                 .get_or_create(&labels)
-                .set(i64::from(status == row.status));
+                .set(i64::from(status == p.status));
         }
-        let labels = language(&row.code);
-        done.get_or_create(&labels).set(whole(row.sentences_done));
-        planned
-            .get_or_create(&labels)
-            .set(whole(row.sentences_total));
-        audio.get_or_create(&labels).set(row.audio_seconds);
-        synthesis.get_or_create(&labels).set(row.synthesis_seconds);
-        if let Some(value) = row.rtf {
+        let labels = language(&p.code);
+        done.get_or_create(&labels).set(whole(p.sentences_done));
+        planned.get_or_create(&labels).set(whole(p.sentences_total));
+        audio.get_or_create(&labels).set(p.audio_seconds);
+        synthesis.get_or_create(&labels).set(p.synthesis_seconds);
+        if let Some(value) = p.rtf() {
             rtf.get_or_create(&labels).set(value);
+        }
+        let scores = row.scores.as_ref();
+        if let Some(value) = scores.and_then(|s| s.similarity) {
+            similarity.get_or_create(&labels).set(f64::from(value));
+        }
+        if let Some(t) = scores.and_then(|s| s.transcription.as_ref()) {
+            cer.get_or_create(&labels).set(f64::from(t.cer));
         }
     }
 }

@@ -1,8 +1,9 @@
 //! What one scrape reports, gathered in one short read of the session's state so the
 //! figures of a language agree with each other.
 
-use crate::engine::outcome::Status;
+use crate::engine::progress::LanguageProgress;
 use crate::gpu::GpuSample;
+use crate::qa::scores::TakeScores;
 use crate::session::state::{RunPhase, SessionState};
 use crate::session::LiveCounters;
 
@@ -20,15 +21,12 @@ pub struct Snapshot {
     pub sample: Option<GpuSample>,
 }
 
+/// A language as the session published it: its latest run's progress and, once that run
+/// made a take, the take's scores.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LanguageRow {
-    pub code: String,
-    pub status: Status,
-    pub sentences_done: usize,
-    pub sentences_total: usize,
-    pub audio_seconds: f64,
-    pub synthesis_seconds: f64,
-    pub rtf: Option<f64>,
+    pub progress: LanguageProgress,
+    pub scores: Option<TakeScores>,
 }
 
 /// Every run phase by its label, in the order a run goes through them.
@@ -43,15 +41,6 @@ pub const RUN_PHASES: [&str; 8] = [
     "setup_failed",
 ];
 
-/// Every language status by its label.
-pub const LANGUAGE_STATES: [(Status, &str); 5] = [
-    (Status::Queued, "queued"),
-    (Status::Running, "running"),
-    (Status::Done, "done"),
-    (Status::Failed, "failed"),
-    (Status::Cancelled, "cancelled"),
-];
-
 impl Snapshot {
     pub fn of(state: &SessionState, live: LiveCounters, sample: Option<GpuSample>) -> Snapshot {
         Snapshot {
@@ -62,13 +51,8 @@ impl Snapshot {
                 .languages
                 .iter()
                 .map(|l| LanguageRow {
-                    code: l.code.clone(),
-                    status: l.progress.status,
-                    sentences_done: l.progress.sentences_done,
-                    sentences_total: l.progress.sentences_total,
-                    audio_seconds: l.progress.audio_seconds,
-                    synthesis_seconds: l.progress.synthesis_seconds,
-                    rtf: l.progress.rtf(),
+                    progress: l.progress.clone(),
+                    scores: l.scores().cloned(),
                 })
                 .collect(),
             live,

@@ -180,6 +180,51 @@ fn languages_report_their_state_progress_audio_and_rtf() {
     assert_eq!(value(&text, "voxdeck_run_id"), Some(2.0));
 }
 
+/// The latest take's scores, carried whole from the session: similarity and CER once
+/// scored, nothing before (a take still being transcribed has no CER).
+#[test]
+fn a_languages_latest_take_exports_its_scores() {
+    use crate::qa::scores::{TakeScores, Transcription};
+    let mut state = running_state();
+    let fr = &mut state.languages[0];
+    fr.progress.status = Status::Done;
+    fr.progress.output = Some("fr.wav".into());
+    let take = |take, similarity, cer: Option<f32>| crate::report::Take {
+        take,
+        run: 2,
+        voice: "ff_siwis".into(),
+        speed: 1.0,
+        text: "Bonjour.".into(),
+        output: Some(format!("fr-take{take}.wav").into()),
+        scores: TakeScores {
+            similarity: Some(similarity),
+            transcription: cer.map(|cer| Transcription {
+                text: "bonjour".into(),
+                language: "fr".into(),
+                cer,
+                wer: Some(cer),
+                flagged: false,
+                elapsed_seconds: 0.1,
+            }),
+            ..TakeScores::pending()
+        },
+    };
+    fr.takes = vec![take(1, 0.5, Some(0.25)), take(2, 0.75, None)];
+    let text = render(&Snapshot::of(&state, live(), None));
+    let similarity = r#"voxdeck_language_similarity{language="fr"}"#;
+    assert_eq!(value(&text, similarity), Some(0.75), "the latest take's");
+    assert_eq!(value(&text, r#"voxdeck_language_cer{language="fr"}"#), None);
+    state.languages[0].takes.pop();
+    state.languages[0].takes.push(take(2, 0.75, Some(0.125)));
+    let text = render(&Snapshot::of(&state, live(), None));
+    let cer = r#"voxdeck_language_cer{language="fr"}"#;
+    assert_eq!(value(&text, cer), Some(0.125));
+    assert_eq!(
+        value(&text, r#"voxdeck_language_similarity{language="es"}"#),
+        None
+    );
+}
+
 #[test]
 fn pool_load_and_cache_counters_are_exported_as_read() {
     let text = render(&Snapshot::of(&running_state(), live(), None));

@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use super::scores::TakeScores;
 use super::scoring::SourceScorer;
 use super::transcriber::Transcriber;
 use super::ErrorRateLimits;
@@ -146,10 +147,13 @@ pub fn score(
             let transcription = transcriber.take(
                 runtime, assets, device, &file.path, &file.code, &file.text, limits,
             );
-            entry.similarity = similarity.as_ref().ok().copied();
-            entry.similarity_error = similarity.as_ref().err().cloned();
-            entry.transcription = transcription.as_ref().ok().cloned();
-            entry.transcription_error = transcription.as_ref().err().cloned();
+            let scores = TakeScores {
+                similarity: similarity.as_ref().ok().copied(),
+                similarity_error: similarity.err(),
+                transcription_error: transcription.as_ref().err().cloned(),
+                transcription: transcription.ok(),
+            };
+            entry.scores = scores.clone();
             entry.takes = vec![Take {
                 take: 1,
                 run: 1,
@@ -157,9 +161,7 @@ pub fn score(
                 speed: 1.0,
                 text: file.text.clone(),
                 output: Some(file.path.clone()),
-                similarity: similarity.ok(),
-                transcription_error: transcription.as_ref().err().cloned(),
-                transcription: transcription.ok(),
+                scores,
             }];
             entry
         })

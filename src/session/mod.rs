@@ -199,7 +199,6 @@ impl Session {
                     ..take
                 })
                 .collect();
-            record.similarity_error = entry.similarity_error.clone();
             record.kept = entry
                 .output
                 .clone()

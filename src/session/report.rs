@@ -63,12 +63,12 @@ fn entry(record: &LanguageRecord) -> Option<LanguageReport> {
             .filter(|(run, _)| *run == record.run)
             .map(|(_, e)| e.clone()),
     );
-    entry.similarity = record.similarity();
-    entry.similarity_error = record.similarity_error.clone();
-    if let Some(take) = record.latest_take() {
-        entry.transcription = take.transcription.clone();
-        entry.transcription_error = take.transcription_error.clone();
-    }
+    // A language's scores are its latest take's: a run that made no take has none, so
+    // no view shows an older take's scores beside this run's settings.
+    entry.scores = record
+        .latest_take()
+        .map(|take| take.scores.clone())
+        .unwrap_or_default();
     entry.voice_match = record.voice_match.clone();
     entry.voice_fit = record.voice_fit.clone();
     Some(entry)

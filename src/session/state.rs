@@ -81,8 +81,6 @@ pub struct LanguageRecord {
     pub kept: Option<KeptOutput>,
     /// Every take of this session, oldest first.
     pub takes: Vec<Take>,
-    /// Why the latest take has no similarity, if it has none.
-    pub similarity_error: Option<String>,
     /// Takes that could not be kept (a full disk), by run: the report's warnings name them.
     pub take_errors: Vec<(u64, String)>,
     /// The ranking that chose its voice, when the job asked for `voice = "match"`.
@@ -109,7 +107,6 @@ impl LanguageRecord {
             settled: None,
             kept: None,
             takes: Vec::new(),
-            similarity_error: None,
             take_errors: Vec::new(),
             voice_match: None,
             voice_fit: None,
@@ -122,9 +119,9 @@ impl LanguageRecord {
         self.takes.last().filter(|t| t.run == self.run)
     }
 
-    /// Similarity of the latest result to the source clip.
-    pub fn similarity(&self) -> Option<f32> {
-        self.latest_take().and_then(|t| t.similarity)
+    /// The latest take's scores, once this run has made a take.
+    pub fn scores(&self) -> Option<&crate::qa::scores::TakeScores> {
+        self.latest_take().map(|t| &t.scores)
     }
 }
 

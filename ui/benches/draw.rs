@@ -5,7 +5,8 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use voxdeck_ui::snapshot::{
-    GpuDevice, GpuPane, Heard, LanguageRow, LanguageState, RunState, Snapshot,
+    CellView, ColumnHead, GpuDevice, GpuPane, LanguageRow, LanguageState, Part, RunState, Snapshot,
+    TableView, Tone, Width,
 };
 use voxdeck_ui::{draw, Theme};
 
@@ -16,7 +17,7 @@ fn busy_snapshot() -> Snapshot {
         LanguageState::Queued,
         LanguageState::Failed,
     ];
-    let languages = (0..10)
+    let languages: Vec<LanguageRow> = (0..10)
         .map(|i| LanguageRow {
             code: format!("l{i}"),
             name: format!("Language {i}"),
@@ -24,23 +25,55 @@ fn busy_snapshot() -> Snapshot {
             checked: true,
             text: "A sentence of some length to preview in the checklist.".into(),
             state: states[i % states.len()],
-            sentences_done: i % 5,
-            sentences_total: 5,
-            cache_hits: i % 3,
-            audio_seconds: i as f64 * 1.5,
-            elapsed_seconds: i as f64,
-            rtf: Some(0.7),
-            provider: Some("CPUExecutionProvider".into()),
-            error: (i % 4 == 3).then(|| "ONNX Runtime failed on sentence 2".into()),
-            similarity: Some(0.6 + i as f32 * 0.03),
-            heard: Heard::Scored {
-                cer: i as f32 * 0.02,
-                wer: Some(i as f32 * 0.04),
-                flagged: i % 5 == 4,
-                text: "A sentence of some length heard back.".into(),
-            },
             warning: None,
-            takes: 1 + i % 3,
+        })
+        .collect();
+    // The progress table as the console words it: ten columns, a gauge, a failed row's error.
+    let head = ColumnHead::new;
+    let columns = [
+        "lang",
+        "state",
+        "sentences",
+        "audio",
+        "elapsed",
+        "RTF",
+        "EP",
+        "voice",
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, h)| ColumnHead {
+        grows: i == 2,
+        ..head(h, Width::Fixed([5, 9, 10, 7, 7, 4, 5, 10][i]), i as u8)
+    })
+    .chain(["sim", "CER"].map(|h| head(h, Width::Fixed(4), 8)))
+    .collect();
+    let rows = (0..10)
+        .map(|i| {
+            let mut row = vec![
+                CellView::plain(format!("l{i}")),
+                CellView::Text(vec![
+                    Part::new("running", Tone::Active),
+                    Part::optional(format!(" t{}", 1 + i % 3), Tone::Dim),
+                ]),
+            ];
+            if i % 4 == 3 {
+                row.push(CellView::Spanning(Part::new(
+                    "ONNX Runtime failed on sentence 2",
+                    Tone::Fail,
+                )));
+                return row;
+            }
+            row.push(CellView::Gauge {
+                fraction: (i % 5) as f64 / 5.0,
+                tone: Tone::Plain,
+                label: format!(" {}/5", i % 5),
+                wide_label: Some(format!(" {}/5, {} cached", i % 5, i % 3)),
+            });
+            for text in ["1.50 s", "1.00 s", "0.70", "CPU", "af_heart", "0.72", "4%"] {
+                row.push(CellView::plain(text));
+            }
+            row
         })
         .collect();
     // 2 minutes at the default 500 ms interval.
@@ -61,6 +94,11 @@ fn busy_snapshot() -> Snapshot {
     };
     let mut snap = Snapshot {
         languages,
+        progress: TableView {
+            columns,
+            rows,
+            selected: Some(1),
+        },
         gpu: GpuPane::Devices(vec![device(0), device(1)]),
         ..Snapshot::default()
     };

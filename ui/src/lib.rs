@@ -4,6 +4,7 @@
 
 pub mod keymap;
 pub mod snapshot;
+pub mod table;
 pub mod theme;
 pub mod view;
 

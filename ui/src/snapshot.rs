@@ -1,6 +1,8 @@
 //! The plain data every view draws from. The console builds a `Snapshot` from its model
 //! after each change; views never see the engine, the GPU sampler or the audio thread.
 
+pub use crate::table::{Align, CellView, ColumnHead, Part, TableView, Tone, Width};
+
 /// Which pane has the keyboard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Focus {
@@ -73,25 +75,6 @@ pub enum Transcript {
     None(String),
 }
 
-/// A result's error rates against its text, as the progress table and takes popup show them.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub enum Heard {
-    /// Not transcribed (yet, or at all: no reason to show in a cell).
-    #[default]
-    Nothing,
-    /// Its take is being transcribed.
-    Pending,
-    Scored {
-        cer: f32,
-        wer: Option<f32>,
-        /// Over the `[qa]` limits.
-        flagged: bool,
-        text: String,
-    },
-    /// Transcribed but not scored, or not transcribed: why.
-    Unscored(String),
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum LanguageState {
     #[default]
@@ -112,23 +95,8 @@ pub struct LanguageRow {
     pub checked: bool,
     pub text: String,
     pub state: LanguageState,
-    pub sentences_done: usize,
-    pub sentences_total: usize,
-    /// Sentences of the run so far whose audio came from the result cache.
-    pub cache_hits: usize,
-    pub audio_seconds: f64,
-    pub elapsed_seconds: f64,
-    pub rtf: Option<f64>,
-    pub provider: Option<String>,
-    pub error: Option<String>,
-    /// Speaker similarity to the source clip (voice QA), when computed.
-    pub similarity: Option<f32>,
-    /// The latest take's transcription and error rates.
-    pub heard: Heard,
     /// A warning shown next to the row (e.g. model not trained for the language).
     pub warning: Option<String>,
-    /// How many takes of this language were made in this session.
-    pub takes: usize,
 }
 
 impl LanguageRow {
@@ -199,18 +167,9 @@ pub enum Playback {
 pub struct RankedVoice {
     pub voice: String,
     pub similarity: f32,
-}
-
-/// One take (a synthesis of a language) kept for comparison.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TakeRow {
-    /// 1-based take number.
-    pub take: usize,
-    pub voice: String,
-    pub speed: f32,
-    pub text: String,
-    pub similarity: Option<f32>,
-    pub heard: Heard,
+    /// At or above the similarity threshold (the console judges it: one rule for every
+    /// view).
+    pub good: bool,
 }
 
 /// A voice being fitted to the source clip, or the fit just ended: the closest voice
@@ -296,7 +255,11 @@ pub enum Popup {
     /// Every take of a language: play one, A/B one against the source, or A/B two takes.
     Takes {
         code: String,
-        takes: Vec<TakeRow>,
+        /// The takes as the console words them, oldest first (filled in as the snapshot is
+        /// made, so scores that arrive while the popup is open appear in it).
+        table: TableView,
+        /// What the selected take was heard to say, or why it was not.
+        heard: Vec<Part>,
         selected: usize,
         /// The take marked as the "A" side for an A/B between two takes.
         marked: Option<usize>,
@@ -310,6 +273,8 @@ pub struct Snapshot {
     pub header: Header,
     pub source: SourcePane,
     pub languages: Vec<LanguageRow>,
+    /// The progress table: the rows `LanguageRow::in_progress_table` keeps, in order.
+    pub progress: TableView,
     /// Index of the highlighted language row.
     pub cursor: usize,
     pub focus: Focus,

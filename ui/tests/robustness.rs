@@ -47,6 +47,7 @@ fn fixtures() -> Vec<Snapshot> {
                 .map(|(i, similarity)| RankedVoice {
                     voice: format!("{}_{i}", "very_long_voice_name".repeat(i + 1)),
                     similarity,
+                    good: i % 2 == 0,
                 })
                 .collect(),
             selected: 40,
@@ -54,33 +55,15 @@ fn fixtures() -> Vec<Snapshot> {
         },
         Popup::Takes {
             code: "zh".into(),
-            takes: Vec::new(),
+            table: TableView::default(),
+            heard: Vec::new(),
             selected: 3,
             marked: Some(5),
         },
         Popup::Takes {
             code: "zh".into(),
-            takes: (0..40)
-                .map(|i| TakeRow {
-                    take: usize::MAX - i,
-                    voice: "zf_xiaobei".repeat(i % 4),
-                    speed: [f32::NAN, -1.0, 1234.5, 0.0][i % 4],
-                    text: "大家好，欢迎收看我们的节目。\t".repeat(i % 5),
-                    similarity: [None, Some(f32::NAN), Some(-1.0), Some(0.99)][i % 4],
-                    heard: [
-                        Heard::Nothing,
-                        Heard::Pending,
-                        Heard::Unscored("大家好".repeat(i)),
-                        Heard::Scored {
-                            cer: [f32::NAN, f32::INFINITY, -3.0, 1e9][i % 4],
-                            wer: Some(f32::NAN),
-                            flagged: i % 2 == 0,
-                            text: "\t\n大家好".repeat(i),
-                        },
-                    ][i % 4]
-                        .clone(),
-                })
-                .collect(),
+            table: odd_table(),
+            heard: vec![Part::new("\t\n大家好".repeat(30), Tone::Warn)],
             selected: 39,
             marked: Some(39),
         },
@@ -132,7 +115,16 @@ fn fixtures() -> Vec<Snapshot> {
         history: vec![(f64::NAN, f64::INFINITY), (-500.0, -2.0)],
         ..Default::default()
     }]);
-    lang(&mut odd, "es").sentences_done = 9;
+    // More sentences done than planned, and a negative time.
+    let facts = [Facts {
+        code: "es",
+        done: 9,
+        total: 5,
+        elapsed: -1.0,
+        rtf: Some(f64::NAN),
+        ..Facts::default()
+    }];
+    odd.progress = progress_table(&odd, &facts);
     all.push(odd);
     let mut none = empty_job();
     none.languages.clear();
@@ -184,7 +176,7 @@ fn every_focus_draws_narrow_and_wide() {
 }
 
 #[test]
-fn similarity_is_coloured_against_the_threshold() {
+fn similarity_is_coloured_by_its_match_with_the_threshold() {
     let (terminal, _) = render(&done_with_failure(), 100, 28);
     let buffer = terminal.backend().buffer();
     let find = |text: &str| {
@@ -200,8 +192,10 @@ fn similarity_is_coloured_against_the_threshold() {
     let good = find("0.81");
     let poor = find("0.62");
     assert_eq!(buffer[good].fg, theme.ok.fg.unwrap());
-    assert_eq!(buffer[poor].fg, theme.fail.fg.unwrap());
+    // A weak match is a warning, in the progress table as in the takes popup.
+    assert_eq!(buffer[poor].fg, theme.warn.fg.unwrap());
     assert_ne!(theme.ok.fg, Some(Color::Reset));
+    assert_ne!(theme.ok.fg, theme.warn.fg);
 }
 
 /// The first cell of `text` on screen.
@@ -292,4 +286,49 @@ fn log_area_lies_inside_its_frame() {
         .map(|i| buffer[(log.x + i, log.y - 1)].symbol())
         .collect();
     assert_eq!(title, "log");
+}
+
+/// A table of 40 rows of odd cells: wide characters, control characters, gauges out of
+/// range, a spanning cell in the middle, rows shorter and longer than the columns.
+fn odd_table() -> TableView {
+    let widths = [
+        Width::Fixed(0),
+        Width::Fixed(u16::MAX),
+        Width::Content { min: 9, max: 2 },
+        Width::Content { min: 0, max: 0 },
+    ];
+    let columns = (0..6)
+        .map(|i| ColumnHead {
+            always: i == 1,
+            shrinks_to: (i % 2 == 0).then_some(i as u16),
+            grows: i > 3,
+            align: [Align::Left, Align::Right][i % 2],
+            ..ColumnHead::new(&"大".repeat(i), widths[i % 4], (7 - i) as u8)
+        })
+        .collect();
+    let rows = (0..40)
+        .map(|i| {
+            let cells = [
+                CellView::text("大家好，欢迎收看我们的节目。\t".repeat(i % 5), Tone::Dim),
+                CellView::Gauge {
+                    fraction: [f64::NAN, -1.0, 1e9, 0.5][i % 4],
+                    tone: Tone::Ok,
+                    label: "\n".repeat(i),
+                    wide_label: Some("大".repeat(i)),
+                },
+                CellView::Text(vec![
+                    Part::optional("zf_xiaobei".repeat(i % 4), Tone::Active),
+                    Part::new("\u{200b}", Tone::Fail),
+                ]),
+                CellView::Empty,
+                CellView::Spanning(Part::new("failed\n".repeat(i % 3), Tone::Fail)),
+            ];
+            cells.into_iter().cycle().skip(i).take(i % 8).collect()
+        })
+        .collect();
+    TableView {
+        columns,
+        rows,
+        selected: Some(39),
+    }
 }

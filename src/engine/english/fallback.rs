@@ -2,7 +2,7 @@
 //! phonemizer calls it, punctuation kept, stress marks, tie '^'), and espeak's IPA is
 //! mapped onto misaki's English phoneme set.
 
-use super::super::phonemize;
+use super::super::espeak::phonemizer;
 use super::EnglishError;
 
 /// misaki's E2M table, longest keys first (equal lengths in misaki's order).
@@ -51,7 +51,7 @@ fn syllabic(ps: &str) -> String {
 /// espeak's reading of `text` (with espeak voice `voice`) in misaki's phonemes for the
 /// dialect.
 pub fn phonemes(text: &str, voice: &str, british: bool) -> Result<String, EnglishError> {
-    let raw = phonemize::phonemizer_ipa(voice, text)?;
+    let raw = phonemizer::phonemizer_ipa(voice, text)?;
     let mut ps = raw.trim().to_string();
     for (from, to) in E2M {
         ps = ps.replace(from, to);

@@ -3,6 +3,7 @@
 //! real models' fit and resume are in tests/fit.rs.
 use super::*;
 use crate::audio::wav::Clip;
+use crate::languages::Language;
 
 /// "Speaks" a pack as a clip of its first rows, so judges can compare voices.
 struct RowSpeaker {

@@ -10,7 +10,8 @@ use super::{write_report, Context};
 use crate::engine::plan::Plan;
 use crate::engine::runtime::Runtime;
 use crate::job::JobSpec;
-use crate::report::{Take, NOT_TRANSCRIBED_YET};
+use crate::qa::scores::TakeScores;
+use crate::report::Take;
 use crate::session::published::Notice;
 use crate::session::takes;
 use crate::session::Control;
@@ -66,14 +67,11 @@ impl Context {
             speed: planned.speed,
             text: planned.text.clone(),
             output: Some(path.clone()),
-            similarity: None,
-            transcription: None,
-            transcription_error: Some(NOT_TRANSCRIBED_YET.to_string()),
+            scores: TakeScores::pending(),
         };
         control.state.update(Notice::Language(code.clone()), |s| {
             if let Some(record) = s.language_mut(&code) {
                 record.takes.push(take);
-                record.similarity_error = None;
             }
         });
         if let Err(e) = write_report(control, out_dir) {
@@ -105,12 +103,12 @@ impl Context {
                 return;
             };
             if let Some(take) = record.takes.iter_mut().rev().find(|t| t.take == number) {
-                take.similarity = similarity.as_ref().ok().copied();
+                take.scores.similarity = similarity.as_ref().ok().copied();
+                take.scores.similarity_error = similarity.err();
                 if let Some(why) = transcription_off {
-                    take.transcription_error = Some(why.to_string());
+                    take.scores.transcription_error = Some(why.to_string());
                 }
             }
-            record.similarity_error = similarity.err();
         });
         if let Err(e) = write_report(control, out_dir) {
             log::error!("{e}");

@@ -13,6 +13,7 @@ use super::write_report;
 use crate::assets::Assets;
 use crate::engine::runtime::Runtime;
 use crate::job::Device;
+use crate::qa::scores::OVER_ERROR_RATE_LIMITS;
 use crate::qa::transcriber::Transcriber;
 use crate::qa::ErrorRateLimits;
 use crate::report::Transcription;
@@ -126,8 +127,8 @@ fn serve(control: &Control, assets: &Assets, inbox: mpsc::Receiver<Job>) {
                         .language_mut(&code)
                         .and_then(|r| r.takes.iter_mut().rev().find(|t| t.take == number));
                     if let Some(take) = take {
-                        take.transcription_error = transcription.as_ref().err().cloned();
-                        take.transcription = transcription.ok();
+                        take.scores.transcription_error = transcription.as_ref().err().cloned();
+                        take.scores.transcription = transcription.ok();
                     }
                 });
                 if let Err(e) = write_report(control, &out_dir) {
@@ -167,18 +168,10 @@ fn log_transcription(
             return;
         }
     };
-    let wer = t
-        .wer
-        .map(|w| format!(", WER {:.1} %", w * 100.0))
-        .unwrap_or_default();
-    log::info!(
-        "{code} take {number}: heard \"{}\" (CER {:.1} %{wer})",
-        t.text,
-        t.cer * 100.0
-    );
+    log::info!("{code} take {number}: heard \"{}\" ({})", t.text, t.rates());
     if t.flagged {
         log::warn!(
-            "{code} take {number} is over the error-rate limits (CER {:.0} %, WER {:.0} %: [qa] max_cer, max_wer): listen to it",
+            "{code} take {number} is {OVER_ERROR_RATE_LIMITS}, {:.0} % and {:.0} %: listen to it",
             limits.max_cer * 100.0,
             limits.max_wer * 100.0
         );

@@ -13,6 +13,7 @@ mod layout;
 mod left;
 mod popup;
 mod progress;
+mod table;
 mod takes;
 mod text;
 mod voice_qa;
@@ -23,6 +24,7 @@ use ratatui::Frame;
 use crate::snapshot::{Focus, GpuPane, Snapshot};
 use crate::theme::Theme;
 use layout::{framed, stack, Slot};
+pub use table::layout as table_layout;
 
 /// Below this width the body is one column.
 const WIDE: u16 = 60;

@@ -48,20 +48,11 @@ pub(crate) fn draw(frame: &mut Frame, screen: Rect, snap: &Snapshot, popup: &Pop
             theme,
         ),
         Popup::Takes {
-            code,
-            takes,
-            selected,
-            marked,
+            code, table, heard, ..
         } => takes_view::takes(
             frame,
             screen,
-            &takes_view::Takes {
-                code,
-                takes,
-                selected: *selected,
-                marked: *marked,
-            },
-            snap.similarity_threshold,
+            &takes_view::Takes { code, table, heard },
             theme,
         ),
         Popup::Fitting(fit) => super::fitting::fitting(frame, screen, fit, theme),

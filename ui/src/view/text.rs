@@ -81,13 +81,6 @@ pub(crate) fn bar(fraction_done: f64, cells: usize) -> String {
     out
 }
 
-/// `CUDAExecutionProvider` -> `CUDA`: the table has no room for ORT's full names.
-pub(crate) fn provider_short(provider: &str) -> &str {
-    provider
-        .strip_suffix("ExecutionProvider")
-        .unwrap_or(provider)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -114,6 +107,5 @@ mod tests {
         assert_eq!(bar(0.5, 4), "██░░");
         assert_eq!(bar(2.0, 3), "███");
         assert_eq!(bar(f64::NAN, 2), "░░");
-        assert_eq!(provider_short("CUDAExecutionProvider"), "CUDA");
     }
 }

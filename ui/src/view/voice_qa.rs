@@ -19,7 +19,6 @@ const RANKING_KEYS: &[(&str, &str)] = &[("↑↓", "choose"), ("Enter", "use voi
 const BAR_MAX: usize = 20;
 /// The widest a voice or text column asks for before the box is sized.
 pub(super) const VOICE_MAX: usize = 20;
-pub(super) const TEXT_MAX: usize = 48;
 
 /// What the ranking popup shows, borrowed from `Popup::VoiceRanking`.
 pub(crate) struct Ranking<'a> {
@@ -108,7 +107,7 @@ pub(crate) fn voice_ranking(
     let bar_w = w.saturating_sub(fixed + voice_w + 1).min(BAR_MAX);
     let bar_w = if bar_w >= 3 { bar_w } else { 0 };
     let rows = popup.ranking.iter().enumerate().map(|(i, r)| {
-        let style = similarity_style(Some(r.similarity), threshold, theme);
+        let style = similarity_style(Some(r.similarity), r.good, theme);
         let mut sim = vec![Span::styled(
             format!("{:>num_w$}", similarity_text(Some(r.similarity))),
             style,
@@ -205,9 +204,9 @@ pub(crate) fn similarity_text(value: Option<f32>) -> String {
 }
 
 /// Good matches in the ok colour, the rest in the warning colour; no score dim.
-pub(crate) fn similarity_style(value: Option<f32>, threshold: f32, theme: &Theme) -> Style {
+pub(crate) fn similarity_style(value: Option<f32>, good: bool, theme: &Theme) -> Style {
     match value {
-        Some(v) if v.is_finite() && v >= threshold => theme.ok,
+        Some(v) if v.is_finite() && good => theme.ok,
         Some(v) if v.is_finite() => theme.warn,
         _ => theme.dim,
     }
@@ -257,12 +256,10 @@ mod tests {
         assert_eq!(similarity_text(Some(0.834)), "0.83");
         assert_eq!(similarity_text(Some(f32::NAN)), "–");
         assert_eq!(similarity_text(None), "–");
-        assert_eq!(super::super::takes::speed_text(1.0), "1.00×");
-        assert_eq!(super::super::takes::speed_text(f32::INFINITY), "–");
         let theme = Theme::default();
-        assert_eq!(similarity_style(Some(0.75), 0.75, &theme), theme.ok);
-        assert_eq!(similarity_style(Some(0.7), 0.75, &theme), theme.warn);
-        assert_eq!(similarity_style(Some(f32::NAN), 0.75, &theme), theme.dim);
+        assert_eq!(similarity_style(Some(0.75), true, &theme), theme.ok);
+        assert_eq!(similarity_style(Some(0.7), false, &theme), theme.warn);
+        assert_eq!(similarity_style(Some(f32::NAN), true, &theme), theme.dim);
         assert_eq!(digits(0), 1);
         assert_eq!(digits(10), 2);
         assert_eq!(one_line("a\nb\tc"), "a b c");

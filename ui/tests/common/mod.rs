@@ -8,7 +8,9 @@ use voxdeck_ui::snapshot::*;
 use voxdeck_ui::{draw, Areas, Theme};
 
 mod fit;
+mod progress;
 pub use fit::{fitted, fitting};
+pub use progress::{progress_table, takes_table, Cer, Facts, TakeFacts};
 
 pub const GIB: u64 = 1 << 30;
 
@@ -209,6 +211,7 @@ pub fn demo_idle() -> Snapshot {
         devices.truncate(1);
         snap.gpu = GpuPane::Devices(devices);
     }
+    snap.progress = progress_table(&snap, &[]);
     snap
 }
 
@@ -229,27 +232,55 @@ pub fn running() -> Snapshot {
     };
     snap.gpu = two_gpus();
     snap.focus = Focus::Progress;
-    let fr = lang(&mut snap, "fr");
-    fr.state = LanguageState::Done;
-    (fr.sentences_done, fr.sentences_total) = (4, 4);
-    (fr.audio_seconds, fr.elapsed_seconds, fr.rtf) = (7.84, 1.97, Some(0.25));
-    fr.provider = Some("CUDAExecutionProvider".into());
-    let es = lang(&mut snap, "es");
-    es.state = LanguageState::Running;
-    (es.sentences_done, es.sentences_total) = (2, 5);
-    // Both from the result cache of an earlier run.
-    es.cache_hits = 2;
-    (es.audio_seconds, es.elapsed_seconds, es.rtf) = (3.10, 1.02, Some(0.33));
-    es.provider = Some("CUDAExecutionProvider".into());
-    let it = lang(&mut snap, "it");
-    it.state = LanguageState::Queued;
-    it.sentences_total = 3;
-    let en = lang(&mut snap, "en-us");
-    en.state = LanguageState::Failed;
-    en.sentences_total = 4;
-    en.elapsed_seconds = 0.31;
-    en.error = Some("phonemize: espeak-ng voice 'en-us' missing".into());
+    for (code, state) in [
+        ("fr", LanguageState::Done),
+        ("es", LanguageState::Running),
+        ("it", LanguageState::Queued),
+        ("en-us", LanguageState::Failed),
+    ] {
+        lang(&mut snap, code).state = state;
+    }
+    snap.progress = progress_table(&snap, &running_facts());
     snap
+}
+
+fn running_facts() -> Vec<Facts> {
+    vec![
+        Facts {
+            code: "fr",
+            done: 4,
+            total: 4,
+            audio: 7.84,
+            elapsed: 1.97,
+            rtf: Some(0.25),
+            provider: Some("CUDAExecutionProvider"),
+            ..Facts::default()
+        },
+        Facts {
+            code: "es",
+            done: 2,
+            total: 5,
+            // Both from the result cache of an earlier run.
+            cache_hits: 2,
+            audio: 3.10,
+            elapsed: 1.02,
+            rtf: Some(0.33),
+            provider: Some("CUDAExecutionProvider"),
+            ..Facts::default()
+        },
+        Facts {
+            code: "it",
+            total: 3,
+            ..Facts::default()
+        },
+        Facts {
+            code: "en-us",
+            total: 4,
+            elapsed: 0.31,
+            error: Some("phonemize: espeak-ng voice 'en-us' missing"),
+            ..Facts::default()
+        },
+    ]
 }
 
 /// The run is over with en-us failed; similarity scored; a result playing.
@@ -258,35 +289,32 @@ pub fn done_with_failure() -> Snapshot {
     snap.header.state = RunState::DoneWithFailures;
     snap.header.wall_seconds = 9.5;
     snap.header.concurrency = Some(2.87);
-    let es = lang(&mut snap, "es");
-    es.state = LanguageState::Done;
-    (es.sentences_done, es.audio_seconds, es.elapsed_seconds) = (5, 8.02, 2.61);
-    let it = lang(&mut snap, "it");
-    it.state = LanguageState::Done;
-    (
-        it.sentences_done,
-        it.audio_seconds,
-        it.elapsed_seconds,
-        it.rtf,
-    ) = (3, 6.5, 2.2, Some(0.34));
-    it.provider = Some("CUDAExecutionProvider".into());
-    for code in ["fr", "es", "it"] {
-        lang(&mut snap, code).takes = 1;
-    }
+    lang(&mut snap, "es").state = LanguageState::Done;
+    lang(&mut snap, "it").state = LanguageState::Done;
+    let mut facts = running_facts();
+    let es = &mut facts[1];
+    (es.done, es.audio, es.elapsed) = (5, 8.02, 2.61);
+    let it = &mut facts[2];
+    (it.done, it.audio, it.elapsed, it.rtf) = (3, 6.5, 2.2, Some(0.34));
+    it.provider = Some("CUDAExecutionProvider");
     // fr was redone twice with other voices and speeds.
-    lang(&mut snap, "fr").takes = 3;
-    lang(&mut snap, "fr").similarity = Some(0.81);
-    lang(&mut snap, "es").similarity = Some(0.62);
-    lang(&mut snap, "it").similarity = Some(0.77);
+    (facts[0].takes, facts[1].takes, facts[2].takes) = (3, 1, 1);
+    (
+        facts[0].similarity,
+        facts[1].similarity,
+        facts[2].similarity,
+    ) = (Some(0.81), Some(0.62), Some(0.77));
     // Heard: fr fine, es over the limits, it still being transcribed.
-    lang(&mut snap, "fr").heard = scored(0.03, "Bonjour à tous, bienvenue dans notre émission.");
-    lang(&mut snap, "es").heard = Heard::Scored {
-        cer: 0.42,
-        wer: Some(0.5),
+    facts[0].cer = Some(Cer::Scored {
+        rate: 0.03,
+        flagged: false,
+    });
+    facts[1].cer = Some(Cer::Scored {
+        rate: 0.42,
         flagged: true,
-        text: "Hola a todos y el programa.".into(),
-    };
-    lang(&mut snap, "it").heard = Heard::Pending;
+    });
+    facts[2].cer = Some(Cer::Pending);
+    snap.progress = progress_table(&snap, &facts);
     snap.playback = Playback::Playing {
         what: "fr result".into(),
         position_seconds: 2.5,
@@ -312,6 +340,7 @@ pub fn voice_ranking() -> Popup {
     .map(|(voice, similarity)| RankedVoice {
         voice: voice.into(),
         similarity,
+        good: similarity >= 0.75,
     })
     .collect();
     Popup::VoiceRanking {
@@ -323,56 +352,47 @@ pub fn voice_ranking() -> Popup {
     }
 }
 
-/// A result heard with this CER (WER twice it), under the limits.
-pub fn scored(cer: f32, text: &str) -> Heard {
-    Heard::Scored {
-        cer,
-        wer: Some(cer * 2.0),
-        flagged: false,
-        text: text.into(),
-    }
-}
-
 /// Three takes of fr: the first marked as A, the third (not yet scored) selected.
 pub fn takes() -> Popup {
-    let take = |take, voice: &str, speed, text: &str, similarity: Option<f32>| TakeRow {
-        take,
-        voice: voice.into(),
-        speed,
-        text: text.into(),
-        similarity,
-        heard: match similarity {
-            Some(_) => scored(
-                0.05 * take as f32,
-                "Bonjour à tous, bienvenue dans notre émission.",
-            ),
-            None => Heard::Pending,
-        },
+    let text = "Bonjour à tous, bienvenue dans notre émission.";
+    let scored = |take: usize| {
+        Some(Cer::Scored {
+            rate: 0.05 * take as f32,
+            flagged: false,
+        })
     };
+    let takes = [
+        TakeFacts {
+            take: 1,
+            voice: "ff_siwis",
+            speed: 1.0,
+            text,
+            similarity: Some(0.81),
+            cer: scored(1),
+        },
+        TakeFacts {
+            take: 2,
+            voice: "af_bella",
+            speed: 0.9,
+            text,
+            similarity: Some(0.72),
+            cer: scored(2),
+        },
+        TakeFacts {
+            take: 3,
+            voice: "ff_siwis",
+            speed: 1.15,
+            text: "Bonjour à toutes et à tous, et bienvenue dans notre émission de ce soir consacrée à la synthèse vocale.",
+            similarity: None,
+            cer: Some(Cer::Pending),
+        },
+    ];
     Popup::Takes {
         code: "fr".into(),
-        takes: vec![
-            take(
-                1,
-                "ff_siwis",
-                1.0,
-                "Bonjour à tous, bienvenue dans notre émission.",
-                Some(0.81),
-            ),
-            take(
-                2,
-                "af_bella",
-                0.9,
-                "Bonjour à tous, bienvenue dans notre émission.",
-                Some(0.72),
-            ),
-            take(
-                3,
-                "ff_siwis",
-                1.15,
-                "Bonjour à toutes et à tous, et bienvenue dans notre émission de ce soir consacrée à la synthèse vocale.",
-                None,
-            ),
+        table: takes_table(&takes, 2, Some(0)),
+        heard: vec![
+            Part::new("heard: ", Tone::Dim),
+            Part::new("transcribing…", Tone::Dim),
         ],
         selected: 2,
         marked: Some(0),
