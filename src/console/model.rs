@@ -9,7 +9,7 @@ use voxdeck_ui::snapshot::{
     Focus, GpuPane, Heard, LanguageState, Playback, Popup, RunState, TakeRow, Transcript,
 };
 
-use crate::job::{Device, JobSpec, LanguageJob, Mode, MAX_WORKERS, MIN_WORKERS};
+use crate::job::{Device, JobSpec, LanguageJob, Mode, WorkerDefaults, MAX_WORKERS, MIN_WORKERS};
 use crate::languages::{Language, ModelKind, LANGUAGES};
 use crate::session::state::RunPhase;
 
@@ -129,7 +129,12 @@ pub struct Model {
 
 impl Model {
     /// Every supported language as a row; those in the job are ticked with its texts.
-    pub fn new(job: Option<&JobSpec>, kokoro_voices: Vec<String>) -> Model {
+    /// `workers` sizes a job that names no worker count (the settings', passed in).
+    pub fn new(
+        job: Option<&JobSpec>,
+        kokoro_voices: Vec<String>,
+        workers: WorkerDefaults,
+    ) -> Model {
         let languages = LANGUAGES
             .iter()
             .map(|language| {
@@ -159,7 +164,9 @@ impl Model {
             .filter(|l| l.voice.as_deref() == Some(crate::qa::matching::MATCH))
             .map(|l| l.code.clone())
             .collect();
-        let workers = job.map_or(2, |j| j.workers.unwrap_or_else(|| j.default_workers()));
+        let workers = job.map_or(2, |j| {
+            j.workers.unwrap_or_else(|| j.default_workers(workers))
+        });
         Model {
             job_name: job.map_or_else(|| "untitled".to_string(), |j| j.name.clone()),
             languages,

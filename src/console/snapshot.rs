@@ -140,7 +140,7 @@ mod tests {
             "seam".into(),
         )
         .unwrap();
-        let model = Model::new(Some(&job), vec![]);
+        let model = Model::new(Some(&job), vec![], Default::default());
         let fr = model
             .languages
             .iter()
