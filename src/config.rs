@@ -1,6 +1,6 @@
-//! The user's settings file: `$VOXDECK_CONFIG`, else `voxdeck/config.toml` in the XDG config
-//! folder. It holds what is true of the box rather than of a job: the worker count
-//! `bench --auto` chose, where the result cache lives, where metrics are served.
+//! The user's settings file, read in one place for the console and headless alike:
+//! `$VOXDECK_CONFIG`, else `voxdeck/config.toml` in the XDG config folder. It holds what is
+//! true of the box rather than of a job, and the console's preferences:
 //!
 //! ```toml
 //! [pool]
@@ -17,22 +17,46 @@
 //! transcribe = true        # Whisper transcribes every result (false: similarity only)
 //! max_cer = 0.15           # error rates over which a result is flagged
 //! max_wer = 0.30
+//! similarity_threshold = 0.8   # the console: a voice match at or above it is good
+//!
+//! [gpu]
+//! interval_ms = 250        # the console's GPU sampling ($VOXDECK_GPU_INTERVAL_MS wins)
+//!
+//! [fit]                    # the console's fit key (a job's fit_budget/fit_seed are its own)
+//! budget = 240
+//! seed = 1
+//!
+//! [keys]                   # action = "key", interpreted by the console
+//! run = "F5"
+//! [theme]                  # style = "colour", interpreted by the console
+//! ok = "lightgreen"
 //! ```
 //!
-//! The file is optional, and a bad one never stops a run: a value that cannot be used is
-//! ignored with a warning that names the file, the key and the fix (a saved worker count
-//! of 0 must not turn into a refusal to synthesise). Saving changes one key and keeps the
-//! rest of the file, comments included.
+//! The file is optional, and a bad one never stops a run: each value that cannot be used,
+//! and each key voxdeck does not know, is ignored with a warning that names the file, the
+//! key and the fix, and the rest of the file is kept (a saved worker count of 0 must not
+//! turn into a refusal to synthesise, nor a typo in `[theme]` cost the `[pool]` count).
+//! Environment overrides are applied here too (`env`), so every setting has one reader.
+//! Saving changes one key and keeps the rest of the file, comments included.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use crate::job::{MAX_WORKERS, MIN_WORKERS};
+mod env;
+mod error;
+mod read;
+mod save;
+
+pub use env::{apply_env, ENV_GPU_INTERVAL_MS, ENV_TTS_MAX_WORKERS};
+pub use error::ConfigError;
+pub use read::parse;
+pub use save::save;
 
 /// Overrides where the settings file is.
 pub const ENV_FILE: &str = "VOXDECK_CONFIG";
 
-/// The settings voxdeck reads. Every field is optional: absent means "use the default".
+/// The settings voxdeck reads. Every value is optional: absent means "use the default".
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct Config {
     /// `[pool] workers`: the worker count for jobs that name none.
@@ -49,6 +73,31 @@ pub struct Config {
     pub max_cer: Option<f32>,
     /// `[qa] max_wer`: the word error rate over which a result is flagged.
     pub max_wer: Option<f32>,
+    /// `[qa] similarity_threshold`: the cosine at or above which the console calls a voice
+    /// match good (-1 to 1).
+    pub similarity_threshold: Option<f32>,
+    /// `[gpu] interval_ms`, or `$VOXDECK_GPU_INTERVAL_MS` over it: the console's GPU sampling.
+    pub gpu_interval_ms: Option<u64>,
+    /// `[fit] budget`: the console's fit key's evaluations.
+    pub fit_budget: Option<usize>,
+    /// `[fit] seed`: the console's fit key's seed.
+    pub fit_seed: Option<u64>,
+    /// `[keys]`: action name -> key name. Only the console knows the names, so it checks them.
+    pub keys: BTreeMap<String, String>,
+    /// `[theme]`: style name -> colour. Only the console knows the colours, so it checks them.
+    pub theme: BTreeMap<String, String>,
+    /// `$TTS_MAX_WORKERS` (no key in the file): the cap on one worker per language.
+    pub tts_max_workers: Option<usize>,
+}
+
+impl Config {
+    /// What a job that names no worker count falls back on (`JobSpec::default_workers`).
+    pub fn worker_defaults(&self) -> crate::job::WorkerDefaults {
+        crate::job::WorkerDefaults {
+            saved: self.workers,
+            tts_max_workers: self.tts_max_workers,
+        }
+    }
 }
 
 /// A settings file as read: what could be used, and why the rest could not.
@@ -59,24 +108,6 @@ pub struct Loaded {
     pub path: Option<PathBuf>,
     /// One line per ignored value or unreadable file.
     pub warnings: Vec<String>,
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum ConfigError {
-    #[error("no folder for the settings file: set {ENV_FILE}, XDG_CONFIG_HOME or HOME")]
-    NoPath,
-    #[error("cannot read {path}: {source}")]
-    Read {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error("{path} is not valid TOML ({detail}); fix or remove it, then save again")]
-    Syntax { path: PathBuf, detail: String },
-    #[error("cannot write {path}: {source}")]
-    Write {
-        path: PathBuf,
-        source: std::io::Error,
-    },
 }
 
 /// `$VOXDECK_CONFIG`, else `config.toml` in `$XDG_CONFIG_HOME/voxdeck` (or `~/.config/voxdeck`).
@@ -91,24 +122,33 @@ pub fn path() -> Option<PathBuf> {
 
 /// The settings of this process, read once at first use; their warnings are logged then.
 pub fn current() -> &'static Config {
-    static CURRENT: OnceLock<Config> = OnceLock::new();
+    &current_loaded().config
+}
+
+/// `current()` with its file and warnings, for the console's status bar.
+pub fn current_loaded() -> &'static Loaded {
+    static CURRENT: OnceLock<Loaded> = OnceLock::new();
     CURRENT.get_or_init(|| {
         let loaded = load();
         for warning in &loaded.warnings {
             log::warn!("{warning}");
         }
-        loaded.config
+        loaded
     })
 }
 
-/// Reads the settings file at `path()`. A missing file is no settings, without a warning.
+/// Reads the settings file at `path()`, then the environment's overrides. A missing file
+/// is no settings, without a warning.
 pub fn load() -> Loaded {
-    match path() {
+    let mut loaded = match path() {
         Some(path) => load_from(&path),
         None => Loaded::default(),
-    }
+    };
+    apply_env(&mut loaded, |name| std::env::var_os(name));
+    loaded
 }
 
+/// Reads the settings file at `path` alone (no environment overrides).
 pub fn load_from(path: &Path) -> Loaded {
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
@@ -122,7 +162,7 @@ pub fn load_from(path: &Path) -> Loaded {
             return Loaded {
                 path: Some(path.to_path_buf()),
                 warnings: vec![format!(
-                    "cannot read the settings file {}: {e}; running with the defaults",
+                    "cannot read the settings file {}: {e}; running with the defaults (fix its permissions or remove it)",
                     path.display()
                 )],
                 ..Loaded::default()
@@ -137,196 +177,17 @@ pub fn load_from(path: &Path) -> Loaded {
     }
 }
 
-/// Parses settings; `path` only names the file in the warnings.
-pub fn parse(text: &str, path: &Path) -> (Config, Vec<String>) {
-    let mut warnings = Vec::new();
-    let table: toml::Table = match text.parse() {
-        Ok(table) => table,
-        Err(e) => {
-            let detail = e.to_string().replace('\n', " ");
-            warnings.push(format!(
-                "the settings file {} is not valid TOML ({}); running with the defaults: fix or remove it",
-                path.display(),
-                detail.trim()
-            ));
-            return (Config::default(), warnings);
-        }
-    };
-    let mut reader = Reader {
-        table: &table,
-        path,
-        warnings: &mut warnings,
-    };
-    let config = Config {
-        workers: reader
-            .integer("pool", "workers")
-            .and_then(|n| {
-                reader.in_range("pool", "workers", n, MIN_WORKERS as i64, MAX_WORKERS as i64)
-            })
-            .map(|n| n as usize),
-        cache_url: reader.string("cache", "url").and_then(|url| {
-            if url == "disk" || url.starts_with("redis://") || url.starts_with("rediss://") {
-                Some(url)
-            } else {
-                reader.ignore(
-                    "cache",
-                    "url",
-                    &format!("`{url}` is neither \"disk\" nor a redis:// URL"),
-                );
-                None
-            }
-        }),
-        cache_max_mb: reader
-            .integer("cache", "max_size_mb")
-            .and_then(|n| reader.in_range("cache", "max_size_mb", n, 1, 1 << 20))
-            .map(|n| n as u64),
-        metrics_addr: reader.string("metrics", "addr"),
-        transcribe: reader.boolean("qa", "transcribe"),
-        max_cer: reader.rate("qa", "max_cer"),
-        max_wer: reader.rate("qa", "max_wer"),
-    };
-    (config, warnings)
+/// The one wording of an ignored setting: `name` (`[section] key`) in `file`, why, and the fix.
+/// The console words its own checks of `[keys]` and `[theme]` with it too.
+pub fn ignored(name: &str, file: Option<&Path>, why: &str) -> String {
+    let file = file.map_or_else(
+        || "the settings file".to_string(),
+        |p| p.display().to_string(),
+    );
+    format!("{name} in {file} is ignored: {why}; fix or remove it")
 }
 
-/// Reads typed values out of the parsed file, turning each unusable one into a warning.
-struct Reader<'a> {
-    table: &'a toml::Table,
-    path: &'a Path,
-    warnings: &'a mut Vec<String>,
-}
-
-impl Reader<'_> {
-    fn value(&mut self, section: &str, key: &str) -> Option<&toml::Value> {
-        match self.table.get(section) {
-            None => None,
-            Some(toml::Value::Table(t)) => t.get(key),
-            Some(_) => {
-                self.ignore(section, "", "it is not a table");
-                None
-            }
-        }
-    }
-
-    fn integer(&mut self, section: &str, key: &str) -> Option<i64> {
-        match self.value(section, key)? {
-            toml::Value::Integer(n) => Some(*n),
-            other => {
-                let shown = other.to_string();
-                self.ignore(section, key, &format!("`{shown}` is not a whole number"));
-                None
-            }
-        }
-    }
-
-    fn boolean(&mut self, section: &str, key: &str) -> Option<bool> {
-        match self.value(section, key)? {
-            toml::Value::Boolean(b) => Some(*b),
-            other => {
-                let shown = other.to_string();
-                self.ignore(section, key, &format!("`{shown}` is not true or false"));
-                None
-            }
-        }
-    }
-
-    /// An error rate: a number from 0 (0.15 is 15 %). Rates can pass 1 (more edits than
-    /// reference characters), so a threshold may too.
-    fn rate(&mut self, section: &str, key: &str) -> Option<f32> {
-        let rate = match self.value(section, key)? {
-            toml::Value::Float(f) => *f,
-            toml::Value::Integer(n) => *n as f64,
-            other => {
-                let shown = other.to_string();
-                self.ignore(section, key, &format!("`{shown}` is not a number"));
-                return None;
-            }
-        };
-        if rate.is_finite() && rate >= 0.0 {
-            Some(rate as f32)
-        } else {
-            self.ignore(
-                section,
-                key,
-                &format!("{rate} is not a rate of 0 or more (0.15 is 15 %)"),
-            );
-            None
-        }
-    }
-
-    fn string(&mut self, section: &str, key: &str) -> Option<String> {
-        match self.value(section, key)? {
-            toml::Value::String(s) => Some(s.clone()),
-            other => {
-                let shown = other.to_string();
-                self.ignore(section, key, &format!("`{shown}` is not a string"));
-                None
-            }
-        }
-    }
-
-    fn in_range(&mut self, section: &str, key: &str, n: i64, min: i64, max: i64) -> Option<i64> {
-        if (min..=max).contains(&n) {
-            Some(n)
-        } else {
-            self.ignore(section, key, &format!("{n} is outside {min} to {max}"));
-            None
-        }
-    }
-
-    fn ignore(&mut self, section: &str, key: &str, why: &str) {
-        let name = if key.is_empty() {
-            format!("[{section}]")
-        } else {
-            format!("[{section}] {key}")
-        };
-        self.warnings.push(format!(
-            "{name} in {} is ignored: {why}; fix or remove it",
-            self.path.display()
-        ));
-    }
-}
-
-/// Sets `[section] key = value` in the settings file at `path` (created if absent), keeping
-/// everything else in it, comments included. Written atomically.
-pub fn save(
-    path: &Path,
-    section: &str,
-    key: &str,
-    value: toml_edit::Value,
-) -> Result<(), ConfigError> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-        Err(source) => {
-            return Err(ConfigError::Read {
-                path: path.to_path_buf(),
-                source,
-            })
-        }
-    };
-    let mut document: toml_edit::DocumentMut =
-        text.parse()
-            .map_err(|e: toml_edit::TomlError| ConfigError::Syntax {
-                path: path.to_path_buf(),
-                detail: e.to_string().replace('\n', " ").trim().to_string(),
-            })?;
-    if !document.contains_table(section) {
-        document[section] = toml_edit::table();
-    }
-    document[section][key] = toml_edit::value(value);
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|source| ConfigError::Write {
-            path: path.to_path_buf(),
-            source,
-        })?;
-    }
-    crate::atomic_file::write(path, document.to_string().as_bytes()).map_err(|source| {
-        ConfigError::Write {
-            path: path.to_path_buf(),
-            source,
-        }
-    })
-}
-
+#[cfg(test)]
+mod fixtures;
 #[cfg(test)]
 mod tests;

@@ -11,7 +11,7 @@ pub use error::JobError;
 use error::{bad, malformed};
 pub use settings::{
     check_intra_threads, check_sentence_silence, check_utterance_tokens, max_intra_threads, Device,
-    Mode, DEFAULT_UTTERANCE_TOKENS, MAX_WORKERS, MIN_WORKERS,
+    Mode, WorkerDefaults, DEFAULT_UTTERANCE_TOKENS, MAX_WORKERS, MIN_WORKERS,
 };
 
 mod error;
@@ -258,14 +258,10 @@ impl JobSpec {
     /// Workers when neither the job nor the command line says: the count saved in the
     /// settings file (`bench --auto --save`), else one per language capped by
     /// `TTS_MAX_WORKERS` (the knob the existing pipeline uses) or 4, and by `MAX_WORKERS`.
-    pub fn default_workers(&self) -> usize {
-        let tts_max_workers = std::env::var("TTS_MAX_WORKERS")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .filter(|&n: &usize| n > 0);
+    pub fn default_workers(&self, defaults: WorkerDefaults) -> usize {
         workers_by_rule(
-            crate::config::current().workers,
-            tts_max_workers,
+            defaults.saved,
+            defaults.tts_max_workers,
             self.languages.len(),
         )
     }

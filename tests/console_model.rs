@@ -32,6 +32,7 @@ fn model() -> Model {
     Model::new(
         Some(&demo_like()),
         vec!["ff_siwis".into(), "if_sara".into(), "im_nicola".into()],
+        Default::default(),
     )
 }
 
@@ -303,7 +304,7 @@ fn confirming_a_cancel_after_the_run_ended_changes_nothing() {
 fn voice_match_in_the_job_starts_on_the_default_voice_and_matches_on_open() {
     let text = "[[language]]\ncode = \"fr\"\nvoice = \"match\"\ntext = \"Bonjour.\"\n";
     let job = JobSpec::parse(text, Path::new("t.toml"), Path::new("."), "m".into()).unwrap();
-    let m = Model::new(Some(&job), vec![]);
+    let m = Model::new(Some(&job), vec![], Default::default());
     assert_eq!(m.languages[row(&m, "fr")].voice, "ff_siwis");
     assert_eq!(m.match_on_open, ["fr"]);
 }
@@ -316,7 +317,8 @@ fn a_key_rebound_in_the_config_file_shows_in_the_footer_and_the_help() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("config.toml");
     std::fs::write(&path, "[keys]\nrun = \"F5\"\n").unwrap();
-    let config = ConsoleConfig::load(&path).unwrap();
+    let (config, warnings) = ConsoleConfig::load(&path);
+    assert!(warnings.is_empty(), "{warnings:?}");
     let mut m = model();
     m.key_labels = config.keymap.labels().clone();
     let screen = |m: &Model| {

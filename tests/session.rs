@@ -80,7 +80,7 @@ fn headless_and_console_drivers_give_the_same_report() {
 
     // The console's path: the model built from the job, its job for the ticked rows.
     let job = JobSpec::load(&job_path).unwrap();
-    let model = Model::new(Some(&job), vec![]);
+    let model = Model::new(Some(&job), vec![], Default::default());
     let ticked: Vec<usize> = (0..model.languages.len())
         .filter(|&i| model.languages[i].checked)
         .collect();

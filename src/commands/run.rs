@@ -17,7 +17,7 @@ pub fn execute(args: RunArgs, runtime_args: &RuntimeArgs) -> anyhow::Result<Fini
     job.workers = Some(
         args.workers
             .or(job.workers)
-            .unwrap_or_else(|| job.default_workers()),
+            .unwrap_or_else(|| job.default_workers(voxdeck::config::current().worker_defaults())),
     );
     job.mode = args.mode.unwrap_or(job.mode);
     job.device = args.device.unwrap_or(job.device);

@@ -1,3 +1,9 @@
+//! The one settings reader: every section, each bad value or unknown key a warning that
+//! keeps the rest, the environment's overrides, and saving one key.
+
+use std::collections::BTreeMap;
+use std::ffi::OsString;
+
 use super::*;
 
 fn parsed(text: &str) -> (Config, Vec<String>) {
@@ -20,6 +26,7 @@ fn every_section_is_read() {
             transcribe: Some(false),
             max_cer: Some(0.1),
             max_wer: Some(1.0),
+            ..Config::default()
         }
     );
     assert_eq!(parsed(""), (Config::default(), vec![]));
@@ -90,4 +97,116 @@ fn saving_changes_one_key_and_keeps_the_rest() {
         (loaded.config, loaded.warnings.len()),
         (Config::default(), 0)
     );
+}
+
+#[test]
+fn the_console_s_sections_are_read_too() {
+    let (config, warnings) = parsed(
+        "[qa]\nsimilarity_threshold = -0.5\n[gpu]\ninterval_ms = 250\n[fit]\nbudget = 16\nseed = 3\n\
+         [keys]\nrun = \"F5\"\n[theme]\nok = \"lightgreen\"\n",
+    );
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(
+        config,
+        Config {
+            similarity_threshold: Some(-0.5),
+            gpu_interval_ms: Some(250),
+            fit_budget: Some(16),
+            fit_seed: Some(3),
+            keys: BTreeMap::from([("run".into(), "F5".into())]),
+            theme: BTreeMap::from([("ok".into(), "lightgreen".into())]),
+            ..Config::default()
+        }
+    );
+}
+
+#[test]
+fn an_unknown_key_or_section_is_named_with_the_known_ones_and_the_rest_kept() {
+    let (config, warnings) =
+        parsed("[pool]\nworker = 2\n[qa]\nmax_cer = 0.2\n[sound]\nloud = true\n");
+    assert_eq!(config.max_cer, Some(0.2));
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    assert!(
+        warnings[0].contains("[pool] worker in /etc/voxdeck.toml is ignored")
+            && warnings[0].contains("it reads workers"),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings[1].contains("[sound] in /etc/voxdeck.toml is ignored")
+            && warnings[1].contains("[pool], [cache]"),
+        "{warnings:?}"
+    );
+}
+
+#[test]
+fn the_console_s_bad_values_cost_only_themselves() {
+    let (config, warnings) = parsed(
+        "[qa]\nsimilarity_threshold = 3.0\n[gpu]\ninterval_ms = 0\n[fit]\nbudget = 2\nseed = -1\n\
+         [keys]\nrun = 5\nquit = \"ctrl-q\"\n",
+    );
+    assert_eq!(warnings.len(), 5, "{warnings:?}");
+    assert!(
+        warnings[0].contains("[qa] similarity_threshold") && warnings[0].contains("not a cosine")
+    );
+    assert!(warnings[1].contains("[gpu] interval_ms") && warnings[1].contains("0 is less than 1"));
+    assert!(warnings[2].contains("[fit] budget") && warnings[2].contains("out of range"));
+    assert!(warnings[3].contains("[fit] seed") && warnings[3].contains("not a whole number"));
+    assert!(warnings[4].contains("[keys] run") && warnings[4].contains("not a string"));
+    assert_eq!(
+        config,
+        Config {
+            keys: BTreeMap::from([("quit".into(), "ctrl-q".into())]),
+            ..Config::default()
+        }
+    );
+}
+
+/// `apply_env` over a file's settings, with `vars` as the environment.
+fn with_env(file: &str, vars: &[(&str, &str)]) -> Loaded {
+    let (config, warnings) = parsed(file);
+    let mut loaded = Loaded {
+        config,
+        path: None,
+        warnings,
+    };
+    let vars: BTreeMap<String, OsString> = vars
+        .iter()
+        .map(|(k, v)| (k.to_string(), OsString::from(v)))
+        .collect();
+    apply_env(&mut loaded, |name| vars.get(name).cloned());
+    loaded
+}
+
+#[test]
+fn the_environment_overrides_the_file_and_a_bad_value_only_warns() {
+    let file = "[gpu]\ninterval_ms = 250\n";
+    let loaded = with_env(file, &[]);
+    assert_eq!(loaded.config.gpu_interval_ms, Some(250));
+    let loaded = with_env(
+        file,
+        &[(ENV_GPU_INTERVAL_MS, "40"), (ENV_TTS_MAX_WORKERS, "3")],
+    );
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+    assert_eq!(loaded.config.gpu_interval_ms, Some(40));
+    assert_eq!(loaded.config.tts_max_workers, Some(3));
+    assert_eq!(loaded.config.worker_defaults().tts_max_workers, Some(3));
+    // A bad value keeps the file's (or the default) and says which variable and why.
+    let loaded = with_env(
+        file,
+        &[(ENV_GPU_INTERVAL_MS, "0"), (ENV_TTS_MAX_WORKERS, "many")],
+    );
+    assert_eq!(loaded.config.gpu_interval_ms, Some(250));
+    assert_eq!(loaded.config.tts_max_workers, None);
+    assert_eq!(loaded.warnings.len(), 2, "{:?}", loaded.warnings);
+    assert!(
+        loaded.warnings[0].contains("$VOXDECK_GPU_INTERVAL_MS (0) is ignored")
+            && loaded.warnings[0].contains("fix or unset it"),
+        "{:?}",
+        loaded.warnings
+    );
+    assert!(loaded.warnings[1].contains("$TTS_MAX_WORKERS (many)"));
+    // Empty is unset, as shells often leave it.
+    let loaded = with_env(file, &[(ENV_GPU_INTERVAL_MS, "")]);
+    assert!(loaded.warnings.is_empty());
+    assert_eq!(loaded.config.gpu_interval_ms, Some(250));
 }

@@ -18,7 +18,7 @@ use voxdeck_ui::snapshot::{Playback, Popup, Transcript};
 use super::action::Action;
 
 use super::apply::apply;
-use super::config::{config_path, ConsoleConfig};
+use super::config::ConsoleConfig;
 use super::model::Model;
 use super::update::{update, Effect};
 use super::wake::{PlayRequest, Wake};
@@ -35,8 +35,6 @@ pub struct Options {
     pub ort_lib: Option<PathBuf>,
     /// `--cache`, `--cache-size`.
     pub cache: crate::engine::cache::CacheOptions,
-    /// `VOXDECK_GPU_INTERVAL_MS`, over the config file's `[gpu] interval_ms`.
-    pub gpu_interval: Option<Duration>,
     /// Where to serve the session's metrics (bound already, so a bad address never got here).
     pub metrics: Option<crate::metrics::Listener>,
     /// Files `voxdeck qa` scored, taken into the session as their languages' first takes.
@@ -45,22 +43,27 @@ pub struct Options {
 
 /// Runs the console until the operator quits (or a signal asks it to). `Ok(true)` when
 /// every language of the last run was done, or nothing ran: the exit code headless uses.
-pub fn run(mut model: Model, mut options: Options) -> anyhow::Result<bool> {
-    let config = match config_path().map(|p| ConsoleConfig::load(&p)) {
-        Some(Ok(config)) => config,
-        Some(Err(e)) => {
-            log::error!("{e}");
-            model.status = Some(e.to_string());
-            ConsoleConfig::default()
-        }
-        None => ConsoleConfig::default(),
-    };
-    // The box's settings ([pool], [cache], [metrics]): read now, so a bad value is in the log.
-    crate::config::current();
+pub fn run(mut model: Model, options: Options) -> anyhow::Result<bool> {
+    // The one settings file (read once per process; its own warnings are logged then), and
+    // what only the console checks in it: `[keys]` and `[theme]`.
+    let settings = crate::config::current_loaded();
+    let (config, warnings) =
+        ConsoleConfig::from_settings(&settings.config, settings.path.as_deref());
+    for warning in &warnings {
+        log::warn!("{warning}");
+    }
+    // The first problem in the status bar too: the log pane may be scrolled away.
+    let problems = settings.warnings.len() + warnings.len();
+    if let Some(first) = settings.warnings.iter().chain(&warnings).next() {
+        model.status = Some(if problems == 1 {
+            first.clone()
+        } else {
+            format!("{first} (and {} more in the log)", problems - 1)
+        });
+    }
     model.score_rules.similarity_threshold = config.similarity_threshold;
     model.fit_request = config.fit;
     model.key_labels = config.keymap.labels().clone();
-    options.gpu_interval.get_or_insert(config.gpu_interval);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_time()
         .build()?;
@@ -116,7 +119,7 @@ async fn event_loop(
     let sampler = {
         let tx = tx.clone();
         let options = SamplerOptions {
-            interval: options.gpu_interval.unwrap_or(Duration::from_millis(500)),
+            interval: config.gpu_interval,
             ..SamplerOptions::default()
         };
         GpuSampler::start(options, move |s| {

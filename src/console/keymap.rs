@@ -2,7 +2,7 @@
 //! file's `[keys]` (`config.toml`) may rebind any action by name (`run = "F5"`, `quit =
 //! "ctrl-q"`). The footer and the help are drawn from the same bindings.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use voxdeck_ui::keymap::{KeyLabels, DEFAULT_BINDINGS};
@@ -28,24 +28,36 @@ impl Default for Keymap {
 }
 
 impl Keymap {
-    /// The defaults with `action = "key"` bindings applied (the config file's `[keys]`). A
+    /// The defaults with `action = "key"` bindings applied (the settings' `[keys]`). A
     /// rebound action loses its default keys; a key given to an action leaves its old one.
-    pub fn with_bindings(bindings: &HashMap<String, String>) -> Result<Keymap, String> {
+    /// A binding that cannot be used (an unknown action, a key the console never reads) is
+    /// left out, the others kept, and returned as `(action, why)` for the caller to report.
+    pub fn with_bindings(bindings: &BTreeMap<String, String>) -> (Keymap, Vec<(String, String)>) {
         let mut pairs: Vec<(String, String)> = DEFAULT_BINDINGS
             .iter()
             .map(|(k, a)| (k.to_string(), a.to_string()))
             .collect();
-        let mut rebinds: Vec<(&String, &String)> = bindings.iter().collect();
-        rebinds.sort();
-        for (name, key) in rebinds {
+        let mut refused = Vec::new();
+        for (name, key) in bindings {
             if Action::from_name(name).is_none() {
-                return Err(format!("keys: unknown action `{name}`"));
+                refused.push((
+                    name.clone(),
+                    format!("unknown action `{name}` (the README lists the action names)"),
+                ));
+                continue;
             }
             let key = key.to_lowercase_unless_single();
+            if !is_key_name(&key) {
+                refused.push((
+                    name.clone(),
+                    format!("unknown key `{key}` (use a character, space, tab, backtab, up, down, left, right, enter, esc or f1-f24, optionally after ctrl-)"),
+                ));
+                continue;
+            }
             pairs.retain(|(k, a)| a != name && *k != key);
             pairs.push((key, name.clone()));
         }
-        Ok(Keymap::from_pairs(pairs))
+        (Keymap::from_pairs(pairs), refused)
     }
 
     fn from_pairs(pairs: Vec<(String, String)>) -> Keymap {
@@ -126,6 +138,25 @@ impl KeyText for String {
     }
 }
 
+/// Whether `name` (lower-cased unless one character) is a name `key_name` can give, so a
+/// binding to it can ever fire.
+fn is_key_name(name: &str) -> bool {
+    let base = name.strip_prefix("ctrl-").unwrap_or(name);
+    let mut chars = base.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) => !c.is_whitespace(),
+        _ => {
+            matches!(
+                base,
+                "space" | "tab" | "backtab" | "up" | "down" | "left" | "right" | "enter" | "esc"
+            ) || base
+                .strip_prefix('f')
+                .and_then(|n| n.parse::<u8>().ok())
+                .is_some_and(|n| (1..=24).contains(&n))
+        }
+    }
+}
+
 fn key_name(key: KeyEvent) -> Option<String> {
     let base = match key.code {
         KeyCode::Char(' ') => "space".to_string(),
@@ -183,16 +214,53 @@ mod tests {
 
     #[test]
     fn bindings_rebind_and_reject_unknown_actions() {
-        let bindings = HashMap::from([("run".to_string(), "F5".to_string())]);
-        let keymap = Keymap::with_bindings(&bindings).unwrap();
+        let bindings = BTreeMap::from([("run".to_string(), "F5".to_string())]);
+        let (keymap, refused) = Keymap::with_bindings(&bindings);
+        assert!(refused.is_empty(), "{refused:?}");
         assert_eq!(
             keymap.action(key(KeyCode::F(5)), None, false),
             Some(Action::Run)
         );
         assert_eq!(keymap.action(key(KeyCode::Char('r')), None, false), None);
-        let bad = HashMap::from([("fly".to_string(), "f".to_string())]);
-        assert!(Keymap::with_bindings(&bad)
-            .unwrap_err()
-            .contains("unknown action `fly`"));
+        let bad = BTreeMap::from([("fly".to_string(), "f".to_string())]);
+        let (_, refused) = Keymap::with_bindings(&bad);
+        assert_eq!(refused.len(), 1);
+        assert_eq!(refused[0].0, "fly");
+        assert!(refused[0].1.contains("unknown action `fly`"));
+    }
+
+    #[test]
+    fn a_bad_binding_is_refused_and_the_others_kept() {
+        let bindings = BTreeMap::from([
+            ("fly".to_string(), "f".to_string()),
+            ("quit".to_string(), "hyper-q".to_string()),
+            ("run".to_string(), "ctrl-R".to_string()),
+        ]);
+        let (keymap, refused) = Keymap::with_bindings(&bindings);
+        let names: Vec<&str> = refused.iter().map(|(name, _)| name.as_str()).collect();
+        assert_eq!(names, ["fly", "quit"]);
+        assert!(
+            refused[1].1.contains("unknown key `hyper-q`"),
+            "{refused:?}"
+        );
+        let ctrl_r = KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL);
+        assert_eq!(keymap.action(ctrl_r, None, false), Some(Action::Run));
+        // The refused rebinding of quit leaves quit on its default key.
+        assert_eq!(
+            keymap.action(key(KeyCode::Char('q')), None, false),
+            Some(Action::Quit)
+        );
+    }
+
+    #[test]
+    fn every_key_name_the_console_reads_can_be_bound() {
+        for name in [
+            "a", "R", "?", "space", "tab", "backtab", "esc", "f5", "f24", "ctrl-c",
+        ] {
+            assert!(is_key_name(name), "{name}");
+        }
+        for name in [" ", "", "f0", "f25", "hyper-q", "ctrl-", "pageup"] {
+            assert!(!is_key_name(name), "{name}");
+        }
     }
 }

@@ -19,7 +19,6 @@ pub mod update;
 pub mod wake;
 
 use std::path::PathBuf;
-use std::time::Duration;
 
 use crate::assets::Assets;
 use crate::job::JobSpec;
@@ -45,19 +44,14 @@ pub fn open(
 ) -> anyhow::Result<bool> {
     logging::init();
     let voices = Assets::locate().kokoro_voice_names();
-    let mut model = model::Model::new(job.as_ref(), voices);
+    let workers = crate::config::current().worker_defaults();
+    let mut model = model::Model::new(job.as_ref(), voices, workers);
     model.fitted_voices = fitted_voices();
-    let gpu_interval = std::env::var("VOXDECK_GPU_INTERVAL_MS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .filter(|&ms: &u64| ms > 0)
-        .map(Duration::from_millis);
     app::run(
         model,
         app::Options {
             ort_lib,
             cache,
-            gpu_interval,
             metrics,
             adopt: None,
         },
@@ -73,14 +67,14 @@ pub fn open_scored(
     logging::init();
     let job = scored_job(&scored)?;
     let voices = Assets::locate().kokoro_voice_names();
-    let mut model = model::Model::new(Some(&job), voices);
+    let workers = crate::config::current().worker_defaults();
+    let mut model = model::Model::new(Some(&job), voices, workers);
     model.fitted_voices = fitted_voices();
     app::run(
         model,
         app::Options {
             ort_lib,
             cache: Default::default(),
-            gpu_interval: None,
             metrics: None,
             adopt: Some(scored),
         },

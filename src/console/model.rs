@@ -13,7 +13,7 @@ use crate::qa::scores::TakeScores;
 use crate::report::Take;
 use crate::session::state::LanguageRecord;
 
-use crate::job::{Device, JobSpec, LanguageJob, Mode, MAX_WORKERS, MIN_WORKERS};
+use crate::job::{Device, JobSpec, LanguageJob, Mode, WorkerDefaults, MAX_WORKERS, MIN_WORKERS};
 use crate::languages::{Language, ModelKind, LANGUAGES};
 use crate::session::state::RunPhase;
 
@@ -149,7 +149,12 @@ pub struct Model {
 
 impl Model {
     /// Every supported language as a row; those in the job are ticked with its texts.
-    pub fn new(job: Option<&JobSpec>, kokoro_voices: Vec<String>) -> Model {
+    /// `workers` sizes a job that names no worker count (the settings', passed in).
+    pub fn new(
+        job: Option<&JobSpec>,
+        kokoro_voices: Vec<String>,
+        workers: WorkerDefaults,
+    ) -> Model {
         let languages = LANGUAGES
             .iter()
             .map(|language| {
@@ -177,7 +182,9 @@ impl Model {
             .filter(|l| l.voice.as_deref() == Some(crate::qa::matching::MATCH))
             .map(|l| l.code.clone())
             .collect();
-        let workers = job.map_or(2, |j| j.workers.unwrap_or_else(|| j.default_workers()));
+        let workers = job.map_or(2, |j| {
+            j.workers.unwrap_or_else(|| j.default_workers(workers))
+        });
         Model {
             job_name: job.map_or_else(|| "untitled".to_string(), |j| j.name.clone()),
             languages,

@@ -8,6 +8,17 @@ pub const MIN_WORKERS: usize = 1;
 /// The most worker threads a run takes (job file and command line alike).
 pub const MAX_WORKERS: usize = 64;
 
+/// What a job that names no worker count falls back on, passed in by the caller (the settings
+/// file and environment: `config::Config::worker_defaults`) so parsing and sizing a job read
+/// no global state.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct WorkerDefaults {
+    /// The count `bench --auto --save` measured on this box (`[pool] workers`).
+    pub saved: Option<usize>,
+    /// `$TTS_MAX_WORKERS`: the cap on one worker per language.
+    pub tts_max_workers: Option<usize>,
+}
+
 /// The most ORT intra-op threads a session may take: four per core. More only adds threads
 /// that wait for a core (and, past a few thousand, minutes of start-up and shut-down).
 pub fn max_intra_threads() -> usize {

@@ -24,7 +24,7 @@ fn the_fit_key_runs_a_fit_charts_it_and_offers_the_stock_voice_to_compare() {
     // Without a source clip there is nothing to fit to.
     let text = "[[language]]\ncode = \"it\"\ntext = \"Ciao.\"\n";
     let job = JobSpec::parse(text, Path::new("t.toml"), Path::new("."), "f".into()).unwrap();
-    let mut m = Model::new(Some(&job), vec![]);
+    let mut m = Model::new(Some(&job), vec![], Default::default());
     m.cursor = row(&m, "it");
     assert!(update(&mut m, Action::FitVoice).is_empty());
     assert!(

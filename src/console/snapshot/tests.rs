@@ -21,7 +21,7 @@ fn model() -> (Model, usize) {
         "seam".into(),
     )
     .unwrap();
-    let model = Model::new(Some(&job), vec![]);
+    let model = Model::new(Some(&job), vec![], Default::default());
     let fr = model
         .languages
         .iter()

@@ -93,7 +93,9 @@ impl Context {
 /// The engine a job runs on.
 fn engine_options(job: &JobSpec) -> EngineOptions {
     EngineOptions {
-        workers: job.workers.unwrap_or_else(|| job.default_workers()),
+        workers: job
+            .workers
+            .unwrap_or_else(|| job.default_workers(crate::config::current().worker_defaults())),
         mode: job.mode,
         device: job.device,
         intra_threads: job.intra_threads,
