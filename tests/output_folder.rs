@@ -298,6 +298,7 @@ fn ctrl_c_cancels_with_a_notice_and_a_second_stops_at_once_with_130() {
         notice.contains("press Ctrl-C again to stop now"),
         "{notice}"
     );
+    // SAFETY: signalling our own child, which has not been waited for yet.
     unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
     assert_eq!(child.wait().unwrap().code(), Some(130));
     for (name, bytes) in wavs(&out) {

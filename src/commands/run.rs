@@ -52,7 +52,9 @@ pub fn execute(args: RunArgs, runtime_args: &RuntimeArgs) -> anyhow::Result<Fini
         session.state().wait_for_notice();
         if stop_now.load(Ordering::SeqCst) {
             eprintln!("voxdeck: stopped");
-            // The process ends now: the session's threads are not waited for.
+            // The process ends now: the session's threads are not waited for (its drop
+            // would join them, and the operator asked not to wait).
+            #[allow(clippy::mem_forget, reason = "a second Ctrl-C stops without joining")]
             std::mem::forget(session);
             return Ok(Finished::Interrupted);
         }

@@ -182,6 +182,7 @@ impl Espeak {
         let data_path = if data.is_null() {
             String::new()
         } else {
+            // SAFETY: espeak_Info set `data` to its data path, a string it owns and keeps.
             unsafe { CStr::from_ptr(data) }
                 .to_string_lossy()
                 .into_owned()
@@ -264,6 +265,7 @@ impl Espeak {
                 break;
             }
             clauses.push(ClauseOutput {
+                // SAFETY: `out` is espeak's NUL-terminated buffer, valid until the next call.
                 phonemes: unsafe { CStr::from_ptr(out) }
                     .to_string_lossy()
                     .into_owned(),

@@ -68,6 +68,7 @@ impl Recording {
     }
 
     pub fn finish(mut self) -> Clip {
+        // SAFETY: signalling our own child, which has not been waited for yet.
         unsafe { libc::kill(self.child.id() as libc::pid_t, libc::SIGINT) };
         let status = self.child.wait().unwrap();
         assert!(
