@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::family::{FamilyOf, DEFAULT_FAMILY};
 use crate::languages::{self, ModelKind};
 
 pub use error::JobError;
@@ -15,6 +16,7 @@ pub use settings::{
 };
 
 mod error;
+mod family;
 mod fit;
 mod settings;
 
@@ -151,6 +153,18 @@ impl JobSpec {
         base: &Path,
         default_name: String,
     ) -> Result<JobSpec, JobError> {
+        Self::parse_with_families(text, path, base, default_name, crate::family::family)
+    }
+
+    /// `parse`, each language's family found by `family_of`: what a voice may ask of it
+    /// (a match, a fit) is that family's answer.
+    pub fn parse_with_families(
+        text: &str,
+        path: &Path,
+        base: &Path,
+        default_name: String,
+        family_of: FamilyOf,
+    ) -> Result<JobSpec, JobError> {
         let file: JobFile = toml::from_str(text).map_err(|e| malformed(path, text, e))?;
         if file.language.is_empty() {
             return Err(JobError::NoLanguages {
@@ -164,6 +178,15 @@ impl JobSpec {
         let mut languages = Vec::new();
         for entry in file.language {
             let fit = fit::fit_request(&entry, &run)?;
+            let family = family_of(entry.model.unwrap_or(DEFAULT_FAMILY.kind()));
+            let wish = match (&fit, entry.voice.as_deref()) {
+                (Some(_), _) => Some(family::Wish::Fit),
+                (None, Some(crate::qa::matching::MATCH)) => Some(family::Wish::Match),
+                (None, _) => None,
+            };
+            if let Some(wish) = wish {
+                family::check_wish(&entry.code, wish, family, family_of)?;
+            }
             let mut language = validate_language(entry, &languages)?;
             if let Some(request) = fit {
                 language.voice = Some(request.voice());
@@ -311,7 +334,7 @@ fn validate_language(
     if !(0.5..=2.0).contains(&speed) {
         return Err(JobError::BadSpeed { code, speed });
     }
-    let model = entry.model.unwrap_or(ModelKind::Kokoro);
+    let model = entry.model.unwrap_or(DEFAULT_FAMILY.kind());
     Ok(LanguageJob {
         code,
         text: entry.text,

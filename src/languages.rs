@@ -1,6 +1,7 @@
 //! The languages voxdeck can speak, and which model and voice serve each by default.
 
-/// Which synthesis model family a language is rendered with.
+/// Which synthesis model family a language is rendered with, as job files and reports
+/// name it. What the family can do is asked of `crate::family::family(kind)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ModelKind {
@@ -13,41 +14,6 @@ impl ModelKind {
         match self {
             ModelKind::Kokoro => "kokoro",
             ModelKind::Piper => "piper",
-        }
-    }
-
-    /// The family's name in messages.
-    pub fn label(self) -> &'static str {
-        match self {
-            ModelKind::Kokoro => "Kokoro",
-            ModelKind::Piper => "Piper",
-        }
-    }
-
-    // What a family can do is asked of it, here, never by comparing families at the call
-    // site: a third family answers these once and every refusal follows.
-
-    /// A set of stock voices a language picks from (and blends of them): Kokoro's 54. A
-    /// Piper voice is its model file.
-    pub fn has_stock_voices(self) -> bool {
-        matches!(self, ModelKind::Kokoro)
-    }
-
-    /// Whether its stock voices can be ranked against a source clip (voice matching).
-    pub fn can_match(self) -> bool {
-        self.has_stock_voices()
-    }
-
-    /// Whether a voice can be fitted to a source clip in its voice space.
-    pub fn can_fit(self) -> bool {
-        matches!(self, ModelKind::Kokoro)
-    }
-
-    /// Whether the family was trained on `language` (a Piper voice is made for its own).
-    pub fn trained_for(self, language: &Language) -> bool {
-        match self {
-            ModelKind::Kokoro => language.kokoro_trained,
-            ModelKind::Piper => true,
         }
     }
 }

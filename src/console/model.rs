@@ -13,8 +13,9 @@ use crate::qa::scores::TakeScores;
 use crate::report::Take;
 use crate::session::state::LanguageRecord;
 
+use crate::family::{family, ModelFamily, DEFAULT_FAMILY};
 use crate::job::{Device, JobSpec, LanguageJob, Mode, WorkerDefaults, MAX_WORKERS, MIN_WORKERS};
-use crate::languages::{Language, ModelKind, LANGUAGES};
+use crate::languages::{Language, LANGUAGES};
 use crate::session::state::RunPhase;
 
 #[derive(Debug, Clone)]
@@ -23,7 +24,9 @@ pub struct LanguageEntry {
     pub checked: bool,
     pub text: String,
     pub voice: String,
-    pub model: ModelKind,
+    /// The family that speaks the row, asked what the row's keys may do (match, fit,
+    /// cycle stock voices).
+    pub family: &'static dyn ModelFamily,
     pub speed: f32,
     /// The session's record of the language as last published (its progress, takes and
     /// scores); none until the session runs it.
@@ -160,6 +163,7 @@ impl Model {
             .map(|language| {
                 let from_job: Option<&LanguageJob> =
                     job.and_then(|j| j.languages.iter().find(|l| l.code == language.code));
+                let family = from_job.map_or(DEFAULT_FAMILY, |l| family(l.model));
                 LanguageEntry {
                     language,
                     checked: from_job.is_some(),
@@ -167,8 +171,9 @@ impl Model {
                     voice: from_job
                         .and_then(|l| l.voice.clone())
                         .filter(|v| v != crate::qa::matching::MATCH)
-                        .unwrap_or_else(|| language.kokoro_default_voice.to_string()),
-                    model: from_job.map_or(ModelKind::Kokoro, |l| l.model),
+                        .or_else(|| family.default_voice(language))
+                        .unwrap_or_default(),
+                    family,
                     speed: from_job.map_or(1.0, |l| l.speed),
                     record: None,
                     queued_after: None,
@@ -263,8 +268,8 @@ impl Model {
                     LanguageJob {
                         code: entry.language.code.to_string(),
                         text: entry.text.clone(),
-                        voice: entry.model.has_stock_voices().then(|| entry.voice.clone()),
-                        model: entry.model,
+                        voice: entry.family.has_stock_voices().then(|| entry.voice.clone()),
+                        model: entry.family.kind(),
                         speed: entry.speed,
                     }
                 })

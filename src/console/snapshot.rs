@@ -45,8 +45,8 @@ pub fn snapshot(model: &Model, now: Instant) -> Snapshot {
             checked: entry.checked,
             text: entry.text.clone(),
             state: entry.state(),
-            warning: (!entry.model.trained_for(entry.language))
-                .then(|| format!("{} not trained for this language", entry.model.label())),
+            warning: (!entry.family.trained_for(entry.language))
+                .then(|| format!("{} not trained for this language", entry.family.label())),
         })
         .collect();
     Snapshot {

@@ -68,16 +68,16 @@ pub fn update(model: &mut Model, action: Action) -> Vec<Effect> {
             model.popup = model.pending_popups.pop_front();
         }
         Action::MatchVoice => {
-            let (code, kind) = (model.selected().language.code, model.selected().model);
-            match (model.source.path.clone(), kind) {
+            let (code, family) = (model.selected().language.code, model.selected().family);
+            match (model.source.path.clone(), family) {
                 (None, _) => {
                     model.status =
                         Some("no source clip to match against: press o to open one".into())
                 }
-                (_, kind) if !kind.can_match() => {
+                (_, family) if !family.can_match() => {
                     model.status = Some(format!(
-                        "{code} uses a {} voice, whose voices cannot be matched; matching ranks Kokoro voices",
-                        kind.label()
+                        "{code} uses a {} voice, whose voices cannot be matched to a clip",
+                        family.label()
                     ))
                 }
                 (Some(source), _) => {
@@ -247,10 +247,10 @@ fn fit_voice(model: &mut Model) -> Vec<Effect> {
         Some("a run is going: wait for it, or cancel it with c".to_string())
     } else if model.source.path.is_none() || model.source.error.is_some() {
         Some("no source clip to fit a voice to: press o to open one".to_string())
-    } else if !entry.model.can_fit() {
+    } else if !entry.family.can_fit() {
         Some(format!(
-            "{code} uses a {} voice, which cannot be fitted; a fit makes a Kokoro voice",
-            entry.model.label()
+            "{code} uses a {} voice, which cannot be fitted to a clip",
+            entry.family.label()
         ))
     } else if entry.text.trim().is_empty() {
         Some(format!(
@@ -309,12 +309,14 @@ fn change_setting(model: &mut Model, action: Action) {
 
 fn cycle_voice(model: &mut Model) {
     let entry = &mut model.languages[model.cursor];
-    if !entry.model.has_stock_voices() {
+    if !entry.family.has_stock_voices() {
+        // An empty voice is the family's installed one for the language, found at the run.
+        let voice = Some(entry.voice.as_str()).filter(|v| !v.is_empty());
         model.status = Some(format!(
-            "{} uses the {} voice {}",
+            "{} uses the {} voice {}, its only one",
             entry.language.code,
-            entry.model.label(),
-            entry.voice
+            entry.family.label(),
+            voice.unwrap_or("installed for it")
         ));
         return;
     }

@@ -16,9 +16,10 @@ use crate::languages::{self, Language, ModelKind};
 
 mod piper_plan;
 mod piper_utterances;
+mod planner;
 mod utterances;
 mod voice_batch;
-use piper_plan::{plan_piper, resolve_piper_voice};
+pub use planner::{plan, Planner};
 pub use utterances::Prepared;
 use utterances::{gather, utterances, Limit};
 pub use voice_batch::{packs_plan, probe_plan};
@@ -135,45 +136,6 @@ pub enum PlanError {
     Model(#[from] super::ModelError),
     #[error("the `{code}` probe text cannot be spoken: {error}")]
     Probe { code: String, error: String },
-}
-
-/// Prepares a job against the assets on disk.
-pub fn plan(job: &JobSpec, assets: &Assets) -> Result<Plan, PlanError> {
-    let mut models = BTreeMap::new();
-    let mut kokoro_vocab = None;
-    let mut languages_out = Vec::new();
-    for lang_job in &job.languages {
-        let language =
-            languages::find(&lang_job.code).expect("job validation admits only known languages");
-        let prepared = match lang_job.model {
-            ModelKind::Kokoro => {
-                let files = kokoro_files(assets)?;
-                if kokoro_vocab.is_none() {
-                    kokoro_vocab = Some(Vocab::load(&files.vocab)?);
-                }
-                models.insert(ModelId::Kokoro, files.model.clone());
-                plan_kokoro(
-                    language,
-                    lang_job,
-                    kokoro_vocab.as_ref().unwrap(),
-                    &files,
-                    assets,
-                    job.utterance_tokens,
-                )?
-            }
-            ModelKind::Piper => {
-                let voice = resolve_piper_voice(language, lang_job, assets)?;
-                models.insert(ModelId::Piper(voice.name.clone()), voice.model.clone());
-                plan_piper(lang_job, voice)
-            }
-        };
-        languages_out.push(prepared);
-    }
-    Ok(Plan {
-        languages: languages_out,
-        sentence_silence: job.sentence_silence,
-        models,
-    })
 }
 
 fn kokoro_files(assets: &Assets) -> Result<KokoroFiles, super::ModelError> {

@@ -33,14 +33,6 @@ pub(super) fn fit_request(
         ),
         fix,
     })?;
-    if entry.model.is_some_and(|kind| !kind.can_fit()) {
-        return Err(JobError::ModelNotForLanguage {
-            code: code.clone(),
-            model: "piper",
-            fix: "voice = \"fit\" fits a Kokoro voice: remove model = \"piper\" or the fit"
-                .to_string(),
-        });
-    }
     if let Some(budget) = entry.fit_budget.or(run.fit_budget) {
         request.budget = crate::fit::check_budget(budget).map_err(|fix| JobError::BadSetting {
             field: "fit_budget",

@@ -167,6 +167,15 @@ fn a_fit_takes_its_budget_and_seed_from_the_language_else_the_run() {
     assert!(err.contains("fit_budget") && err.contains("8 to"), "{err}");
     let err = parse(&fit("model = \"piper\"\n")).unwrap_err().to_string();
     assert!(err.contains("Kokoro"), "{err}");
+    let err = parse(
+        "[[language]]\ncode = \"it\"\ntext = \"Ciao.\"\nvoice = \"match\"\nmodel = \"piper\"\n",
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("cannot be matched") && err.contains("Kokoro"),
+        "{err}"
+    );
     let err = parse("[[language]]\ncode = \"it\"\ntext = \"Ciao.\"\nfit_seed = 2\n")
         .unwrap_err()
         .to_string();

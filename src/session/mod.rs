@@ -134,11 +134,13 @@ impl Session {
             s.run.id
         });
         for language in &job.languages {
-            // Kokoro's default voice is known now; a Piper voice once its config is read.
-            let voice = match language.model {
-                crate::languages::ModelKind::Kokoro => language.kokoro_voice(),
-                crate::languages::ModelKind::Piper => language.voice.clone().unwrap_or_default(),
-            };
+            // A family whose default voice is known now shows it queued; one whose voice is
+            // its installed model (Piper) shows it once planning has read the config.
+            let voice = language.voice.clone().or_else(|| {
+                crate::languages::find(&language.code)
+                    .and_then(|l| crate::family::family(language.model).default_voice(l))
+            });
+            let voice = voice.unwrap_or_default();
             let queued = LanguageProgress::new(&language.code, language.model, &voice);
             self.control
                 .state
@@ -179,9 +181,10 @@ impl Session {
                 continue;
             };
             let code = language.code.to_string();
+            // No family of voxdeck's made it: the row stands under the default one.
             let mut progress = crate::engine::progress::LanguageProgress::new(
                 &code,
-                crate::languages::ModelKind::Kokoro,
+                crate::family::DEFAULT_FAMILY.kind(),
                 OUTSIDE_VOICE,
             );
             progress.status = entry.status;
