@@ -18,6 +18,7 @@
 //! max_cer = 0.15           # error rates over which a result is flagged
 //! max_wer = 0.30
 //! similarity_threshold = 0.8   # the console: a voice match at or above it is good
+//! max_loudness_spread_lu = 3.0 # a job's languages further apart than this are flagged
 //!
 //! [gpu]
 //! interval_ms = 250        # the console's GPU sampling ($VOXDECK_GPU_INTERVAL_MS wins)
@@ -76,6 +77,9 @@ pub struct Config {
     /// `[qa] similarity_threshold`: the cosine at or above which the console calls a voice
     /// match good (-1 to 1).
     pub similarity_threshold: Option<f32>,
+    /// `[qa] max_loudness_spread_lu`: how far apart (LU) a job's languages' loudness may be
+    /// before the run warns.
+    pub max_loudness_spread_lu: Option<f64>,
     /// `[gpu] interval_ms`, or `$VOXDECK_GPU_INTERVAL_MS` over it: the console's GPU sampling.
     pub gpu_interval_ms: Option<u64>,
     /// `[fit] budget`: the console's fit key's evaluations.

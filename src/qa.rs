@@ -11,6 +11,7 @@ pub mod cache;
 pub mod dvector;
 pub mod error_rate;
 pub mod frontend;
+pub mod loudness;
 pub mod matching;
 pub mod mel;
 pub mod outside;

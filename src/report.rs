@@ -81,6 +81,9 @@ pub struct Totals {
     pub languages_cancelled: usize,
     /// Some listed language was cancelled before it finished.
     pub cancelled: bool,
+    /// Loudest minus quietest integrated loudness (LU) of the listed languages' latest
+    /// takes; null with fewer than two measured.
+    pub loudness_spread_lu: Option<f64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -274,11 +277,23 @@ impl Report {
                 languages_failed: count(Status::Failed),
                 languages_cancelled,
                 cancelled: languages_cancelled > 0,
+                loudness_spread_lu: crate::qa::loudness::spread(
+                    (languages.iter())
+                        .filter_map(|l| l.scores.loudness.and_then(|l| l.integrated_lufs)),
+                ),
             },
             source: None,
             languages,
             other_files: Vec::new(),
         }
+    }
+
+    /// The loudness flags of the listed languages' latest takes (`qa::scores`).
+    pub fn loudness_flags(&self, spread_limit: f64) -> Vec<String> {
+        let levels: Vec<(&str, crate::qa::scores::Loudness)> = (self.languages.iter())
+            .filter_map(|l| Some((l.code.as_str(), l.scores.loudness?)))
+            .collect();
+        crate::qa::scores::loudness_flags(&levels, spread_limit)
     }
 
     /// Whether every listed language finished and was written.

@@ -9,7 +9,7 @@ use anyhow::{bail, Context};
 use voxdeck::assets::Assets;
 use voxdeck::engine::runtime;
 use voxdeck::qa::outside::{self, OutsideFile};
-use voxdeck::qa::scores::OVER_ERROR_RATE_LIMITS;
+use voxdeck::qa::scores::{loudness_spread_limit, OVER_ERROR_RATE_LIMITS};
 use voxdeck::qa::ErrorRateLimits;
 use voxdeck::report::{self, Report};
 
@@ -120,6 +120,9 @@ fn summarise(report: &Report) {
             (None, Some(e)) => format!("no similarity ({e})"),
             (None, None) => "no similarity".to_string(),
         };
+        if let Some(loudness) = &scores.loudness {
+            log::info!("{}: {}", l.code, loudness.describe());
+        }
         match (&scores.transcription, &scores.transcription_error) {
             (Some(t), _) => {
                 log::info!(
@@ -144,5 +147,9 @@ fn summarise(report: &Report) {
             "{OVER_ERROR_RATE_LIMITS}: {}; listen to them",
             flagged.join(", ")
         );
+    }
+    let spread_limit = loudness_spread_limit(voxdeck::config::current());
+    for flag in report.loudness_flags(spread_limit) {
+        log::warn!("{flag}");
     }
 }

@@ -4,7 +4,7 @@
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use voxdeck::qa::scores::OVER_ERROR_RATE_LIMITS;
+use voxdeck::qa::scores::{loudness_spread_limit, OVER_ERROR_RATE_LIMITS};
 use voxdeck::session::state::RunPhase;
 use voxdeck::session::{Session, SessionOptions};
 
@@ -118,6 +118,10 @@ pub fn execute(args: RunArgs, runtime_args: &RuntimeArgs) -> anyhow::Result<Fini
             "{OVER_ERROR_RATE_LIMITS}: {}; listen to them",
             flagged.join(", ")
         );
+    }
+    let spread_limit = loudness_spread_limit(voxdeck::config::current());
+    for flag in report.loudness_flags(spread_limit) {
+        log::warn!("{flag}");
     }
     Ok(if report.all_done() {
         Finished::AllDone

@@ -114,6 +114,17 @@ fn read_section(s: &mut Section, config: &mut Config) {
                         }
                     })
                 });
+            config.max_loudness_spread_lu = s
+                .get::<f64>("max_loudness_spread_lu", "a number of LU")
+                .and_then(|v| {
+                    s.check("max_loudness_spread_lu", v, |v| {
+                        if v.is_finite() && v >= 0.0 {
+                            Ok(v)
+                        } else {
+                            Err(format!("{v} is not a spread: use 0 LU or more"))
+                        }
+                    })
+                });
         }
         "gpu" => {
             config.gpu_interval_ms = s

@@ -6,7 +6,7 @@ use voxdeck_ui::snapshot::{
 };
 
 use super::model::Model;
-use crate::qa::scores::{similarity_match, Match};
+use crate::qa::scores::{loudness_flags, loudness_spread_limit, similarity_match, Loudness, Match};
 use crate::session::published::Notice;
 use crate::session::state::{LanguageRecord, RunPhase, SessionState};
 
@@ -133,6 +133,14 @@ fn sync_run(model: &mut Model, state: &SessionState) {
                 &format!("the run {how} without a fitted voice: see the log"),
             );
             model.status = Some(format!("run {how} after {wall_seconds:.1} s"));
+            // Every take of the run is measured by now (takes are kept before the run ends).
+            let flags = loudness_flags_of(state);
+            for flag in &flags {
+                log::warn!("{flag}");
+            }
+            if let Some(first) = flags.first() {
+                model.status = Some(format!("run {how} after {wall_seconds:.1} s; {first}"));
+            }
         }
         RunPhase::SetupFailed(message) => {
             log::error!("{message}");
@@ -145,6 +153,14 @@ fn sync_run(model: &mut Model, state: &SessionState) {
         }
         RunPhase::Idle | RunPhase::Queued | RunPhase::Running | RunPhase::Cancelling => {}
     }
+}
+
+/// The loudness flags of the run's languages' latest takes, as headless logs them.
+fn loudness_flags_of(state: &SessionState) -> Vec<String> {
+    let levels: Vec<(&str, Loudness)> = (state.run_languages())
+        .filter_map(|l| Some((l.code.as_str(), l.scores()?.loudness?)))
+        .collect();
+    loudness_flags(&levels, loudness_spread_limit(crate::config::current()))
 }
 
 /// A fit in progress (the fit key's, or a job's `voice = "fit"`): its chart's points and

@@ -130,6 +130,11 @@ fn language_series(registry: &mut Registry, snapshot: &Snapshot) {
         "voxdeck_language_cer",
         "Character error rate of what the recogniser heard in each language's latest take",
     );
+    let loudness = floats(
+        registry,
+        "voxdeck_language_loudness_lufs",
+        "Integrated loudness (EBU R128) of each language's latest take",
+    );
     for row in &snapshot.languages {
         let p = &row.progress;
         for status in Status::ALL {
@@ -153,6 +158,10 @@ fn language_series(registry: &mut Registry, snapshot: &Snapshot) {
         }
         if let Some(t) = scores.and_then(|s| s.transcription.as_ref()) {
             cer.get_or_create(&labels).set(f64::from(t.cer));
+        }
+        let lufs = scores.and_then(|s| s.loudness?.integrated_lufs);
+        if let Some(value) = lufs {
+            loudness.get_or_create(&labels).set(value);
         }
     }
 }

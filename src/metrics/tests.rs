@@ -219,6 +219,16 @@ fn a_languages_latest_take_exports_its_scores() {
     let text = render(&Snapshot::of(&state, live(), None));
     let cer = r#"voxdeck_language_cer{language="fr"}"#;
     assert_eq!(value(&text, cer), Some(0.125));
+    let lufs = r#"voxdeck_language_loudness_lufs{language="fr"}"#;
+    assert_eq!(value(&text, lufs), None, "not measured");
+    state.languages[0].takes[1].scores.loudness = Some(crate::qa::scores::Loudness {
+        integrated_lufs: Some(-23.5),
+        range_lu: Some(2.0),
+        true_peak_dbtp: Some(-3.0),
+        clipped_samples: 0,
+    });
+    let text = render(&Snapshot::of(&state, live(), None));
+    assert_eq!(value(&text, lufs), Some(-23.5));
     assert_eq!(
         value(&text, r#"voxdeck_language_similarity{language="es"}"#),
         None

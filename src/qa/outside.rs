@@ -127,8 +127,8 @@ pub fn score(
     let languages = files
         .iter()
         .map(|file| {
-            let audio_seconds = match decode::decode(&file.path) {
-                Ok(decoded) => decoded.clip.seconds(),
+            let clip = match decode::decode(&file.path) {
+                Ok(decoded) => decoded.clip,
                 Err(e) => {
                     let mut entry =
                         LanguageReport::outside(&file.code, &file.text, &file.path, 0.0);
@@ -138,12 +138,13 @@ pub fn score(
                 }
             };
             let mut entry =
-                LanguageReport::outside(&file.code, &file.text, &file.path, audio_seconds);
+                LanguageReport::outside(&file.code, &file.text, &file.path, clip.seconds());
             let similarity = match scorer.as_mut() {
                 None => Err("no source clip to compare with: give --source".to_string()),
                 Some(Err(e)) => Err(e.clone()),
-                Some(Ok(scorer)) => scorer.score(&file.path),
+                Some(Ok(scorer)) => scorer.score_clip(&clip),
             };
+            let loudness = super::loudness::measure(&clip).map_err(|e| e.to_string());
             let transcription = transcriber.take(
                 runtime, assets, device, &file.path, &file.code, &file.text, limits,
             );
@@ -152,6 +153,8 @@ pub fn score(
                 similarity_error: similarity.err(),
                 transcription_error: transcription.as_ref().err().cloned(),
                 transcription: transcription.ok(),
+                loudness: loudness.as_ref().ok().copied(),
+                loudness_error: loudness.err(),
             };
             entry.scores = scores.clone();
             entry.takes = vec![Take {

@@ -4,6 +4,8 @@
 
 use serde::Serialize;
 
+pub use super::loudness::Loudness;
+
 /// Why a take has no transcription while the recogniser still works on it; the views show
 /// it as "pending", not as a reason.
 pub const NOT_TRANSCRIBED_YET: &str = "not transcribed yet";
@@ -23,6 +25,10 @@ pub struct TakeScores {
     pub transcription: Option<Transcription>,
     /// Why there is no transcription (transcription off, nothing to transcribe...).
     pub transcription_error: Option<String>,
+    /// How loud the take is (EBU R128), once measured.
+    pub loudness: Option<Loudness>,
+    /// Why there is no loudness (the take could not be read).
+    pub loudness_error: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -99,6 +105,44 @@ pub fn similarity_match(similarity: Option<f32>, threshold: f32) -> Match {
     }
 }
 
+/// How far apart (LU) a job's languages' integrated loudness may be, unless
+/// `[qa] max_loudness_spread_lu` says otherwise: a listener hearing them in turn notices more.
+pub const DEFAULT_MAX_LOUDNESS_SPREAD_LU: f64 = 3.0;
+
+/// The spread limit the settings give, else the default.
+pub fn loudness_spread_limit(config: &crate::config::Config) -> f64 {
+    config
+        .max_loudness_spread_lu
+        .unwrap_or(DEFAULT_MAX_LOUDNESS_SPREAD_LU)
+}
+
+/// The loudness rules, one line per flag: the job's languages further apart than `limit`
+/// LU ask for levelling (the quietest and loudest named), and a take with samples at full
+/// scale is clipped. `languages` are (code, the latest take's loudness).
+pub fn loudness_flags(languages: &[(&str, Loudness)], limit: f64) -> Vec<String> {
+    let mut flags = Vec::new();
+    let measured: Vec<(&str, f64)> = (languages.iter())
+        .filter_map(|(code, l)| Some((*code, l.integrated_lufs?)))
+        .collect();
+    let spread = super::loudness::spread(measured.iter().map(|(_, v)| *v));
+    if let Some(spread) = spread.filter(|&s| s > limit) {
+        let by_level = |a: &&(&str, f64), b: &&(&str, f64)| a.1.total_cmp(&b.1);
+        let quietest = measured.iter().min_by(by_level).expect("two or more");
+        let loudest = measured.iter().max_by(by_level).expect("two or more");
+        flags.push(format!(
+            "the languages' loudness is {spread:.1} LU apart, over [qa] max_loudness_spread_lu ({limit:.1}): {} at {:.1} LUFS, {} at {:.1} LUFS; level them before handing over",
+            quietest.0, quietest.1, loudest.0, loudest.1
+        ));
+    }
+    for (code, l) in languages.iter().filter(|(_, l)| l.clipped_samples > 0) {
+        flags.push(format!(
+            "{code} is clipped: {} samples at full scale; listen to it",
+            l.clipped_samples
+        ));
+    }
+    flags
+}
+
 /// A rate as whole percent, capped so it fits a narrow column (rates can pass 100 %).
 pub fn percent(rate: f32) -> String {
     if rate.is_finite() {
@@ -153,6 +197,32 @@ mod tests {
         assert_eq!(similarity_match(Some(0.7), 0.75), Match::Weak);
         assert_eq!(similarity_match(Some(f32::NAN), 0.75), Match::Unscored);
         assert_eq!(similarity_match(None, 0.75), Match::Unscored);
+    }
+
+    #[test]
+    fn loudness_flags_name_the_spread_over_the_limit_and_clipped_takes() {
+        let level = |lufs: f64, clipped| Loudness {
+            integrated_lufs: Some(lufs),
+            range_lu: None,
+            true_peak_dbtp: Some(-1.0),
+            clipped_samples: clipped,
+        };
+        let job = [
+            ("fr", level(-23.0, 0)),
+            ("es", level(-27.5, 0)),
+            ("it", level(-22.0, 9)),
+        ];
+        let flags = loudness_flags(&job, DEFAULT_MAX_LOUDNESS_SPREAD_LU);
+        assert_eq!(flags.len(), 2, "{flags:?}");
+        assert!(flags[0].contains("5.5 LU apart") && flags[0].contains("es at -27.5"));
+        assert!(flags[0].contains("it at -22.0"), "{}", flags[0]);
+        assert!(
+            flags[1].starts_with("it is clipped: 9 samples"),
+            "{}",
+            flags[1]
+        );
+        assert!(loudness_flags(&job[..1], 3.0).is_empty());
+        assert_eq!(loudness_flags(&job[..2], 6.0), Vec::<String>::new());
     }
 
     #[test]

@@ -4,6 +4,7 @@ use std::path::Path;
 
 use crate::assets::Assets;
 use crate::audio::decode;
+use crate::audio::wav::Clip;
 use crate::engine::runtime::Runtime;
 
 use super::{Embedding, SpeakerEncoder};
@@ -32,6 +33,12 @@ impl SourceScorer {
     /// Cosine similarity of the speaker in `result` to the source speaker.
     pub fn score(&mut self, result: &Path) -> Result<f32, String> {
         let embedding = embed_file(&mut self.encoder, result)?;
+        Ok(self.source.cosine(&embedding))
+    }
+
+    /// The same, for audio already in memory (a take just read back).
+    pub fn score_clip(&mut self, result: &Clip) -> Result<f32, String> {
+        let embedding = self.encoder.embed(result).map_err(|e| e.to_string())?;
         Ok(self.source.cosine(&embedding))
     }
 }

@@ -211,8 +211,9 @@ fn narrow_progress_tables_keep_lang_state_and_gauge_first() {
     assert_eq!(headers(26), ["lang", "state", "sentences"]);
     assert_eq!(layout(26)[2].1, 10);
     let wide = layout(80);
-    assert_eq!(wide.len(), 10);
-    assert_eq!(wide.iter().map(|&(_, w)| w).sum::<u16>() + 9, 80);
+    assert_eq!(wide.len(), table.columns.len(), "every column at 80");
+    let gaps = wide.len() as u16 - 1;
+    assert_eq!(wide.iter().map(|&(_, w)| w).sum::<u16>() + gaps, 80);
     assert_eq!(headers(3), ["lang", "state"]);
     // Past the gauge, the timings and scores before the provider and voice.
     assert_eq!(
@@ -222,7 +223,7 @@ fn narrow_progress_tables_keep_lang_state_and_gauge_first() {
 }
 
 #[test]
-fn narrow_takes_tables_drop_text_speed_voice_cer_in_turn() {
+fn narrow_takes_tables_drop_text_speed_voice_loudness_cer_in_turn() {
     let (mut m, fr) = model();
     let mut long = record(Status::Done, &[Some(0.5)]);
     long.takes[0].voice = "af_nicole".into();
@@ -245,14 +246,15 @@ fn narrow_takes_tables_drop_text_speed_voice_cer_in_turn() {
             .map(|&(c, _)| table.columns[c].header.clone())
             .collect()
     };
-    let all = ["", "#", "voice", "speed", "sim", "CER", "text"];
+    let all = ["", "#", "voice", "speed", "sim", "CER", "LUFS", "text"];
     assert_eq!(cols(80), all);
     let wide = voxdeck_ui::view::table_layout(&table, 80);
     assert_eq!(
         wide.iter().map(|&(_, w)| w as usize + 1).sum::<usize>() - 1,
         80
     );
-    assert_eq!(cols(26), ["", "#", "voice", "sim", "CER"]);
+    assert_eq!(cols(26), ["", "#", "voice", "sim", "CER", "LUFS"]);
+    assert_eq!(cols(20), ["", "#", "sim", "CER", "LUFS"]);
     assert_eq!(cols(14), ["", "#", "sim", "CER"]);
     assert_eq!(cols(12), ["", "#", "sim"]);
     assert_eq!(cols(7), ["", "#"]);

@@ -40,7 +40,28 @@ pub fn score_columns() -> Vec<ScoreColumn> {
             head: ColumnHead::new("CER", Width::Fixed(4), 0),
             cell: cer,
         },
+        ScoreColumn {
+            head: ColumnHead {
+                align: Align::Right,
+                ..ColumnHead::new("LUFS", Width::Content { min: 5, max: 6 }, 0)
+            },
+            cell: loudness,
+        },
     ]
+}
+
+/// Integrated loudness, `-23.1`, in the failing colour when the take is clipped; `–` when
+/// too short or quiet to gate (dim) or unreadable (warning).
+fn loudness(scores: &TakeScores, _: &ScoreRules) -> CellView {
+    match (&scores.loudness, &scores.loudness_error) {
+        (Some(l), _) => match l.integrated_lufs {
+            Some(v) if l.clipped_samples > 0 => CellView::text(format!("{v:.1}"), Tone::Fail),
+            Some(v) => CellView::plain(format!("{v:.1}")),
+            None => CellView::text("–", Tone::Dim),
+        },
+        (None, Some(_)) => CellView::text("–", Tone::Warn),
+        (None, None) => CellView::Empty,
+    }
 }
 
 /// `0.83` in the good colour at or over the threshold, else the warning colour; `–` dim

@@ -79,13 +79,25 @@ impl Context {
         }
 
         let assets = self.assets.clone();
+        // The take read back once: its loudness and its similarity are measured on the
+        // samples that were written.
+        let clip = crate::audio::decode::decode(&path)
+            .map(|d| d.clip)
+            .map_err(|e| format!("cannot read take {number} back: {e}"));
+        let loudness = (clip.clone())
+            .and_then(|clip| crate::qa::loudness::measure(&clip).map_err(|e| e.to_string()));
+        if let Ok(l) = &loudness {
+            log::info!("{code} take {number}: {}", l.describe());
+        }
         // Shutting down: keep the take, do not make the operator wait for its scores.
         let similarity = if control.shutdown.load(Ordering::SeqCst) {
             Err("not scored: the session was shutting down".to_string())
         } else {
-            self.scorer
-                .for_source(runtime, &assets, job.source_clip.as_deref())
-                .and_then(|scorer| scorer.score(&path))
+            clip.and_then(|clip| {
+                self.scorer
+                    .for_source(runtime, &assets, job.source_clip.as_deref())
+                    .and_then(|scorer| scorer.score_clip(&clip))
+            })
         };
         match &similarity {
             Ok(value) => log::info!("{code} take {number}: similarity to the source {value:.3}"),
@@ -105,6 +117,8 @@ impl Context {
             if let Some(take) = record.takes.iter_mut().rev().find(|t| t.take == number) {
                 take.scores.similarity = similarity.as_ref().ok().copied();
                 take.scores.similarity_error = similarity.err();
+                take.scores.loudness = loudness.as_ref().ok().copied();
+                take.scores.loudness_error = loudness.err();
                 if let Some(why) = transcription_off {
                     take.scores.transcription_error = Some(why.to_string());
                 }
