@@ -6,13 +6,13 @@
 
 mod addr;
 mod render;
+mod scrape;
 mod server;
-mod snapshot;
 
 pub use addr::parse_addr;
 pub use render::{render, CONTENT_TYPE};
+pub use scrape::{LanguageSeries, Scrape};
 pub use server::{Listener, MetricsServer};
-pub use snapshot::{LanguageRow, Snapshot};
 
 use std::net::SocketAddr;
 
@@ -60,10 +60,10 @@ pub fn serve_session(
     listener.serve(move || {
         let sample = collector.collect().without_history();
         let live = watch.live();
-        let snapshot = watch
+        let scrape = watch
             .state()
-            .read(|state| Snapshot::of(state, live, Some(sample)));
-        render(&snapshot)
+            .read(|state| Scrape::of(state, live, Some(sample)));
+        render(&scrape)
     })
 }
 

@@ -14,7 +14,7 @@ use super::cache::ResultCache;
 use super::load::PoolLoad;
 use super::plan::{ModelId, Plan};
 use super::progress::RunObserver;
-use super::run::{RunCache, RunOutcome, RunState};
+use super::run::{RunCache, RunOutcome, RunWork};
 use super::runtime::{Runtime, RuntimeError, SessionOptions};
 pub use super::sessions::OpenSession;
 use super::sessions::{SessionFactory, Sessions};
@@ -38,7 +38,7 @@ pub struct EngineOptions {
 pub struct Engine {
     options: EngineOptions,
     intra_threads: usize,
-    senders: Vec<mpsc::Sender<Arc<RunState>>>,
+    senders: Vec<mpsc::Sender<Arc<RunWork>>>,
     handles: Vec<JoinHandle<()>>,
     runtime: Arc<Runtime>,
     cache: Option<Arc<ResultCache>>,
@@ -52,7 +52,7 @@ pub struct Engine {
 /// A submitted run: its cancel switch and its outcome.
 pub struct RunHandle {
     cancel: Arc<AtomicBool>,
-    state: Arc<RunState>,
+    state: Arc<RunWork>,
 }
 
 impl RunHandle {
@@ -149,7 +149,7 @@ impl Engine {
                     break;
                 }
             }
-            let (tx, rx) = mpsc::channel::<Arc<RunState>>();
+            let (tx, rx) = mpsc::channel::<Arc<RunWork>>();
             let factory = factory.clone();
             let ready_tx = ready_tx.clone();
             let preload = preload.to_vec();
@@ -310,7 +310,7 @@ impl Engine {
                     })
                     .collect::<BTreeMap<_, _>>(),
             });
-        let state = Arc::new(RunState::new(
+        let state = Arc::new(RunWork::new(
             plan,
             out_dir,
             observer,

@@ -21,13 +21,13 @@ use crate::languages::ModelKind;
 
 /// Silence put between sentences when a language's utterances are joined.
 mod language;
-use language::LanguageState;
+use language::LanguageWork;
 
 pub use super::outcome::{LanguageOutcome, RunOutcome, Status, UtteranceTiming};
 
-pub(crate) struct RunState {
+pub(crate) struct RunWork {
     queue: Mutex<VecDeque<Unit>>,
-    languages: Vec<Mutex<LanguageState>>,
+    languages: Vec<Mutex<LanguageWork>>,
     models: std::collections::BTreeMap<ModelId, PathBuf>,
     out_dir: PathBuf,
     /// Seconds of silence between a language's utterances once joined.
@@ -59,7 +59,7 @@ struct Synthesised {
     store_under: Option<Key>,
 }
 
-impl RunState {
+impl RunWork {
     pub(crate) fn new(
         plan: Plan,
         out_dir: PathBuf,
@@ -68,13 +68,13 @@ impl RunState {
         workers: usize,
         cache: Option<RunCache>,
         load: Arc<PoolLoad>,
-    ) -> RunState {
-        let languages: Vec<LanguageState> =
-            plan.languages.into_iter().map(LanguageState::new).collect();
+    ) -> RunWork {
+        let languages: Vec<LanguageWork> =
+            plan.languages.into_iter().map(LanguageWork::new).collect();
         let counts: Vec<usize> = languages.iter().map(|l| l.audio.len()).collect();
         let queue = schedule(&counts);
         load.queued(queue.len());
-        RunState {
+        RunWork {
             queue: Mutex::new(queue),
             languages: languages.into_iter().map(Mutex::new).collect(),
             models: plan.models,
@@ -100,7 +100,7 @@ impl RunState {
         }
     }
 
-    fn publish(&self, index: usize, lang: &LanguageState) {
+    fn publish(&self, index: usize, lang: &LanguageWork) {
         self.observer.language_changed(index, &lang.progress());
     }
 
@@ -108,7 +108,7 @@ impl RunState {
     pub(crate) fn work(&self, sessions: &mut Sessions, factory: &SessionFactory) {
         /// Whatever happens in this worker, the run hears that it is done with it, so the
         /// run always closes.
-        struct Finished<'r>(&'r RunState);
+        struct Finished<'r>(&'r RunWork);
         impl Drop for Finished<'_> {
             fn drop(&mut self) {
                 self.0.worker_lost();
@@ -359,7 +359,7 @@ impl RunState {
     }
 }
 
-impl Drop for RunState {
+impl Drop for RunWork {
     /// Units no worker took (every worker was lost) leave the engine's queued count.
     fn drop(&mut self) {
         let left = self.queue.get_mut().map_or(0, |q| q.len());

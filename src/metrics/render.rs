@@ -1,4 +1,4 @@
-//! A snapshot in the Prometheus text format (0.0.4), through `prometheus-client`. A fresh
+//! A scrape in the Prometheus text format (0.0.4), through `prometheus-client`. A fresh
 //! registry per scrape: the figures already live in the session, so nothing is kept here
 //! between scrapes, and a series that has no value now (a GPU that is absent, an RTF before
 //! any audio) is left out rather than reported as 0.
@@ -11,7 +11,7 @@ use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::registry::Registry;
 
-use super::snapshot::{Snapshot, RUN_PHASES};
+use super::scrape::{Scrape, RUN_PHASES};
 use crate::engine::outcome::Status;
 use crate::gpu::GpuSample;
 
@@ -22,12 +22,12 @@ type Labels = Vec<(&'static str, String)>;
 type Ints = Family<Labels, Gauge<i64, AtomicI64>>;
 type Floats = Family<Labels, Gauge<f64, AtomicU64>>;
 
-pub fn render(snapshot: &Snapshot) -> String {
+pub fn render(scrape: &Scrape) -> String {
     let mut registry = Registry::default();
-    run_series(&mut registry, snapshot);
-    language_series(&mut registry, snapshot);
-    pool_series(&mut registry, snapshot);
-    if let Some(sample) = &snapshot.sample {
+    run_series(&mut registry, scrape);
+    language_series(&mut registry, scrape);
+    pool_series(&mut registry, scrape);
+    if let Some(sample) = &scrape.sample {
         memory_series(&mut registry, sample);
     }
     let mut text = String::new();
@@ -70,12 +70,12 @@ fn language(code: &str) -> Labels {
 
 /// The run phase as a state set: one series per phase, 1 for the current one, so a
 /// dashboard can graph any phase without knowing a numeric code.
-fn run_series(registry: &mut Registry, snapshot: &Snapshot) {
+fn run_series(registry: &mut Registry, scrape: &Scrape) {
     int(
         registry,
         "voxdeck_run_id",
         "Number of the current (or last) run of this session; 0 before the first",
-        snapshot.run_id,
+        scrape.run_id,
     );
     let phases = ints(
         registry,
@@ -85,11 +85,11 @@ fn run_series(registry: &mut Registry, snapshot: &Snapshot) {
     for phase in RUN_PHASES {
         phases
             .get_or_create(&vec![("state", phase.to_string())])
-            .set(i64::from(phase == snapshot.run_phase));
+            .set(i64::from(phase == scrape.run_phase));
     }
 }
 
-fn language_series(registry: &mut Registry, snapshot: &Snapshot) {
+fn language_series(registry: &mut Registry, scrape: &Scrape) {
     let state = ints(
         registry,
         "voxdeck_language_state",
@@ -135,7 +135,7 @@ fn language_series(registry: &mut Registry, snapshot: &Snapshot) {
         "voxdeck_language_loudness_lufs",
         "Integrated loudness (EBU R128) of each language's latest take",
     );
-    for row in &snapshot.languages {
+    for row in &scrape.languages {
         let p = &row.progress;
         for status in Status::ALL {
             let mut labels = language(&p.code);
@@ -166,8 +166,8 @@ fn language_series(registry: &mut Registry, snapshot: &Snapshot) {
     }
 }
 
-fn pool_series(registry: &mut Registry, snapshot: &Snapshot) {
-    if let Some(workers) = snapshot.workers {
+fn pool_series(registry: &mut Registry, scrape: &Scrape) {
+    if let Some(workers) = scrape.workers {
         int(
             registry,
             "voxdeck_pool_workers",
@@ -175,7 +175,7 @@ fn pool_series(registry: &mut Registry, snapshot: &Snapshot) {
             workers,
         );
     }
-    if let Some(load) = snapshot.live.load {
+    if let Some(load) = scrape.live.load {
         int(
             registry,
             "voxdeck_pool_queued_units",
@@ -189,7 +189,7 @@ fn pool_series(registry: &mut Registry, snapshot: &Snapshot) {
             load.busy_workers,
         );
     }
-    if let Some(cache) = snapshot.live.cache {
+    if let Some(cache) = scrape.live.cache {
         counter(
             registry,
             "voxdeck_cache_hits",

@@ -126,7 +126,7 @@ fn value(text: &str, series: &str) -> Option<f64> {
 
 #[test]
 fn languages_report_their_state_progress_audio_and_rtf() {
-    let text = render(&Snapshot::of(&running_state(), live(), None));
+    let text = render(&Scrape::of(&running_state(), live(), None));
     assert_eq!(
         value(
             &text,
@@ -210,13 +210,13 @@ fn a_languages_latest_take_exports_its_scores() {
         },
     };
     fr.takes = vec![take(1, 0.5, Some(0.25)), take(2, 0.75, None)];
-    let text = render(&Snapshot::of(&state, live(), None));
+    let text = render(&Scrape::of(&state, live(), None));
     let similarity = r#"voxdeck_language_similarity{language="fr"}"#;
     assert_eq!(value(&text, similarity), Some(0.75), "the latest take's");
     assert_eq!(value(&text, r#"voxdeck_language_cer{language="fr"}"#), None);
     state.languages[0].takes.pop();
     state.languages[0].takes.push(take(2, 0.75, Some(0.125)));
-    let text = render(&Snapshot::of(&state, live(), None));
+    let text = render(&Scrape::of(&state, live(), None));
     let cer = r#"voxdeck_language_cer{language="fr"}"#;
     assert_eq!(value(&text, cer), Some(0.125));
     let lufs = r#"voxdeck_language_loudness_lufs{language="fr"}"#;
@@ -227,7 +227,7 @@ fn a_languages_latest_take_exports_its_scores() {
         true_peak_dbtp: Some(-3.0),
         clipped_samples: 0,
     });
-    let text = render(&Snapshot::of(&state, live(), None));
+    let text = render(&Scrape::of(&state, live(), None));
     assert_eq!(value(&text, lufs), Some(-23.5));
     assert_eq!(
         value(&text, r#"voxdeck_language_similarity{language="es"}"#),
@@ -237,7 +237,7 @@ fn a_languages_latest_take_exports_its_scores() {
 
 #[test]
 fn pool_load_and_cache_counters_are_exported_as_read() {
-    let text = render(&Snapshot::of(&running_state(), live(), None));
+    let text = render(&Scrape::of(&running_state(), live(), None));
     assert_eq!(value(&text, "voxdeck_pool_queued_units"), Some(7.0));
     assert_eq!(value(&text, "voxdeck_pool_busy_workers"), Some(2.0));
     assert_eq!(value(&text, "voxdeck_cache_hits_total"), Some(4.0));
@@ -247,7 +247,7 @@ fn pool_load_and_cache_counters_are_exported_as_read() {
         "{text}"
     );
 
-    let cold = render(&Snapshot::of(
+    let cold = render(&Scrape::of(
         &SessionState::default(),
         LiveCounters::default(),
         None,
@@ -263,7 +263,7 @@ fn pool_load_and_cache_counters_are_exported_as_read() {
 
 #[test]
 fn without_a_gpu_only_memory_is_exported() {
-    let text = render(&Snapshot::of(
+    let text = render(&Scrape::of(
         &running_state(),
         live(),
         Some(sample(Vec::new())),
@@ -281,11 +281,7 @@ fn each_gpu_has_memory_and_utilisation_and_a_failed_one_is_left_out() {
     let mut broken = device(1, 0, 0, None);
     broken.error = Some("GPU is lost".into());
     let devices = vec![device(0, 2 << 30, 141 << 30, Some(37)), broken];
-    let text = render(&Snapshot::of(
-        &running_state(),
-        live(),
-        Some(sample(devices)),
-    ));
+    let text = render(&Scrape::of(&running_state(), live(), Some(sample(devices))));
     let labels = r#"{gpu="0",name="NVIDIA H200"}"#;
     assert_eq!(
         value(&text, &format!("voxdeck_gpu_memory_used_bytes{labels}")),

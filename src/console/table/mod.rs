@@ -27,7 +27,7 @@ pub enum CellOf<R> {
 }
 
 /// A row that may have a take with scores.
-pub trait Scored {
+pub trait ScoredRow {
     fn scores(&self) -> Option<&TakeScores>;
 }
 
@@ -51,7 +51,7 @@ impl<R> Column<R> {
 }
 
 /// The table of `rows` under `columns`, `selected` highlighted.
-pub fn build<R: Scored>(
+pub fn build<R: ScoredRow>(
     columns: &[Column<R>],
     rows: &[R],
     rules: &ScoreRules,

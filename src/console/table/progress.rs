@@ -4,7 +4,7 @@ use voxdeck_ui::snapshot::LanguageState;
 use voxdeck_ui::table::{CellView, ColumnHead, Part, Tone, Width};
 
 use super::scores::ScoreColumn;
-use super::{Column, Scored};
+use super::{Column, ScoredRow};
 use crate::engine::outcome::Status;
 use crate::engine::progress::LanguageProgress;
 use crate::qa::scores::TakeScores;
@@ -22,7 +22,7 @@ pub struct LanguageLine<'a> {
     pub scores: Option<&'a TakeScores>,
 }
 
-impl Scored for LanguageLine<'_> {
+impl ScoredRow for LanguageLine<'_> {
     fn scores(&self) -> Option<&TakeScores> {
         self.scores
     }

@@ -3,7 +3,7 @@
 use voxdeck_ui::table::{Align, CellView, ColumnHead, Part, Tone, Width};
 
 use super::scores::ScoreColumn;
-use super::{Column, Scored};
+use super::{Column, ScoredRow};
 use crate::qa::scores::TakeScores;
 use crate::report::Take;
 
@@ -18,7 +18,7 @@ pub struct TakeLine<'a> {
     pub marked: bool,
 }
 
-impl Scored for TakeLine<'_> {
+impl ScoredRow for TakeLine<'_> {
     fn scores(&self) -> Option<&TakeScores> {
         Some(&self.take.scores)
     }

@@ -2,7 +2,7 @@
 
 use super::*;
 
-pub(super) struct LanguageState {
+pub(super) struct LanguageWork {
     pub(super) plan: Option<LanguagePlan>,
     pub(super) model: ModelKind,
     pub(super) voice: String,
@@ -12,11 +12,11 @@ pub(super) struct LanguageState {
     pub(super) outcome: LanguageOutcome,
 }
 
-impl LanguageState {
-    pub(super) fn new(planned: Result<LanguagePlan, PlanFailure>) -> LanguageState {
+impl LanguageWork {
+    pub(super) fn new(planned: Result<LanguagePlan, PlanFailure>) -> LanguageWork {
         let outcome = LanguageOutcome::planned(&planned);
         match planned {
-            Ok(plan) => LanguageState {
+            Ok(plan) => LanguageWork {
                 model: plan.model.kind(),
                 voice: plan.voice.clone(),
                 audio: vec![None; plan.utterances.len()],
@@ -25,7 +25,7 @@ impl LanguageState {
                 started: None,
                 outcome,
             },
-            Err(failure) => LanguageState {
+            Err(failure) => LanguageWork {
                 model: failure.model.kind(),
                 voice: failure.voice,
                 plan: None,
@@ -38,7 +38,7 @@ impl LanguageState {
     }
 }
 
-impl LanguageState {
+impl LanguageWork {
     pub(super) fn progress(&self) -> LanguageProgress {
         let outcome = &self.outcome;
         LanguageProgress {
@@ -59,7 +59,7 @@ impl LanguageState {
     }
 }
 
-impl LanguageState {
+impl LanguageWork {
     /// Joins a complete language's utterances (edge silence trimmed, the run's pause
     /// between them) and writes `<out>/<code>.wav` (temp, rename).
     pub(super) fn finish(&mut self, out_dir: &std::path::Path, sentence_silence: f64) {

@@ -8,14 +8,14 @@ use crate::session::state::{RunPhase, SessionState};
 use crate::session::LiveCounters;
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Snapshot {
+pub struct Scrape {
     /// 0 before the first run.
     pub run_id: u64,
     pub run_phase: &'static str,
     /// The run's worker count, once its engine is ready.
     pub workers: Option<usize>,
     /// Every language of the session, in the order each was first run.
-    pub languages: Vec<LanguageRow>,
+    pub languages: Vec<LanguageSeries>,
     pub live: LiveCounters,
     /// Memory and GPUs; None when not sampled.
     pub sample: Option<GpuSample>,
@@ -24,7 +24,7 @@ pub struct Snapshot {
 /// A language as the session published it: its latest run's progress and, once that run
 /// made a take, the take's scores.
 #[derive(Debug, Clone, PartialEq)]
-pub struct LanguageRow {
+pub struct LanguageSeries {
     pub progress: LanguageProgress,
     pub scores: Option<TakeScores>,
 }
@@ -41,16 +41,16 @@ pub const RUN_PHASES: [&str; 8] = [
     "setup_failed",
 ];
 
-impl Snapshot {
-    pub fn of(state: &SessionState, live: LiveCounters, sample: Option<GpuSample>) -> Snapshot {
-        Snapshot {
+impl Scrape {
+    pub fn of(state: &SessionState, live: LiveCounters, sample: Option<GpuSample>) -> Scrape {
+        Scrape {
             run_id: state.run.id,
             run_phase: phase_label(&state.run.phase),
             workers: state.run.settings.as_ref().map(|s| s.workers),
             languages: state
                 .languages
                 .iter()
-                .map(|l| LanguageRow {
+                .map(|l| LanguageSeries {
                     progress: l.progress.clone(),
                     scores: l.scores().cloned(),
                 })
