@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::family::{FamilyOf, DEFAULT_FAMILY};
+use crate::engine::family::{FamilyOf, DEFAULT_FAMILY};
 use crate::languages::{self, ModelKind};
 
 pub use error::JobError;
@@ -14,6 +14,9 @@ pub use settings::{
     check_intra_threads, check_sentence_silence, check_utterance_tokens, max_intra_threads, Device,
     Mode, WorkerDefaults, DEFAULT_UTTERANCE_TOKENS, MAX_WORKERS, MIN_WORKERS,
 };
+
+/// The voice name that asks for voice matching (`voice = "match"`).
+pub const MATCH: &str = "match";
 
 mod error;
 mod family;
@@ -153,7 +156,13 @@ impl JobSpec {
         base: &Path,
         default_name: String,
     ) -> Result<JobSpec, JobError> {
-        Self::parse_with_families(text, path, base, default_name, crate::family::family)
+        Self::parse_with_families(
+            text,
+            path,
+            base,
+            default_name,
+            crate::engine::family::family,
+        )
     }
 
     /// `parse`, each language's family found by `family_of`: what a voice may ask of it
@@ -181,7 +190,7 @@ impl JobSpec {
             let family = family_of(entry.model.unwrap_or(DEFAULT_FAMILY.kind()));
             let wish = match (&fit, entry.voice.as_deref()) {
                 (Some(_), _) => Some(family::Wish::Fit),
-                (None, Some(crate::qa::matching::MATCH)) => Some(family::Wish::Match),
+                (None, Some(MATCH)) => Some(family::Wish::Match),
                 (None, _) => None,
             };
             if let Some(wish) = wish {

@@ -1,7 +1,7 @@
 //! The languages voxdeck can speak, and which model and voice serve each by default.
 
 /// Which synthesis model family a language is rendered with, as job files and reports
-/// name it. What the family can do is asked of `crate::family::family(kind)`.
+/// name it. What the family can do is asked of `crate::engine::family::family(kind)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ModelKind {

@@ -10,7 +10,6 @@ pub mod config;
 pub mod console;
 pub mod digest;
 pub mod engine;
-pub mod family;
 pub mod fit;
 pub mod gpu;
 pub mod job;

@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use voxdeck::console::action::Action;
 use voxdeck::console::model::Model;
 use voxdeck::console::update::{update, Effect};
+use voxdeck::engine::family::{family, Kokoro, ModelFamily};
 use voxdeck::engine::plan::{LanguagePlan, PlanError, PlanFailure, Planner};
-use voxdeck::family::{family, Kokoro, ModelFamily};
 use voxdeck::job::{JobError, JobSpec, LanguageJob};
 use voxdeck::languages::{Language, ModelKind};
 
@@ -61,7 +61,10 @@ fn italian(voice: &str, model: &str) -> String {
     format!("[[language]]\ncode = \"it\"\ntext = \"Ciao.\"\nvoice = \"{voice}\"\n{model}")
 }
 
-fn parse_with(text: &str, family_of: voxdeck::family::FamilyOf) -> Result<JobSpec, JobError> {
+fn parse_with(
+    text: &str,
+    family_of: voxdeck::engine::family::FamilyOf,
+) -> Result<JobSpec, JobError> {
     JobSpec::parse_with_families(
         text,
         Path::new("t.toml"),

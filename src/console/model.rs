@@ -13,7 +13,7 @@ use crate::qa::scores::TakeScores;
 use crate::report::Take;
 use crate::session::state::LanguageRecord;
 
-use crate::family::{family, ModelFamily, DEFAULT_FAMILY};
+use crate::engine::family::{family, ModelFamily, DEFAULT_FAMILY};
 use crate::job::{Device, JobSpec, LanguageJob, Mode, WorkerDefaults, MAX_WORKERS, MIN_WORKERS};
 use crate::languages::{Language, LANGUAGES};
 use crate::session::state::RunPhase;

@@ -3,6 +3,7 @@
 pub mod cache;
 pub mod english;
 pub mod espeak;
+pub mod family;
 pub mod join;
 pub mod kokoro;
 pub mod library_check;

@@ -3,7 +3,7 @@
 //! console refuse the same thing.
 
 use super::JobError;
-use crate::family::{FamilyOf, ModelFamily, FAMILIES};
+use crate::engine::family::{FamilyOf, ModelFamily, FAMILIES};
 
 /// What a voice can ask of a family besides speaking.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -18,8 +18,8 @@ use super::cache::{EmbeddingCache, ProbeKey};
 use super::scoring::SourceScorer;
 use super::{Embedding, QaError};
 
-/// The voice name that asks for matching (job file `voice = "match"`).
-pub const MATCH: &str = "match";
+/// The voice name that asks for matching: job syntax, so the job parser owns it.
+pub use crate::job::MATCH;
 
 pub use crate::engine::plan::KOKORO_MODEL_NAME;
 

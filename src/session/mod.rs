@@ -138,7 +138,7 @@ impl Session {
             // its installed model (Piper) shows it once planning has read the config.
             let voice = language.voice.clone().or_else(|| {
                 crate::languages::find(&language.code)
-                    .and_then(|l| crate::family::family(language.model).default_voice(l))
+                    .and_then(|l| crate::engine::family::family(language.model).default_voice(l))
             });
             let voice = voice.unwrap_or_default();
             let queued = LanguageProgress::new(&language.code, language.model, &voice);
@@ -184,7 +184,7 @@ impl Session {
             // No family of voxdeck's made it: the row stands under the default one.
             let mut progress = crate::engine::progress::LanguageProgress::new(
                 &code,
-                crate::family::DEFAULT_FAMILY.kind(),
+                crate::engine::family::DEFAULT_FAMILY.kind(),
                 OUTSIDE_VOICE,
             );
             progress.status = entry.status;

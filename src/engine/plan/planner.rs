@@ -3,7 +3,7 @@
 
 use super::piper_plan::{plan_piper, resolve_piper_voice};
 use super::*;
-use crate::family::family;
+use crate::engine::family::family;
 
 /// Prepares a job against the assets on disk.
 pub fn plan(job: &JobSpec, assets: &Assets) -> Result<Plan, PlanError> {
