@@ -29,7 +29,8 @@ mod start;
 mod state;
 
 pub use request::{
-    check_budget, FitRequest, DEFAULT_BUDGET, DEFAULT_SEED, FIT, MAX_BUDGET, MIN_BUDGET,
+    check_budget, FitRequest, FitRequestError, DEFAULT_BUDGET, DEFAULT_SEED, FIT, MAX_BUDGET,
+    MIN_BUDGET,
 };
 pub use saved::VoiceFit;
 pub use search::fit;

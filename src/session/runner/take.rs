@@ -14,7 +14,7 @@ use crate::qa::scores::TakeScores;
 use crate::report::Take;
 use crate::session::published::Notice;
 use crate::session::takes;
-use crate::session::Control;
+use crate::session::{Control, SessionError};
 
 impl Context {
     #[allow(clippy::too_many_arguments)]
@@ -48,7 +48,7 @@ impl Context {
                 log::error!("{e}");
                 control.state.update(Notice::Language(code.clone()), |s| {
                     if let Some(record) = s.language_mut(&code) {
-                        record.take_errors.push((id, e.clone()));
+                        record.take_errors.push((id, e.to_string()));
                     }
                 });
                 if let Err(e) = write_report(control, out_dir) {
@@ -81,11 +81,12 @@ impl Context {
         let assets = self.assets.clone();
         // Shutting down: keep the take, do not make the operator wait for its scores.
         let similarity = if control.shutdown.load(Ordering::SeqCst) {
-            Err("not scored: the session was shutting down".to_string())
+            Err(SessionError::NotScoredShuttingDown)
         } else {
             self.scorer
                 .for_source(runtime, &assets, job.source_clip.as_deref())
-                .and_then(|scorer| scorer.score(&path))
+                .map_err(SessionError::from)
+                .and_then(|scorer| Ok(scorer.score(&path)?))
         };
         match &similarity {
             Ok(value) => log::info!("{code} take {number}: similarity to the source {value:.3}"),
@@ -104,7 +105,7 @@ impl Context {
             };
             if let Some(take) = record.takes.iter_mut().rev().find(|t| t.take == number) {
                 take.scores.similarity = similarity.as_ref().ok().copied();
-                take.scores.similarity_error = similarity.err();
+                take.scores.similarity_error = similarity.err().map(|e| e.to_string());
                 if let Some(why) = transcription_off {
                     take.scores.transcription_error = Some(why.to_string());
                 }
