@@ -79,7 +79,7 @@ pub enum FitError {
     #[error("cannot speak the candidates: {0}")]
     Speak(String),
     #[error("cannot score the candidates: {0}")]
-    Score(String),
+    Score(#[source] crate::qa::QaError),
     #[error("no stock voice could be scored against the source clip")]
     NothingScored,
     #[error("cancelled")]
@@ -106,7 +106,7 @@ pub trait PackSpeaker {
 /// How close a clip's speaker is to the source's, higher being closer (a cosine).
 pub trait Judge {
     fn name(&self) -> &str;
-    fn score(&mut self, clip: &Clip) -> Result<f32, String>;
+    fn score(&mut self, clip: &Clip) -> Result<f32, crate::qa::QaError>;
 }
 
 pub struct FitOptions<'a> {
