@@ -29,7 +29,8 @@ mod start;
 mod state;
 
 pub use request::{
-    check_budget, FitRequest, DEFAULT_BUDGET, DEFAULT_SEED, FIT, MAX_BUDGET, MIN_BUDGET,
+    check_budget, FitRequest, FitRequestError, DEFAULT_BUDGET, DEFAULT_SEED, FIT, MAX_BUDGET,
+    MIN_BUDGET,
 };
 pub use saved::VoiceFit;
 pub use search::fit;
@@ -78,7 +79,7 @@ pub enum FitError {
     #[error("cannot speak the candidates: {0}")]
     Speak(String),
     #[error("cannot score the candidates: {0}")]
-    Score(String),
+    Score(#[source] crate::qa::QaError),
     #[error("no stock voice could be scored against the source clip")]
     NothingScored,
     #[error("cancelled")]
@@ -105,7 +106,7 @@ pub trait PackSpeaker {
 /// How close a clip's speaker is to the source's, higher being closer (a cosine).
 pub trait Judge {
     fn name(&self) -> &str;
-    fn score(&mut self, clip: &Clip) -> Result<f32, String>;
+    fn score(&mut self, clip: &Clip) -> Result<f32, crate::qa::QaError>;
 }
 
 pub struct FitOptions<'a> {

@@ -182,7 +182,7 @@ impl JobSpec {
         }
         let run = file.run;
         if let Some(Err(fix)) = run.fit_budget.map(crate::fit::check_budget) {
-            return Err(bad("run.fit_budget", &run.fit_budget, fix));
+            return Err(bad("run.fit_budget", &run.fit_budget, fix.to_string()));
         }
         let mut languages = Vec::new();
         for entry in file.language {

@@ -264,7 +264,7 @@ impl<F: FnMut(PlaybackStatus)> PlaybackThread<F> {
             }
             Err(reason) => {
                 log::warn!("{reason}");
-                (self.on_status)(PlaybackStatus::Unavailable(reason));
+                (self.on_status)(PlaybackStatus::Unavailable(reason.to_string()));
                 false
             }
         }
@@ -272,13 +272,18 @@ impl<F: FnMut(PlaybackStatus)> PlaybackThread<F> {
 }
 
 /// Opens and closes the default output device: `Ok` when playback would work (for doctor).
-pub fn probe_output() -> Result<(), String> {
+pub fn probe_output() -> Result<(), NoOutput> {
     let (tx, _rx) = mpsc::channel();
     open_output(tx).map(drop)
 }
 
-fn open_output(device_errors: mpsc::Sender<Command>) -> Result<MixerDeviceSink, String> {
-    let describe = |e: rodio::DeviceSinkError| format!("no audio output device: {}", chain(&e));
+/// No audio output device could be opened. The message spells out rodio's whole chain of
+/// causes, so the error is not also given as a source (which would print it twice).
+#[derive(Debug, thiserror::Error)]
+#[error("no audio output device: {}", chain(.0))]
+pub struct NoOutput(rodio::DeviceSinkError);
+
+fn open_output(device_errors: mpsc::Sender<Command>) -> Result<MixerDeviceSink, NoOutput> {
     let on_error = move |e: rodio::cpal::Error| {
         use rodio::cpal::ErrorKind;
         let lost = matches!(
@@ -293,10 +298,10 @@ fn open_output(device_errors: mpsc::Sender<Command>) -> Result<MixerDeviceSink, 
         }
     };
     let mut output = DeviceSinkBuilder::from_default_device()
-        .map_err(describe)?
+        .map_err(NoOutput)?
         .with_error_callback(on_error)
         .open_sink_or_fallback()
-        .map_err(describe)?;
+        .map_err(NoOutput)?;
     output.log_on_drop(false);
     Ok(output)
 }

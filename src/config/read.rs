@@ -169,13 +169,15 @@ impl Section<'_> {
     }
 
     /// `value` as `check` accepts it, else (with `check`'s reason) None.
-    fn check<T, U>(
+    fn check<T, U, E: std::fmt::Display>(
         &mut self,
         key: &str,
         value: T,
-        check: impl FnOnce(T) -> Result<U, String>,
+        check: impl FnOnce(T) -> Result<U, E>,
     ) -> Option<U> {
-        check(value).map_err(|why| self.ignore(key, &why)).ok()
+        check(value)
+            .map_err(|why| self.ignore(key, &why.to_string()))
+            .ok()
     }
 
     fn in_range(&mut self, key: &str, n: i64, min: i64, max: i64) -> Option<i64> {

@@ -199,6 +199,16 @@ fn parse_placement(message: &str) -> Option<(String, usize)> {
     Some((provider.to_string(), count.parse().ok()?))
 }
 
+/// Why one attempt to open a session failed. Its message becomes the `detail` of a
+/// `RuntimeError` or the reason a session fell back to the CPU, which the report shows.
+#[derive(Debug, thiserror::Error)]
+enum OpenError {
+    #[error(transparent)]
+    Ort(#[from] ort::Error),
+    #[error("the CUDA provider registered but was given no nodes ({nodes:?})")]
+    NoCudaNodes { nodes: BTreeMap<String, usize> },
+}
+
 /// How a session is to be opened.
 #[derive(Clone)]
 pub struct SessionOptions {
@@ -241,11 +251,13 @@ impl Runtime {
             let cuda_model = float_copy_for_cuda(model);
             match self.open_with(&cuda_model, options, Some(index)) {
                 Ok((session, placement)) => return Ok((session, placement, None)),
-                Err(reason) if options.device == Device::Auto => fallback_reason = Some(reason),
+                Err(reason) if options.device == Device::Auto => {
+                    fallback_reason = Some(reason.to_string())
+                }
                 Err(reason) => {
                     return Err(RuntimeError::CudaUnavailable {
                         device: options.device,
-                        reason,
+                        reason: reason.to_string(),
                     })
                 }
             }
@@ -254,7 +266,7 @@ impl Runtime {
             self.open_with(model, options, None)
                 .map_err(|detail| RuntimeError::Session {
                     path: model.to_path_buf(),
-                    detail: super::library_check::explain_limits(detail),
+                    detail: super::library_check::explain_limits(detail.to_string()),
                 })?;
         Ok((session, placement, fallback_reason))
     }
@@ -264,7 +276,7 @@ impl Runtime {
         model: &Path,
         options: &SessionOptions,
         cuda: Option<u32>,
-    ) -> Result<(Session, Placement), String> {
+    ) -> Result<(Session, Placement), OpenError> {
         let log_id = self.next_log_id("session");
         let mut builder = self.builder(options, cuda, &log_id)?;
         // CPU sessions of a pool take the pool's copy of the weights, less those ORT's
@@ -274,13 +286,14 @@ impl Runtime {
             let rewritten = || self.rewritten_initializers(model, options);
             if let Ok(weights) = shared.for_model(model, rewritten) {
                 for (name, value) in &weights.initializers {
+                    // The error hands the builder back; it is not wanted.
                     builder = builder
                         .with_initializer(name, value.clone())
-                        .map_err(|e| e.to_string())?;
+                        .map_err(ort::Error::from)?;
                 }
             }
         }
-        let session = builder.commit_from_file(model).map_err(|e| e.to_string());
+        let session = builder.commit_from_file(model);
         release_freed_heap();
         let session = session?;
         let nodes = PLACEMENTS
@@ -295,9 +308,7 @@ impl Runtime {
             "CPUExecutionProvider"
         };
         if cuda.is_some() && nodes.get(requested).copied().unwrap_or(0) == 0 && !nodes.is_empty() {
-            return Err(format!(
-                "the CUDA provider registered but was given no nodes ({nodes:?})"
-            ));
+            return Err(OpenError::NoCudaNodes { nodes });
         }
         let provider = if nodes.is_empty() {
             requested.to_string()

@@ -37,6 +37,15 @@ fn own_memory(sample: &GpuSample) -> Option<(u64, Option<(u32, u64)>)> {
     Some((total, busiest))
 }
 
+/// The GPU cannot hold one more worker: its free memory and one worker's, in bytes.
+#[derive(Debug, thiserror::Error)]
+#[error("GPU {index} has {} MiB free, less than one worker's {} MiB", free >> 20, need >> 20)]
+pub(crate) struct NoRoom {
+    index: u32,
+    free: u64,
+    need: u64,
+}
+
 impl VramGuard {
     pub(crate) fn new() -> VramGuard {
         VramGuard {
@@ -58,16 +67,12 @@ impl VramGuard {
     }
 
     /// `Err(why)` when the device cannot hold one more worker.
-    pub(crate) fn room_for_another(&self) -> Result<(), String> {
+    pub(crate) fn room_for_another(&self) -> Result<(), NoRoom> {
         let Some(need) = self.need.filter(|&n| n > 0) else {
             return Ok(());
         };
         match own_memory(&sample_once()) {
-            Some((_, Some((index, free)))) if free < need => Err(format!(
-                "GPU {index} has {} MiB free, less than one worker's {} MiB",
-                free >> 20,
-                need >> 20
-            )),
+            Some((_, Some((index, free)))) if free < need => Err(NoRoom { index, free, need }),
             _ => Ok(()),
         }
     }

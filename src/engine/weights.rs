@@ -29,6 +29,7 @@ use prost::Message;
 
 mod onnx_proto;
 mod rewritten;
+pub use rewritten::ProbeError;
 
 use onnx_proto::{data_type, ModelProto, TensorProto};
 
@@ -46,8 +47,12 @@ pub enum WeightsError {
         name: String,
         why: String,
     },
-    #[error("cannot tell which initializers of {path} ORT's optimizer rewrites: {detail}")]
-    Optimizer { path: PathBuf, detail: String },
+    /// Shared, because the error is kept per model and cloned to each pool that asks.
+    #[error("cannot tell which initializers of {path} ORT's optimizer rewrites: {source}")]
+    Optimizer {
+        path: PathBuf,
+        source: Arc<ProbeError>,
+    },
     #[error("ONNX Runtime refused initializer `{name}` of {path}: {detail}")]
     Tensor {
         path: PathBuf,
@@ -99,16 +104,16 @@ impl SharedWeights {
     pub fn for_model(
         &self,
         model: &Path,
-        rewritten: impl FnOnce() -> Result<HashSet<String>, String>,
+        rewritten: impl FnOnce() -> Result<HashSet<String>, ProbeError>,
     ) -> Result<Arc<ModelWeights>, WeightsError> {
         let mut models = self.models.lock().unwrap_or_else(|p| p.into_inner());
         models
             .entry(model.to_path_buf())
             .or_insert_with(|| {
                 let read = rewritten()
-                    .map_err(|detail| WeightsError::Optimizer {
+                    .map_err(|e| WeightsError::Optimizer {
                         path: model.to_path_buf(),
-                        detail,
+                        source: Arc::new(e),
                     })
                     .and_then(|skip| read_initializers(model, &skip))
                     .map(Arc::new);

@@ -117,12 +117,12 @@ pub fn set_aside(path: &Path) -> Option<PathBuf> {
 }
 
 /// Writes the checkpoint whole (temp file, then rename).
-pub fn write(path: &Path, checkpoint: &Checkpoint<&SearchState>) -> Result<(), String> {
-    let text = serde_json::to_vec(checkpoint).map_err(|e| e.to_string())?;
+pub fn write(path: &Path, checkpoint: &Checkpoint<&SearchState>) -> std::io::Result<()> {
+    let text = serde_json::to_vec(checkpoint)?;
     if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
+        std::fs::create_dir_all(parent)?;
     }
-    crate::atomic_file::write(path, &text).map_err(|e| e.to_string())
+    crate::atomic_file::write(path, &text)
 }
 
 /// Removes the checkpoint of `name`, whose voice is saved; one that is not there is fine.

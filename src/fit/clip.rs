@@ -18,7 +18,7 @@ use crate::engine::pool::Engine;
 use crate::engine::progress::Unobserved;
 use crate::languages::Language;
 use crate::qa::dvector::{Dvector, DvectorEncoder};
-use crate::qa::{Embedding, SpeakerEncoder};
+use crate::qa::{Embedding, QaError, SpeakerEncoder};
 
 /// The judges of every held-out score, in order: the encoder searched with, then the
 /// independent one.
@@ -247,8 +247,8 @@ impl Judge for EncoderJudge {
         JUDGES[0]
     }
 
-    fn score(&mut self, clip: &Clip) -> Result<f32, String> {
-        let embedding = self.encoder.embed(clip).map_err(|e| e.to_string())?;
+    fn score(&mut self, clip: &Clip) -> Result<f32, QaError> {
+        let embedding = self.encoder.embed(clip)?;
         Ok(self.source.cosine(&embedding))
     }
 }
@@ -275,8 +275,8 @@ impl Judge for DvectorJudge {
         JUDGES[1]
     }
 
-    fn score(&mut self, clip: &Clip) -> Result<f32, String> {
-        let embedding = self.encoder.embed(clip).map_err(|e| e.to_string())?;
+    fn score(&mut self, clip: &Clip) -> Result<f32, QaError> {
+        let embedding = self.encoder.embed(clip)?;
         Ok(self.source.cosine(&embedding))
     }
 }

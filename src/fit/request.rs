@@ -12,6 +12,21 @@ pub const DEFAULT_SEED: u64 = 1;
 pub const MIN_BUDGET: usize = 8;
 pub const MAX_BUDGET: usize = 100_000;
 
+/// Why a fit request or budget is refused; the message says what would work.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FitRequestError {
+    #[error("a fit budget of {0} evaluations is out of range: use {MIN_BUDGET} to {MAX_BUDGET}")]
+    BudgetOutOfRange(usize),
+    #[error("`{0}` is not a count")]
+    NotACount(String),
+    #[error("`{0}` is not a seed (a whole number)")]
+    NotASeed(String),
+    #[error(
+        "`{0}` is not understood: write `fit budget=N seed=S`, or use fit_budget and fit_seed"
+    )]
+    NotUnderstood(String),
+}
+
 /// A fit asked for by a job: the search's budget and seed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FitRequest {
@@ -29,13 +44,11 @@ impl Default for FitRequest {
 }
 
 /// The one check for a fit budget, for the job file and the command line.
-pub fn check_budget(budget: usize) -> Result<usize, String> {
+pub fn check_budget(budget: usize) -> Result<usize, FitRequestError> {
     if (MIN_BUDGET..=MAX_BUDGET).contains(&budget) {
         Ok(budget)
     } else {
-        Err(format!(
-            "a fit budget of {budget} evaluations is out of range: use {MIN_BUDGET} to {MAX_BUDGET}"
-        ))
+        Err(FitRequestError::BudgetOutOfRange(budget))
     }
 }
 
@@ -43,7 +56,7 @@ impl FitRequest {
     /// The request a voice stands for: `fit`, or `fit budget=N seed=S` (either part may be
     /// left out); None when the voice is no fit request (`fit:NAME` names a fitted voice).
     /// A malformed request is an error that says what would work.
-    pub fn parse(voice: &str) -> Option<Result<FitRequest, String>> {
+    pub fn parse(voice: &str) -> Option<Result<FitRequest, FitRequestError>> {
         let mut words = voice.split_whitespace();
         if words.next() != Some(FIT) {
             return None;
@@ -53,16 +66,14 @@ impl FitRequest {
             let parsed = match word.split_once('=') {
                 Some(("budget", n)) => n
                     .parse()
-                    .map_err(|_| format!("`{n}` is not a count"))
+                    .map_err(|_| FitRequestError::NotACount(n.to_string()))
                     .and_then(check_budget)
                     .map(|b| request.budget = b),
                 Some(("seed", s)) => s
                     .parse()
                     .map(|s| request.seed = s)
-                    .map_err(|_| format!("`{s}` is not a seed (a whole number)")),
-                _ => Err(format!(
-                    "`{word}` is not understood: write `fit budget=N seed=S`, or use fit_budget and fit_seed"
-                )),
+                    .map_err(|_| FitRequestError::NotASeed(s.to_string())),
+                _ => Err(FitRequestError::NotUnderstood(word.to_string())),
             };
             if let Err(e) = parsed {
                 return Some(Err(e));
@@ -108,6 +119,7 @@ mod tests {
         assert!(FitRequest::parse("fit speed=2")
             .unwrap()
             .unwrap_err()
+            .to_string()
             .contains("fit_budget"));
     }
 }

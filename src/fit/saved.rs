@@ -56,39 +56,72 @@ pub fn default_name(language: &str, sha256: &str, seed: u64) -> String {
     format!("{language}-{}-s{seed}", &sha256[..8.min(sha256.len())])
 }
 
+/// Why a fitted voice cannot be saved (or, checked before the search, could not be).
+#[derive(Debug, thiserror::Error)]
+pub enum SaveError {
+    #[error("`{name}` cannot name a voice file: use letters, digits, '-', '_' and '.', not starting with '.'")]
+    BadName { name: String },
+    #[error("cannot create the voices folder {}: {source}", dir.display())]
+    CreateVoicesFolder {
+        dir: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("the voice name `{name}` ({} bytes) is too long for a file name in {}: use a shorter --name", name.len(), dir.display())]
+    NameTooLong { name: String, dir: PathBuf },
+    #[error("cannot write a fitted voice in {}: {source}", dir.display())]
+    NotWritable {
+        dir: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot create {}: {source}", dir.display())]
+    Create {
+        dir: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Sidecar(#[from] serde_json::Error),
+    #[error("cannot save the fitted voice in {}: {source}", dir.display())]
+    Write {
+        dir: PathBuf,
+        source: std::io::Error,
+    },
+}
+
 /// Checks, before any search, that a fit named `name` can be saved in `dir`: the name is
 /// a file name of voxdeck's rule, the folder can be made, and its checkpoint and sidecar
 /// (the longest names the fit writes) can be written there. A search of minutes must not
 /// end in "File name too long".
-pub fn check_can_save(dir: &Path, name: &str) -> Result<(), String> {
+pub fn check_can_save(dir: &Path, name: &str) -> Result<(), SaveError> {
     let safe = !name.is_empty()
         && !name.starts_with('.')
         && name
             .chars()
             .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'));
     if !safe {
-        return Err(format!("`{name}` cannot name a voice file: use letters, digits, '-', '_' and '.', not starting with '.'"));
+        return Err(SaveError::BadName {
+            name: name.to_string(),
+        });
     }
     let checkpoints = super::checkpoint::dir(dir);
-    std::fs::create_dir_all(&checkpoints).map_err(|e| {
-        format!(
-            "cannot create the voices folder {}: {e}",
-            checkpoints.display()
-        )
+    std::fs::create_dir_all(&checkpoints).map_err(|source| SaveError::CreateVoicesFolder {
+        dir: checkpoints.clone(),
+        source,
     })?;
     for file in [
         dir.join(format!("{name}.json")),
         super::checkpoint::path(&checkpoints, name),
     ] {
-        crate::atomic_file::check_writable(&file).map_err(|e| {
-            if e.raw_os_error() == Some(libc::ENAMETOOLONG) {
-                format!(
-                    "the voice name `{name}` ({} bytes) is too long for a file name in {}: use a shorter --name",
-                    name.len(),
-                    dir.display()
-                )
+        crate::atomic_file::check_writable(&file).map_err(|source| {
+            if source.raw_os_error() == Some(libc::ENAMETOOLONG) {
+                SaveError::NameTooLong {
+                    name: name.to_string(),
+                    dir: dir.to_path_buf(),
+                }
             } else {
-                format!("cannot write a fitted voice in {}: {e}", dir.display())
+                SaveError::NotWritable {
+                    dir: dir.to_path_buf(),
+                    source,
+                }
             }
         })?;
     }
@@ -97,14 +130,20 @@ pub fn check_can_save(dir: &Path, name: &str) -> Result<(), String> {
 
 /// Saves the voice, then its sidecar: a sidecar is only ever beside a whole voice file.
 /// The search's checkpoint goes once both are written. Returns the voice file.
-pub fn save(dir: &Path, sidecar: &Sidecar, voice: &VoicePack) -> Result<PathBuf, String> {
-    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+pub fn save(dir: &Path, sidecar: &Sidecar, voice: &VoicePack) -> Result<PathBuf, SaveError> {
+    std::fs::create_dir_all(dir).map_err(|source| SaveError::Create {
+        dir: dir.to_path_buf(),
+        source,
+    })?;
     let file = dir.join(format!("{}.bin", sidecar.name));
     let json = dir.join(format!("{}.json", sidecar.name));
-    let text = serde_json::to_string_pretty(sidecar).map_err(|e| e.to_string())?;
+    let text = serde_json::to_string_pretty(sidecar)?;
     crate::atomic_file::write(&file, &voice.to_bytes())
         .and_then(|()| crate::atomic_file::write(&json, text.as_bytes()))
-        .map_err(|e| format!("cannot save the fitted voice in {}: {e}", dir.display()))?;
+        .map_err(|source| SaveError::Write {
+            dir: dir.to_path_buf(),
+            source,
+        })?;
     super::checkpoint::remove(&super::checkpoint::dir(dir), &sidecar.name);
     Ok(file)
 }

@@ -31,13 +31,13 @@ pub(super) fn fit_request(
             "{:?} in language `{code}`",
             entry.voice.as_deref().unwrap_or("")
         ),
-        fix,
+        fix: fix.to_string(),
     })?;
     if let Some(budget) = entry.fit_budget.or(run.fit_budget) {
         request.budget = crate::fit::check_budget(budget).map_err(|fix| JobError::BadSetting {
             field: "fit_budget",
             value: format!("{budget} in language `{code}`"),
-            fix,
+            fix: fix.to_string(),
         })?;
     }
     if let Some(seed) = entry.fit_seed.or(run.fit_seed) {

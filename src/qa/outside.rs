@@ -121,7 +121,8 @@ pub fn score(
             clip: clip.to_path_buf(),
             transcript: heard.as_ref().ok().map(|t| t.text.clone()),
             language: heard.as_ref().ok().map(|t| t.language.clone()),
-            transcript_error: heard.err(),
+            // The report holds the message, as report.json shows it.
+            transcript_error: heard.err().map(|e| e.to_string()),
         }
     });
     let languages = files
@@ -139,10 +140,11 @@ pub fn score(
             };
             let mut entry =
                 LanguageReport::outside(&file.code, &file.text, &file.path, clip.seconds());
+            // The scores hold messages, as report.json shows them.
             let similarity = match scorer.as_mut() {
                 None => Err("no source clip to compare with: give --source".to_string()),
-                Some(Err(e)) => Err(e.clone()),
-                Some(Ok(scorer)) => scorer.score_clip(&clip),
+                Some(Err(e)) => Err(e.to_string()),
+                Some(Ok(scorer)) => scorer.score_clip(&clip).map_err(|e| e.to_string()),
             };
             let loudness = super::loudness::measure(&clip).map_err(|e| e.to_string());
             let transcription = transcriber.take(
@@ -151,7 +153,7 @@ pub fn score(
             let scores = TakeScores {
                 similarity: similarity.as_ref().ok().copied(),
                 similarity_error: similarity.err(),
-                transcription_error: transcription.as_ref().err().cloned(),
+                transcription_error: transcription.as_ref().err().map(|e| e.to_string()),
                 transcription: transcription.ok(),
                 loudness: loudness.as_ref().ok().copied(),
                 loudness_error: loudness.err(),

@@ -3,25 +3,60 @@
 //! clip, and each result's transcript scored against the text it was asked to say.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::SystemTime;
 
-use super::error_rate;
+use super::error_rate::{self, ErrorRateError};
 use super::script::dominant_script;
 use super::ErrorRateLimits;
-use crate::asr::{Recogniser, Transcript};
+use crate::asr::{AsrError, Recogniser, Transcript};
 use crate::assets::Assets;
-use crate::audio::decode;
+use crate::audio::decode::{self, DecodeError};
 use crate::engine::runtime::{Runtime, SessionOptions};
 use crate::job::Device;
 use crate::report::Transcription;
+
+/// Why a clip has no transcript, or a transcript no error rates. Cloned, because a failed
+/// recogniser load and a source clip's transcript are kept and given again to each caller
+/// (hence the shared inner errors).
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum TranscribeError {
+    #[error(transparent)]
+    Decode(Arc<DecodeError>),
+    /// The recogniser could not be loaded (not installed, unreadable); kept for the session.
+    #[error(transparent)]
+    Load(Arc<AsrError>),
+    #[error(transparent)]
+    Recognise(Arc<AsrError>),
+    #[error("Whisper wrote \"{heard_text}\" in {heard} script and the text is in {asked}: error rates across scripts would count the script, not the words{note}")]
+    OtherScript {
+        heard_text: String,
+        heard: &'static str,
+        asked: &'static str,
+        /// Why Whisper did it, where that is known.
+        note: &'static str,
+    },
+    #[error("cannot score the transcript: {0}")]
+    Score(#[source] ErrorRateError),
+}
+
+impl From<DecodeError> for TranscribeError {
+    fn from(e: DecodeError) -> Self {
+        TranscribeError::Decode(Arc::new(e))
+    }
+}
 
 #[derive(Default)]
 pub struct Transcriber {
     /// ORT intra-op threads for the recogniser (None: one per core).
     pub intra_threads: Option<usize>,
-    loaded: Option<Result<Recogniser, String>>,
+    loaded: Option<Result<Recogniser, TranscribeError>>,
     /// The last source clip transcribed (path and modification time) and its transcript.
-    source: Option<(PathBuf, Option<SystemTime>, Result<Transcript, String>)>,
+    source: Option<(
+        PathBuf,
+        Option<SystemTime>,
+        Result<Transcript, TranscribeError>,
+    )>,
 }
 
 impl Transcriber {
@@ -32,7 +67,7 @@ impl Transcriber {
         runtime: &Runtime,
         assets: &Assets,
         device: Device,
-    ) -> Result<&mut Recogniser, String> {
+    ) -> Result<&mut Recogniser, TranscribeError> {
         let threads = self.intra_threads;
         let loaded = self.loaded.get_or_insert_with(|| {
             let options = SessionOptions {
@@ -41,8 +76,8 @@ impl Transcriber {
                     .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
                 shared_weights: None,
             };
-            let recogniser =
-                Recogniser::load_with(runtime, assets, &options).map_err(|e| e.to_string());
+            let recogniser = Recogniser::load_with(runtime, assets, &options)
+                .map_err(|e| TranscribeError::Load(Arc::new(e)));
             match &recogniser {
                 Ok(r) => log::debug!("speech recogniser loaded on {}", r.placement().provider),
                 Err(e) => log::warn!("results will not be transcribed: {e}"),
@@ -60,7 +95,7 @@ impl Transcriber {
         assets: &Assets,
         device: Device,
         clip: &Path,
-    ) -> Result<Transcript, String> {
+    ) -> Result<Transcript, TranscribeError> {
         let modified = std::fs::metadata(clip).and_then(|m| m.modified()).ok();
         if let Some((path, when, result)) = &self.source {
             if path == clip && *when == modified {
@@ -83,26 +118,25 @@ impl Transcriber {
         code: &str,
         text: &str,
         limits: ErrorRateLimits,
-    ) -> Result<Transcription, String> {
+    ) -> Result<Transcription, TranscribeError> {
         let transcript = self.transcribe_file(runtime, assets, device, path, Some(code))?;
         let (asked, heard) = (dominant_script(text), dominant_script(&transcript.text));
         if let (Some(asked), Some(heard)) = (asked, heard) {
             if asked != heard {
-                return Err(format!(
-                    "Whisper wrote \"{}\" in {} script and the text is in {}: error rates across scripts would count the script, not the words{}",
-                    transcript.text,
-                    heard.full_name(),
-                    asked.full_name(),
-                    if crate::asr::whisper_code(code) == "hi" {
+                return Err(TranscribeError::OtherScript {
+                    heard_text: transcript.text,
+                    heard: heard.full_name(),
+                    asked: asked.full_name(),
+                    note: if crate::asr::whisper_code(code) == "hi" {
                         " (Whisper base writes most Hindi in Urdu's script)"
                     } else {
                         ""
-                    }
-                ));
+                    },
+                });
             }
         }
         let rates = error_rate::error_rates(text, &transcript.text, code)
-            .map_err(|e| format!("cannot score the transcript: {e}"))?;
+            .map_err(TranscribeError::Score)?;
         Ok(Transcription {
             flagged: limits.flags(rates.cer, rates.wer),
             text: transcript.text,
@@ -120,10 +154,10 @@ impl Transcriber {
         device: Device,
         path: &Path,
         language: Option<&str>,
-    ) -> Result<Transcript, String> {
-        let clip = decode::decode(path).map_err(|e| e.to_string())?.clip;
+    ) -> Result<Transcript, TranscribeError> {
+        let clip = decode::decode(path)?.clip;
         self.recogniser(runtime, assets, device)?
             .transcribe(&clip, language)
-            .map_err(|e| e.to_string())
+            .map_err(|e| TranscribeError::Recognise(Arc::new(e)))
     }
 }

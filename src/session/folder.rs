@@ -8,6 +8,7 @@ use std::fs::{File, TryLockError};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use super::SessionError;
 use crate::report::OtherFile;
 
 const LOCK_FILE: &str = ".voxdeck.lock";
@@ -35,7 +36,7 @@ const SHARED_FOLDERS: &[&str] = &[
 
 /// Refuses an output folder that is shared with other programs (see `SHARED_FOLDERS`),
 /// before anything is created or written there.
-pub(super) fn refuse_shared_folder(out_dir: &Path) -> Result<(), String> {
+pub(super) fn refuse_shared_folder(out_dir: &Path) -> Result<(), SessionError> {
     let absolute = std::path::absolute(out_dir).unwrap_or_else(|_| out_dir.to_path_buf());
     let resolved = absolute.canonicalize().unwrap_or(absolute);
     let home = std::env::var_os("HOME")
@@ -47,20 +48,17 @@ pub(super) fn refuse_shared_folder(out_dir: &Path) -> Result<(), String> {
             .iter()
             .any(|f| resolved.starts_with(f));
     if shared {
-        return Err(format!(
-            "refusing to use {} as an output folder: it holds other programs' files (the root, \
-             the home folder and system folders are never used); choose a folder of its own \
-             with --out or run.output, e.g. {}",
-            out_dir.display(),
-            resolved.join("voxdeck-out").display()
-        ));
+        return Err(SessionError::SharedFolder {
+            dir: out_dir.to_path_buf(),
+            suggestion: resolved.join("voxdeck-out"),
+        });
     }
     Ok(())
 }
 
 /// Takes the folder's lock. Another run holding it is an error naming that run, unless
 /// `wait` is set, in which case this blocks until it is released.
-pub(super) fn lock(out_dir: &Path, wait: bool) -> Result<FolderLock, String> {
+pub(super) fn lock(out_dir: &Path, wait: bool) -> Result<FolderLock, SessionError> {
     let path = out_dir.join(LOCK_FILE);
     let mut file = std::fs::OpenOptions::new()
         .create(true)
@@ -68,25 +66,34 @@ pub(super) fn lock(out_dir: &Path, wait: bool) -> Result<FolderLock, String> {
         .read(true)
         .write(true)
         .open(&path)
-        .map_err(|e| format!("cannot open the lock file {}: {e}", path.display()))?;
+        .map_err(|source| SessionError::OpenLock {
+            path: path.clone(),
+            source,
+        })?;
     match file.try_lock() {
         Ok(()) => {}
         Err(TryLockError::WouldBlock) if wait => {
             log::info!("waiting for the run that holds {}", out_dir.display());
-            file.lock()
-                .map_err(|e| format!("cannot lock {}: {e}", path.display()))?;
+            file.lock().map_err(|source| SessionError::Lock {
+                path: path.clone(),
+                source,
+            })?;
         }
         Err(TryLockError::WouldBlock) => {
             let holder = std::fs::read_to_string(&path).unwrap_or_default();
             let holder = holder.trim();
-            return Err(format!(
-                "the output folder {} is in use by another voxdeck run ({}); wait for it (--wait), or choose another folder with --out",
-                out_dir.display(),
-                if holder.is_empty() { "unknown process" } else { holder }
-            ));
+            return Err(SessionError::FolderInUse {
+                dir: out_dir.to_path_buf(),
+                holder: if holder.is_empty() {
+                    "unknown process"
+                } else {
+                    holder
+                }
+                .to_string(),
+            });
         }
-        Err(TryLockError::Error(e)) => {
-            return Err(format!("cannot lock {}: {e}", path.display()));
+        Err(TryLockError::Error(source)) => {
+            return Err(SessionError::Lock { path, source });
         }
     }
     let _ = file.set_len(0);
@@ -176,7 +183,10 @@ mod tests {
     #[test]
     fn the_root_home_and_system_folders_are_refused() {
         for dir in ["/", "/tmp", "/usr", "/proc/self", "/tmp/../etc"] {
-            let refused = refuse_shared_folder(Path::new(dir)).err().unwrap();
+            let refused = refuse_shared_folder(Path::new(dir))
+                .err()
+                .unwrap()
+                .to_string();
             assert!(refused.contains("--out"), "{refused}");
         }
         if let Some(home) = std::env::var_os("HOME").filter(|h| !h.is_empty()) {
@@ -192,6 +202,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let held = lock(dir.path(), false).unwrap();
         let refused = lock(dir.path(), false).err().unwrap();
+        assert!(
+            matches!(refused, SessionError::FolderInUse { .. }),
+            "{refused}"
+        );
+        let refused = refused.to_string();
         assert!(
             refused.contains("in use by another voxdeck run"),
             "{refused}"

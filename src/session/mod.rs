@@ -4,6 +4,7 @@
 //! report. Drivers send it commands and read its published state; they never see engine
 //! internals. The same job therefore gives the same report from either driver.
 
+mod error;
 mod folder;
 mod live;
 mod observer;
@@ -24,6 +25,7 @@ use published::{Notice, Published};
 use state::{LanguageRecord, RunPhase, SessionState};
 
 pub use crate::report::Report;
+pub use error::{NoScorer, SessionError};
 
 /// The voice shown for a take another system made.
 pub const OUTSIDE_VOICE: &str = "outside";

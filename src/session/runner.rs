@@ -11,7 +11,7 @@ use super::observer::{RunNote, SessionObserver};
 use super::published::Notice;
 use super::state::{FinishedRun, Ranking, RunPhase, Settled};
 use super::takes::Scorer;
-use super::{Command, Control, SessionOptions};
+use super::{Command, Control, SessionError, SessionOptions};
 use transcribing::{Job, TranscribeThread};
 
 mod fitting;
@@ -24,7 +24,7 @@ use crate::engine::cache::ResultCache;
 use crate::engine::outcome::RunOutcome;
 use crate::engine::plan::{self, Plan};
 use crate::engine::pool::Engine;
-use crate::engine::runtime::{self, Runtime};
+use crate::engine::runtime::{self, Runtime, RuntimeError};
 use crate::job::JobSpec;
 use crate::qa::matching;
 use crate::report::{self, RunSettings};
@@ -70,8 +70,8 @@ pub(super) fn serve(
                 if id <= control.cancelled_up_to.load(Ordering::SeqCst) {
                     cancel.store(true, Ordering::SeqCst);
                 }
-                if let Err(message) = context.run(control, id, job, &out_dir, &cancel) {
-                    setup_failed(control, id, message);
+                if let Err(e) = context.run(control, id, job, &out_dir, &cancel) {
+                    setup_failed(control, id, e.to_string());
                 }
             }
             Command::Match {
@@ -79,10 +79,11 @@ pub(super) fn serve(
                 source,
                 device,
             } => {
-                let result = context.rank(control, &code, &source, device, &cancel);
-                if let Err(message) = &result {
-                    log::error!("{code}: voice matching failed: {message}");
+                let ranked = context.rank(control, &code, &source, device, &cancel);
+                if let Err(e) = &ranked {
+                    log::error!("{code}: voice matching failed: {e}");
                 }
+                let result = ranked.map_err(|e| e.to_string());
                 control.state.update(Notice::Session, |s| {
                     let id = s.rankings.len() as u64 + 1;
                     s.rankings.push(Ranking { id, code, result });
@@ -105,7 +106,7 @@ pub(super) fn serve(
                     Err(e) => control.state.update(Notice::Session, |s| {
                         s.source = Some(super::state::SourceTranscript {
                             clip,
-                            result: Err(e),
+                            result: Err(e.to_string()),
                         });
                     }),
                 }
@@ -148,8 +149,8 @@ fn setup_failed(control: &Control, id: u64, message: String) {
 }
 
 impl Context {
-    fn runtime(&self) -> Result<Arc<Runtime>, String> {
-        runtime::load(self.options.ort_lib.as_deref(), &self.assets).map_err(|e| e.to_string())
+    fn runtime(&self) -> Result<Arc<Runtime>, RuntimeError> {
+        runtime::load(self.options.ort_lib.as_deref(), &self.assets)
     }
 
     fn run(
@@ -159,7 +160,7 @@ impl Context {
         mut job: JobSpec,
         out_dir: &Path,
         cancel: &Arc<AtomicBool>,
-    ) -> Result<(), String> {
+    ) -> Result<(), SessionError> {
         if job
             .languages
             .iter()
@@ -171,7 +172,7 @@ impl Context {
         self.fit_job_voices(control, &mut job, cancel)?;
         // Model files are checked before ORT is loaded, so a fresh box hears about both in
         // the order it must fix them.
-        let plan = plan::plan(&job, &self.assets).map_err(|e| e.to_string())?;
+        let plan = plan::plan(&job, &self.assets)?;
         for (code, warning) in plan
             .languages
             .iter()
@@ -264,7 +265,7 @@ impl Context {
             Err(e) => log::error!("{e}"),
         }
         control.state.update(Notice::Session, |s| {
-            s.run.report = Some(written);
+            s.run.report = Some(written.map_err(|e| e.to_string()));
             s.run.phase = RunPhase::Finished {
                 wall_seconds: outcome.wall_seconds,
                 cancelled: outcome.cancelled,
@@ -280,13 +281,15 @@ impl Context {
 
     /// Creates and locks the output folder, removes what dead runs left, and reads what
     /// its earlier report says is there.
-    fn open_folder(&self, control: &Control, out_dir: &Path) -> Result<folder::FolderLock, String> {
+    fn open_folder(
+        &self,
+        control: &Control,
+        out_dir: &Path,
+    ) -> Result<folder::FolderLock, SessionError> {
         folder::refuse_shared_folder(out_dir)?;
-        std::fs::create_dir_all(out_dir).map_err(|e| {
-            format!(
-                "cannot create output folder {}: {e}; choose another with --out or run.output",
-                out_dir.display()
-            )
+        std::fs::create_dir_all(out_dir).map_err(|source| SessionError::CreateFolder {
+            dir: out_dir.to_path_buf(),
+            source,
         })?;
         let lock = folder::lock(out_dir, self.options.wait_for_folder)?;
         let removed = crate::atomic_file::remove_orphaned_temp_files(out_dir)
@@ -329,12 +332,13 @@ impl Context {
 pub(super) fn write_report(
     control: &Control,
     out_dir: &Path,
-) -> Result<std::path::PathBuf, String> {
+) -> Result<std::path::PathBuf, SessionError> {
     let path = out_dir.join("report.json");
     match control.state.read(super::report::report) {
-        Some(report) => report::write(&report, &path)
-            .map(|()| path.clone())
-            .map_err(|e| format!("cannot write {}: {e}", path.display())),
-        None => Err("no language reached the engine, so there is no report".to_string()),
+        Some(report) => match report::write(&report, &path) {
+            Ok(()) => Ok(path),
+            Err(source) => Err(SessionError::WriteReport { path, source }),
+        },
+        None => Err(SessionError::NoReport),
     }
 }

@@ -38,6 +38,7 @@ pub struct SessionState {
 #[derive(Debug, Clone, PartialEq)]
 pub struct SourceTranscript {
     pub clip: PathBuf,
+    /// Why there is none is the rendered message, as the views and report.json show it (the function that failed returned a typed error).
     pub result: Result<crate::asr::Transcript, String>,
 }
 
@@ -82,6 +83,7 @@ pub struct LanguageRecord {
     /// Every take of this session, oldest first.
     pub takes: Vec<Take>,
     /// Takes that could not be kept (a full disk), by run: the report's warnings name them.
+    /// Each reason is the rendered message, as the views and report.json show it (the function that failed returned a typed error).
     pub take_errors: Vec<(u64, String)>,
     /// The ranking that chose its voice, when the job asked for `voice = "match"`.
     pub voice_match: Option<MatchResult>,
@@ -136,7 +138,7 @@ pub struct RunRecord {
     /// The engine settings this run uses, once its engine is ready.
     pub settings: Option<RunSettings>,
     pub out_dir: Option<PathBuf>,
-    /// report.json as written after this run, or why it could not be written.
+    /// report.json as written after this run, or why it could not be written: the rendered message, as the views and report.json show it (the function that failed returned a typed error).
     pub report: Option<Result<PathBuf, String>>,
 }
 
@@ -162,7 +164,8 @@ pub enum RunPhase {
         wall_seconds: f64,
         cancelled: bool,
     },
-    /// The job could not start (set-up, planning or matching); nothing ran.
+    /// The job could not start (set-up, planning or matching); nothing ran. The reason is
+    /// the `SessionError`'s message, as the views show it and `voxdeck run` exits with it.
     SetupFailed(String),
 }
 
@@ -202,6 +205,7 @@ pub struct Ranking {
     /// Counts up from 1, so a reader can tell which rankings it has not seen yet.
     pub id: u64,
     pub code: String,
+    /// Why there is no ranking is the rendered message, as the views and report.json show it (the function that failed returned a typed error).
     pub result: Result<MatchResult, String>,
 }
 

@@ -2,7 +2,9 @@
 //! recorded with the settings that made it, and scored against the source clip.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
+use super::{NoScorer, SessionError};
 use crate::assets::Assets;
 use crate::engine::runtime::Runtime;
 use crate::qa::scoring::SourceScorer;
@@ -14,7 +16,7 @@ pub(super) fn keep(
     code: &str,
     take: usize,
     output: &Path,
-) -> Result<PathBuf, String> {
+) -> Result<PathBuf, SessionError> {
     let dir = out_dir.join("takes");
     let path = dir.join(format!("{code}-take{take}-{session_tag}.wav"));
     // Through a temp file, like every file voxdeck writes: on a full disk a take is
@@ -23,11 +25,11 @@ pub(super) fn keep(
         .and_then(|_| {
             crate::atomic_file::write_with(&path, |tmp| std::fs::copy(output, tmp).map(drop))
         })
-        .map_err(|e| {
-            format!(
-                "cannot keep take {take} of {code} at {}: {e}",
-                path.display()
-            )
+        .map_err(|source| SessionError::KeepTake {
+            take,
+            code: code.to_string(),
+            path: path.clone(),
+            source,
         })?;
     Ok(path)
 }
@@ -36,7 +38,7 @@ pub(super) fn keep(
 /// same so scoring a take costs one embedding, not an encoder load.
 #[derive(Default)]
 pub(super) struct Scorer {
-    loaded: Option<(PathBuf, Result<SourceScorer, String>)>,
+    loaded: Option<(PathBuf, Result<SourceScorer, NoScorer>)>,
 }
 
 impl Scorer {
@@ -45,12 +47,13 @@ impl Scorer {
         runtime: &Runtime,
         assets: &Assets,
         source: Option<&Path>,
-    ) -> Result<&mut SourceScorer, String> {
+    ) -> Result<&mut SourceScorer, NoScorer> {
         let Some(source) = source else {
-            return Err("no source clip to compare with".to_string());
+            return Err(NoScorer::NoSourceClip);
         };
         if self.loaded.as_ref().is_none_or(|(path, _)| path != source) {
-            let scorer = SourceScorer::new(runtime, assets, source);
+            let scorer = SourceScorer::new(runtime, assets, source)
+                .map_err(|e| NoScorer::Failed(Arc::new(e)));
             self.loaded = Some((source.to_path_buf(), scorer));
         }
         match &mut self.loaded {

@@ -18,23 +18,15 @@ impl Runtime {
         options: &SessionOptions,
         cuda: Option<u32>,
         log_id: &str,
-    ) -> Result<SessionBuilder, String> {
-        let text = |e: ort::Error| e.to_string();
-        let mut builder = Session::builder(&self.env)
-            .map_err(text)?
-            .with_log_id(log_id)
-            .map_err(|e| e.to_string())?
-            .with_log_level(LogLevel::Verbose)
-            .map_err(|e| e.to_string())?
-            .with_optimization_level(GraphOptimizationLevel::All)
-            .map_err(|e| e.to_string())?
-            .with_intra_threads(options.intra_threads)
-            .map_err(|e| e.to_string())?
-            .with_inter_threads(1)
-            .map_err(|e| e.to_string())?
+    ) -> Result<SessionBuilder, ort::Error> {
+        let mut builder = Session::builder(&self.env)?
+            .with_log_id(log_id)?
+            .with_log_level(LogLevel::Verbose)?
+            .with_optimization_level(GraphOptimizationLevel::All)?
+            .with_intra_threads(options.intra_threads)?
+            .with_inter_threads(1)?
             // Spinning threads would make idle waiting look like work in CPU figures.
-            .with_intra_op_spinning(false)
-            .map_err(|e| e.to_string())?;
+            .with_intra_op_spinning(false)?;
         if cuda.is_none() {
             // No CPU session prepacks: packed copies are made per session, so with shared
             // weights they were most of what an extra worker cost (measured, Kokoro int8:
@@ -42,7 +34,7 @@ impl Runtime {
             // 22 without prepacking), skipping them cost no speed here (pool x2, demo job),
             // and every session computes with the same kernels: pool, shared-lock and the
             // result cache give the same samples whatever the worker count.
-            builder = builder.with_prepacking(false).map_err(|e| e.to_string())?;
+            builder = builder.with_prepacking(false)?;
         }
         if let Some(index) = cuda {
             let cuda = ep::CUDA::default()
@@ -50,9 +42,7 @@ impl Runtime {
                 .with_conv_algorithm_search(ep::cuda::ConvAlgorithmSearch::Default)
                 .build()
                 .error_on_failure();
-            builder = builder
-                .with_execution_providers([cuda])
-                .map_err(|e| e.to_string())?;
+            builder = builder.with_execution_providers([cuda])?;
         }
         Ok(builder)
     }

@@ -11,7 +11,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
-use super::{stored_initializers, TensorProto};
+use super::{stored_initializers, TensorProto, WeightsError};
 use crate::assets::Assets;
 use crate::engine::runtime::{Runtime, SessionOptions};
 
@@ -19,6 +19,20 @@ use crate::engine::runtime::{Runtime, SessionOptions};
 const MEMO_DIR: &str = "cache/ort-rewritten";
 /// Bumped when what is remembered, or how it is found, changes.
 const MEMO_VERSION: u32 = 1;
+
+/// Why the optimizer probe could not tell which initializers ORT rewrites.
+#[derive(Debug, thiserror::Error)]
+pub enum ProbeError {
+    #[error("{}: {source}", model.display())]
+    Model {
+        model: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Ort(#[from] ort::Error),
+    #[error(transparent)]
+    Weights(#[from] WeightsError),
+}
 
 #[derive(serde::Serialize, serde::Deserialize)]
 struct Memo {
@@ -35,7 +49,7 @@ impl Runtime {
         &self,
         model: &Path,
         options: &SessionOptions,
-    ) -> Result<HashSet<String>, String> {
+    ) -> Result<HashSet<String>, ProbeError> {
         let memo_path = memo_path(model, &self.info.version)?;
         if let Some(names) = read_memo(&memo_path, model, &self.info.version) {
             return Ok(names);
@@ -65,7 +79,7 @@ impl Runtime {
         &self,
         model: &Path,
         options: &SessionOptions,
-    ) -> Result<HashSet<String>, String> {
+    ) -> Result<HashSet<String>, ProbeError> {
         let log_id = self.next_log_id("optimizer-probe");
         let optimized = std::env::temp_dir().join(format!("{log_id}-{}.onnx", std::process::id()));
         let unshared = SessionOptions {
@@ -73,15 +87,17 @@ impl Runtime {
             ..options.clone()
         };
         let opened = self
-            .builder(&unshared, None, &log_id)?
-            .with_optimized_model_path(&optimized)
-            .map_err(|e| e.to_string())
-            .and_then(|mut b| b.commit_from_file(model).map_err(|e| e.to_string()));
+            .builder(&unshared, None, &log_id)
+            .and_then(|b| {
+                b.with_optimized_model_path(&optimized)
+                    .map_err(ort::Error::from)
+            })
+            .and_then(|mut b| b.commit_from_file(model));
         self.forget_placement(&log_id);
-        let compared = opened.and_then(|session| {
+        let compared = opened.map_err(ProbeError::from).and_then(|session| {
             drop(session);
-            let original = stored_initializers(model).map_err(|e| e.to_string())?;
-            let after = stored_initializers(&optimized).map_err(|e| e.to_string())?;
+            let original = stored_initializers(model)?;
+            let after = stored_initializers(&optimized)?;
             Ok(rewritten(original, after))
         });
         let _ = std::fs::remove_file(&optimized);
@@ -101,8 +117,11 @@ fn rewritten(original: Vec<TensorProto>, optimized: Vec<TensorProto>) -> HashSet
 }
 
 /// The memo's file: one per model file (path, size, modification time) and ORT version.
-fn memo_path(model: &Path, ort_version: &str) -> Result<PathBuf, String> {
-    let meta = std::fs::metadata(model).map_err(|e| format!("{}: {e}", model.display()))?;
+fn memo_path(model: &Path, ort_version: &str) -> Result<PathBuf, ProbeError> {
+    let meta = std::fs::metadata(model).map_err(|source| ProbeError::Model {
+        model: model.to_path_buf(),
+        source,
+    })?;
     let modified = meta
         .modified()
         .ok()

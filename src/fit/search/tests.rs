@@ -38,7 +38,7 @@ impl Judge for RowJudge {
         "rows"
     }
 
-    fn score(&mut self, clip: &Clip) -> Result<f32, String> {
+    fn score(&mut self, clip: &Clip) -> Result<f32, crate::qa::QaError> {
         let dot: f32 = clip.samples.iter().zip(&self.0).map(|(a, b)| a * b).sum();
         let norm = |v: &[f32]| v.iter().map(|x| x * x).sum::<f32>().sqrt();
         Ok(dot / (norm(&clip.samples) * norm(&self.0)))

@@ -17,7 +17,7 @@ use crate::fit::{saved, FitError, FitRequest, VoiceFit, FITTED_PREFIX};
 use crate::job::JobSpec;
 use crate::session::published::Notice;
 use crate::session::state::{FitProgress, RunPhase};
-use crate::session::Control;
+use crate::session::{Control, SessionError};
 
 impl Context {
     /// Replaces each `voice = "fit"` with `fit:NAME`, the voice fitted to the source.
@@ -26,7 +26,7 @@ impl Context {
         control: &Arc<Control>,
         job: &mut JobSpec,
         cancel: &Arc<AtomicBool>,
-    ) -> Result<(), String> {
+    ) -> Result<(), SessionError> {
         for i in 0..job.languages.len() {
             let code = job.languages[i].code.clone();
             let Some(request) = job.languages[i]
@@ -36,18 +36,21 @@ impl Context {
             else {
                 continue;
             };
-            let request = request.map_err(|e| format!("{code}: {e}"))?;
+            let request = request.map_err(|source| SessionError::BadFitRequest {
+                code: code.clone(),
+                source,
+            })?;
             let Some(source) = job.source_clip.clone() else {
-                return Err(format!(
-                    "{code}: voice = \"fit\" fits a voice to the job's source clip, and the job has none: add [source] clip = \"...\" to the job, or give language `{code}` another voice"
-                ));
+                return Err(SessionError::FitNeedsSource { code });
             };
-            let language =
-                crate::languages::find(&code).ok_or_else(|| format!("unknown language {code}"))?;
-            let dir = crate::fit::voices_dir()
-                .ok_or("no folder for fitted voices: set VOXDECK_VOICES, XDG_DATA_HOME or HOME")?;
+            let language = crate::languages::find(&code)
+                .ok_or_else(|| SessionError::UnknownLanguage(code.clone()))?;
+            let dir = crate::fit::voices_dir().ok_or(SessionError::NoVoicesFolder)?;
             let sha256 = crate::digest::sha256_file(&source)
-                .map_err(|e| format!("cannot read the source clip {}: {e}", source.display()))?
+                .map_err(|e| SessionError::ReadSourceClip {
+                    path: source.clone(),
+                    source: e,
+                })?
                 .0;
             let started = Instant::now();
             let fit = match saved::find(&dir, &sha256, language.code, &request) {
@@ -102,7 +105,7 @@ impl Context {
         dir: &Path,
         cancel: &Arc<AtomicBool>,
         started: Instant,
-    ) -> Result<VoiceFit, String> {
+    ) -> Result<VoiceFit, SessionError> {
         let code = fit.language.code.to_string();
         let phase = || {
             control.state.update(Notice::Session, |s| {
@@ -142,8 +145,11 @@ impl Context {
             });
         });
         let fitted = result.map_err(|e| match e {
-            FitError::Cancelled => format!("{code}: the fit was cancelled; no voice was saved"),
-            e => format!("{code}: cannot fit a voice: {e}"),
+            FitError::Cancelled => SessionError::FitCancelled { code: code.clone() },
+            source => SessionError::Fit {
+                code: code.clone(),
+                source,
+            },
         })?;
         let file = saved::save(dir, &fitted.sidecar, &fitted.voice)?;
         let s = &fitted.sidecar;

@@ -14,7 +14,7 @@ use crate::qa::scores::TakeScores;
 use crate::report::Take;
 use crate::session::published::Notice;
 use crate::session::takes;
-use crate::session::Control;
+use crate::session::{Control, SessionError};
 
 impl Context {
     #[allow(clippy::too_many_arguments)]
@@ -48,7 +48,7 @@ impl Context {
                 log::error!("{e}");
                 control.state.update(Notice::Language(code.clone()), |s| {
                     if let Some(record) = s.language_mut(&code) {
-                        record.take_errors.push((id, e.clone()));
+                        record.take_errors.push((id, e.to_string()));
                     }
                 });
                 if let Err(e) = write_report(control, out_dir) {
@@ -83,20 +83,27 @@ impl Context {
         // samples that were written.
         let clip = crate::audio::decode::decode(&path)
             .map(|d| d.clip)
-            .map_err(|e| format!("cannot read take {number} back: {e}"));
-        let loudness = (clip.clone())
-            .and_then(|clip| crate::qa::loudness::measure(&clip).map_err(|e| e.to_string()));
+            .map_err(|source| SessionError::ReadTakeBack {
+                take: number,
+                source,
+            });
+        // The scores hold messages, as report.json shows them.
+        let loudness = match &clip {
+            Ok(clip) => crate::qa::loudness::measure(clip).map_err(|e| e.to_string()),
+            Err(e) => Err(e.to_string()),
+        };
         if let Ok(l) = &loudness {
             log::info!("{code} take {number}: {}", l.describe());
         }
         // Shutting down: keep the take, do not make the operator wait for its scores.
         let similarity = if control.shutdown.load(Ordering::SeqCst) {
-            Err("not scored: the session was shutting down".to_string())
+            Err(SessionError::NotScoredShuttingDown)
         } else {
             clip.and_then(|clip| {
-                self.scorer
-                    .for_source(runtime, &assets, job.source_clip.as_deref())
-                    .and_then(|scorer| scorer.score_clip(&clip))
+                let scorer =
+                    self.scorer
+                        .for_source(runtime, &assets, job.source_clip.as_deref())?;
+                Ok(scorer.score_clip(&clip)?)
             })
         };
         match &similarity {
@@ -116,7 +123,7 @@ impl Context {
             };
             if let Some(take) = record.takes.iter_mut().rev().find(|t| t.take == number) {
                 take.scores.similarity = similarity.as_ref().ok().copied();
-                take.scores.similarity_error = similarity.err();
+                take.scores.similarity_error = similarity.err().map(|e| e.to_string());
                 take.scores.loudness = loudness.as_ref().ok().copied();
                 take.scores.loudness_error = loudness.err();
                 if let Some(why) = transcription_off {

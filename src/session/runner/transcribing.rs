@@ -103,7 +103,10 @@ fn serve(control: &Control, assets: &Assets, inbox: mpsc::Receiver<Job>) {
                     Err(e) => log::warn!("source clip not transcribed: {e}"),
                 }
                 control.state.update(Notice::Session, |s| {
-                    s.source = Some(SourceTranscript { clip, result });
+                    s.source = Some(SourceTranscript {
+                        clip,
+                        result: result.map_err(|e| e.to_string()),
+                    });
                 });
             }
             Job::Take {
@@ -119,7 +122,9 @@ fn serve(control: &Control, assets: &Assets, inbox: mpsc::Receiver<Job>) {
                 let transcription = if control.shutdown.load(Ordering::SeqCst) {
                     Err("not transcribed: the session was shutting down".to_string())
                 } else {
-                    transcriber.take(&runtime, assets, device, &path, &code, &text, limits)
+                    transcriber
+                        .take(&runtime, assets, device, &path, &code, &text, limits)
+                        .map_err(|e| e.to_string())
                 };
                 log_transcription(&code, number, &transcription, limits);
                 control.state.update(Notice::Language(code.clone()), |s| {
@@ -155,6 +160,7 @@ fn lower_priority() {
     }
 }
 
+/// `transcription` holds the reason as the take's report keeps it (`transcription_error`).
 fn log_transcription(
     code: &str,
     number: usize,

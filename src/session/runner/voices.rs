@@ -20,7 +20,7 @@ use crate::qa::cache::EmbeddingCache;
 use crate::qa::matching::{self, MatchError, MatchResult, ProbeSpeaker};
 use crate::session::published::Notice;
 use crate::session::state::{ProbeProgress, RunPhase};
-use crate::session::Control;
+use crate::session::{Control, SessionError};
 
 impl Context {
     /// Replaces `voice = "match"` with the stock voice (or blend) closest to the source.
@@ -30,16 +30,14 @@ impl Context {
         job: &mut JobSpec,
         runtime: &Arc<Runtime>,
         cancel: &Arc<AtomicBool>,
-    ) -> Result<(), String> {
+    ) -> Result<(), SessionError> {
         for i in 0..job.languages.len() {
             if job.languages[i].voice.as_deref() != Some(matching::MATCH) {
                 continue;
             }
             let code = job.languages[i].code.clone();
             let Some(source) = job.source_clip.clone() else {
-                return Err(format!(
-                    "{code}: voice = \"match\" needs a source clip to match against: add [source] clip = \"...\" to the job"
-                ));
+                return Err(SessionError::MatchNeedsSource { code });
             };
             control.state.update(Notice::Session, |s| {
                 s.run.advance(RunPhase::Matching { code: code.clone() })
@@ -48,7 +46,7 @@ impl Context {
             let result = self.rank_with(control, runtime, &code, &source, job.device, cancel)?;
             let chosen = result
                 .chosen()
-                .ok_or("no voice could be scored")?
+                .ok_or(SessionError::NoVoiceScored)?
                 .voice
                 .clone();
             log::info!("{code}: using {chosen}, the closest to the source");
@@ -70,7 +68,7 @@ impl Context {
         source: &Path,
         device: Device,
         cancel: &Arc<AtomicBool>,
-    ) -> Result<MatchResult, String> {
+    ) -> Result<MatchResult, SessionError> {
         let runtime = self.runtime()?;
         self.rank_with(control, &runtime, code, source, device, cancel)
     }
@@ -83,12 +81,12 @@ impl Context {
         source: &Path,
         device: Device,
         cancel: &Arc<AtomicBool>,
-    ) -> Result<MatchResult, String> {
-        let language =
-            crate::languages::find(code).ok_or_else(|| format!("unknown language {code}"))?;
+    ) -> Result<MatchResult, SessionError> {
+        let language = crate::languages::find(code)
+            .ok_or_else(|| SessionError::UnknownLanguage(code.to_string()))?;
         let cache_dir =
             (self.options.probe_cache.clone()).unwrap_or_else(|| self.assets.path(PROBE_CACHE));
-        let cache = EmbeddingCache::open(cache_dir).map_err(|e| e.to_string())?;
+        let cache = EmbeddingCache::open(cache_dir)?;
         self.engine_for_probes(runtime, device)?;
         if let Some(engine) = &self.warm {
             crate::session::live::engine_started(control, engine);
@@ -97,7 +95,7 @@ impl Context {
         let scorer = self
             .scorer
             .for_source(runtime, &assets, Some(source))
-            .map_err(|e| format!("cannot match voices: {e}"))?;
+            .map_err(SessionError::CannotMatch)?;
         let mut speaker = PoolSpeaker {
             engine: self.warm.as_ref().expect("started above"),
             assets: &assets,
@@ -107,7 +105,7 @@ impl Context {
         let started = std::time::Instant::now();
         let result = matching::rank_voices(&mut speaker, &assets, scorer, &cache, language, cancel);
         control.state.update(Notice::Session, |s| s.probes = None);
-        let result = result.map_err(|e| e.to_string())?;
+        let result = result?;
         if let Some(best) = result.best() {
             log::info!(
                 "{code}: closest stock voice {} ({:.3}); {} probe(s) from cache; {} ms",
@@ -122,7 +120,11 @@ impl Context {
 
     /// The warm engine when it runs on `device`, else a pool engine started for the probes
     /// (and kept warm).
-    fn engine_for_probes(&mut self, runtime: &Arc<Runtime>, device: Device) -> Result<(), String> {
+    fn engine_for_probes(
+        &mut self,
+        runtime: &Arc<Runtime>,
+        device: Device,
+    ) -> Result<(), SessionError> {
         if self
             .warm
             .as_ref()
@@ -148,8 +150,7 @@ impl Context {
             self.assets.path(assets::KOKORO_MODEL),
         )];
         let engine =
-            Engine::start_with_cache(runtime.clone(), options, &preload, self.result_cache())
-                .map_err(|e| e.to_string())?;
+            Engine::start_with_cache(runtime.clone(), options, &preload, self.result_cache())?;
         self.warm = Some(engine);
         Ok(())
     }

@@ -12,7 +12,7 @@ use crate::engine::runtime::Runtime;
 use crate::job::JobSpec;
 use crate::session::published::Notice;
 use crate::session::state::RunPhase;
-use crate::session::Control;
+use crate::session::{Control, SessionError};
 
 impl Context {
     /// Makes the warm engine the one `job` runs on: kept when it is the same, else started
@@ -25,7 +25,7 @@ impl Context {
         job: &JobSpec,
         preload: &[(ModelId, PathBuf)],
         purpose: &str,
-    ) -> Result<(), String> {
+    ) -> Result<(), SessionError> {
         let options = engine_options(job);
         let cache = self.result_cache();
         if let Some(cache) = &cache {
@@ -42,8 +42,7 @@ impl Context {
             });
         });
         log::info!("loading models into {} worker(s){purpose}", options.workers);
-        let engine = Engine::start_with_cache(runtime.clone(), options, preload, cache)
-            .map_err(|e| e.to_string())?;
+        let engine = Engine::start_with_cache(runtime.clone(), options, preload, cache)?;
         crate::session::live::engine_started(control, &engine);
         self.warm = Some(engine);
         Ok(())
