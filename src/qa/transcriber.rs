@@ -40,6 +40,7 @@ impl Transcriber {
                 intra_threads: threads
                     .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
                 shared_weights: None,
+                arena: false,
             };
             let recogniser =
                 Recogniser::load_with(runtime, assets, &options).map_err(|e| e.to_string());

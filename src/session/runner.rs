@@ -89,14 +89,12 @@ pub(super) fn serve(
                 });
             }
             Command::TranscribeSource { clip, device } => {
-                if !context.transcribing() {
-                    let result = Err(TRANSCRIPTION_OFF.to_string());
-                    control.state.update(Notice::Session, |s| {
-                        s.source = Some(super::state::SourceTranscript { clip, result });
-                    });
-                    continue;
-                }
-                match context.runtime() {
+                let runtime = if context.transcribing() {
+                    context.runtime()
+                } else {
+                    Err(TRANSCRIPTION_OFF.to_string())
+                };
+                match runtime {
                     Ok(runtime) => context.transcribe.send(Job::Source {
                         clip,
                         device,
@@ -111,6 +109,9 @@ pub(super) fn serve(
                 }
             }
         }
+        // What the command freed goes back to the system, so the console idles at what
+        // it holds, not at what its busiest run once needed.
+        runtime::release_freed_heap();
     }
 }
 
