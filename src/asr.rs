@@ -93,6 +93,7 @@ impl Recogniser {
             device: Device::Cpu,
             intra_threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
             shared_weights: None,
+            arena: false,
         };
         Recogniser::load_with(runtime, assets, &options)
     }

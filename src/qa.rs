@@ -167,6 +167,7 @@ impl SpeakerEncoder {
             device: Device::Cpu,
             intra_threads: threads,
             shared_weights: None,
+            arena: false,
         };
         SpeakerEncoder::load_with(runtime, path, &options)
     }

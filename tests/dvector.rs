@@ -257,6 +257,7 @@ fn the_thread_count_moves_results_only_slightly() {
         device: voxdeck::job::Device::Cpu,
         intra_threads: 2,
         shared_weights: None,
+        arena: false,
     };
     let mut two = DvectorEncoder::load_with(&runtime, &path, &options).unwrap();
     let mut one = DvectorEncoder::load(&runtime, &path).unwrap();

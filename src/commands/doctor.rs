@@ -152,6 +152,7 @@ fn check_runtime(
             device: Device::Auto,
             intra_threads: 1,
             shared_weights: None,
+            arena: true,
         };
         placement = Some(match runtime.open(&model, &options) {
             Ok((_, placement, fallback)) => {

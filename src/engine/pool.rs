@@ -110,6 +110,7 @@ impl Engine {
                 device: options.device,
                 intra_threads,
                 shared_weights,
+                arena: true,
             },
         });
         let shared = Arc::new(Mutex::new(HashMap::new()));

@@ -216,6 +216,11 @@ pub struct SessionOptions {
     pub intra_threads: usize,
     /// The weights shared by the sessions of one pool (CPU sessions only; see `weights`).
     pub shared_weights: Option<Arc<SharedWeights>>,
+    /// Whether the session keeps ORT's CPU memory arena and memory patterns. Both keep
+    /// the largest run's buffers for the next run and never return them: worth it for
+    /// synthesis, which runs sentence after sentence; not for the QA models (Whisper, the
+    /// speaker encoders), which run once per take and sit idle between runs.
+    pub arena: bool,
 }
 
 /// The execution provider that really holds the model's nodes, and how many each got.
@@ -343,12 +348,13 @@ fn float_copy_for_cuda(model: &Path) -> PathBuf {
     }
 }
 
-/// Opening a session parses the whole ONNX file and frees most of it again; glibc keeps
-/// such freed blocks in the opening thread's heap, where they stay resident: about the
-/// model's size for every worker, shared weights or not. Handing them back makes the
-/// resident figure what the sessions really hold (measured: 108 to 22-45 MiB per extra
-/// Kokoro worker with shared weights).
-fn release_freed_heap() {
+/// glibc keeps freed blocks in the freeing thread's heap, where they stay resident.
+/// Opening a session parses the whole ONNX file and frees most of it again: about the
+/// model's size for every worker, shared weights or not (measured: 108 to 22-45 MiB per
+/// extra Kokoro worker with shared weights). A run's transcripts and scores free their
+/// buffers the same way (measured: 128 MB resident and free in the console after four
+/// demo runs). Handing them back makes the resident figure what is really held.
+pub(crate) fn release_freed_heap() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: malloc_trim only returns free heap pages to the system.
     unsafe {

@@ -105,6 +105,7 @@ impl DvectorEncoder {
             device: Device::Cpu,
             intra_threads: INTRA_THREADS,
             shared_weights: None,
+            arena: false,
         };
         DvectorEncoder::load_with(runtime, path, &options)
     }

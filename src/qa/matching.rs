@@ -273,6 +273,7 @@ impl<'a> SessionSpeaker<'a> {
             device: self.device,
             intra_threads: cores,
             shared_weights: None,
+            arena: true,
         };
         let (session, _, _) = self
             .runtime

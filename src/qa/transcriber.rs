@@ -75,6 +75,7 @@ impl Transcriber {
                 intra_threads: threads
                     .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
                 shared_weights: None,
+                arena: false,
             };
             let recogniser = Recogniser::load_with(runtime, assets, &options)
                 .map_err(|e| TranscribeError::Load(Arc::new(e)));

@@ -90,14 +90,13 @@ pub(super) fn serve(
                 });
             }
             Command::TranscribeSource { clip, device } => {
-                if !context.transcribing() {
-                    let result = Err(TRANSCRIPTION_OFF.to_string());
-                    control.state.update(Notice::Session, |s| {
-                        s.source = Some(super::state::SourceTranscript { clip, result });
-                    });
-                    continue;
-                }
-                match context.runtime() {
+                // The source's transcript field holds the message it shows.
+                let runtime = if context.transcribing() {
+                    context.runtime().map_err(|e| e.to_string())
+                } else {
+                    Err(TRANSCRIPTION_OFF.to_string())
+                };
+                match runtime {
                     Ok(runtime) => context.transcribe.send(Job::Source {
                         clip,
                         device,
@@ -106,12 +105,15 @@ pub(super) fn serve(
                     Err(e) => control.state.update(Notice::Session, |s| {
                         s.source = Some(super::state::SourceTranscript {
                             clip,
-                            result: Err(e.to_string()),
+                            result: Err(e),
                         });
                     }),
                 }
             }
         }
+        // What the command freed goes back to the system, so the console idles at what
+        // it holds, not at what its busiest run once needed.
+        runtime::release_freed_heap();
     }
 }
 

@@ -36,6 +36,16 @@ impl Runtime {
             // result cache give the same samples whatever the worker count.
             builder = builder.with_prepacking(false)?;
         }
+        if !options.arena {
+            // Measured on the demo job (2 cores): Whisper and the speaker encoder without
+            // them, 1,088 -> 879 MB peak headless; the synthesis sessions without them grew
+            // it instead (1,308 MB), so those keep theirs.
+            builder = builder.with_memory_pattern(false)?;
+            if cuda.is_none() {
+                let cpu = ep::CPU::default().with_arena_allocator(false).build();
+                builder = builder.with_execution_providers([cpu])?;
+            }
+        }
         if let Some(index) = cuda {
             let cuda = ep::CUDA::default()
                 .with_device_id(index as i32)

@@ -90,7 +90,7 @@ impl Drop for TranscribeThread {
 fn serve(control: &Control, assets: &Assets, inbox: mpsc::Receiver<Job>) {
     lower_priority();
     let mut transcriber = Transcriber::default();
-    while let Ok(job) = inbox.recv() {
+    while let Some(job) = next_job(&inbox) {
         match job {
             Job::Source {
                 clip,
@@ -143,6 +143,20 @@ fn serve(control: &Control, assets: &Assets, inbox: mpsc::Receiver<Job>) {
             Job::Flush(done) => {
                 let _ = done.send(());
             }
+        }
+    }
+}
+
+/// The next job, waiting for it if none is queued; None once the session hangs up.
+/// Running dry hands back what the transcripts freed (Whisper's buffers are this thread's
+/// heap): glibc would keep it resident until this thread needs it again.
+fn next_job(inbox: &mpsc::Receiver<Job>) -> Option<Job> {
+    match inbox.try_recv() {
+        Ok(job) => Some(job),
+        Err(mpsc::TryRecvError::Disconnected) => None,
+        Err(mpsc::TryRecvError::Empty) => {
+            crate::engine::runtime::release_freed_heap();
+            inbox.recv().ok()
         }
     }
 }
