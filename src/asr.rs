@@ -21,7 +21,7 @@ use ort::value::{DynValue, Tensor};
 use crate::assets::Assets;
 use crate::audio::resample::{resample, ResampleError};
 use crate::audio::wav::Clip;
-use crate::engine::runtime::{Placement, Runtime, RuntimeError, SessionOptions};
+use crate::engine::runtime::{OrtOptions, Placement, Runtime, RuntimeError};
 use crate::job::Device;
 use crate::qa::frontend;
 use crate::qa::mel::SAMPLE_RATE;
@@ -89,7 +89,7 @@ pub struct Recogniser {
 impl Recogniser {
     /// Opens the recogniser on the CPU with one intra-op thread per core.
     pub fn load(runtime: &Runtime, assets: &Assets) -> Result<Recogniser, AsrError> {
-        let options = SessionOptions {
+        let options = OrtOptions {
             device: Device::Cpu,
             intra_threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
             shared_weights: None,
@@ -101,7 +101,7 @@ impl Recogniser {
     pub fn load_with(
         runtime: &Runtime,
         assets: &Assets,
-        options: &SessionOptions,
+        options: &OrtOptions,
     ) -> Result<Recogniser, AsrError> {
         let vocabulary =
             Vocabulary::load(&assets.path(VOCABULARY_FILE), &assets.path(CONFIG_FILE))?;

@@ -29,7 +29,7 @@ use crate::assets::Assets;
 use crate::audio::resample::{resample, ResampleError};
 use crate::audio::wav::Clip;
 use crate::digest::sha256_file;
-use crate::engine::runtime::{Placement, Runtime, RuntimeError, SessionOptions};
+use crate::engine::runtime::{OrtOptions, Placement, Runtime, RuntimeError};
 use crate::job::Device;
 
 pub use cache::{EmbeddingCache, ProbeKey};
@@ -163,7 +163,7 @@ impl SpeakerEncoder {
     /// small (1.4 M weights) and its batch of partials is already one call.
     pub fn load(runtime: &Runtime, path: &Path) -> Result<SpeakerEncoder, QaError> {
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let options = SessionOptions {
+        let options = OrtOptions {
             device: Device::Cpu,
             intra_threads: threads,
             shared_weights: None,
@@ -175,7 +175,7 @@ impl SpeakerEncoder {
     pub fn load_with(
         runtime: &Runtime,
         path: &Path,
-        options: &SessionOptions,
+        options: &OrtOptions,
     ) -> Result<SpeakerEncoder, QaError> {
         let (sha256, _) = sha256_file(path).map_err(|source| match source.kind() {
             std::io::ErrorKind::NotFound => QaError::ModelMissing {

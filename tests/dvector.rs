@@ -253,7 +253,7 @@ fn the_thread_count_moves_results_only_slightly() {
     let assets = Assets::locate();
     let runtime = runtime::load(None, &assets).unwrap();
     let path = DvectorEncoder::default_path(&assets);
-    let options = voxdeck::engine::runtime::SessionOptions {
+    let options = voxdeck::engine::runtime::OrtOptions {
         device: voxdeck::job::Device::Cpu,
         intra_threads: 2,
         shared_weights: None,

@@ -8,7 +8,7 @@ use serde::Serialize;
 use voxdeck::assets::{self, Assets};
 use voxdeck::digest::sha256_entry;
 use voxdeck::engine::espeak::Espeak;
-use voxdeck::engine::runtime::{self, SessionOptions};
+use voxdeck::engine::runtime::{self, OrtOptions};
 use voxdeck::job::Device;
 use voxdeck::languages::LANGUAGES;
 
@@ -148,7 +148,7 @@ fn check_runtime(
     let mut cuda_fallback = None;
     let model = assets.path(assets::KOKORO_MODEL);
     if model.exists() {
-        let options = SessionOptions {
+        let options = OrtOptions {
             device: Device::Auto,
             intra_threads: 1,
             shared_weights: None,

@@ -15,7 +15,7 @@ use super::load::PoolLoad;
 use super::plan::{ModelId, Plan};
 use super::progress::RunObserver;
 use super::run::{RunCache, RunOutcome, RunWork};
-use super::runtime::{Runtime, RuntimeError, SessionOptions};
+use super::runtime::{OrtOptions, Runtime, RuntimeError};
 pub use super::sessions::OpenSession;
 use super::sessions::{SessionFactory, Sessions};
 use super::vram_guard::VramGuard;
@@ -106,7 +106,7 @@ impl Engine {
             .then(|| Arc::new(SharedWeights::new()));
         let factory = Arc::new(SessionFactory {
             runtime: runtime.clone(),
-            options: SessionOptions {
+            options: OrtOptions {
                 device: options.device,
                 intra_threads,
                 shared_weights,

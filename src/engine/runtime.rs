@@ -209,9 +209,10 @@ enum OpenError {
     NoCudaNodes { nodes: BTreeMap<String, usize> },
 }
 
-/// How a session is to be opened.
+/// How an ORT session is to be opened (not `session::SessionOptions`, which starts a voxdeck
+/// session).
 #[derive(Clone)]
-pub struct SessionOptions {
+pub struct OrtOptions {
     pub device: Device,
     pub intra_threads: usize,
     /// The weights shared by the sessions of one pool (CPU sessions only; see `weights`).
@@ -237,7 +238,7 @@ impl Runtime {
     pub fn open(
         &self,
         model: &Path,
-        options: &SessionOptions,
+        options: &OrtOptions,
     ) -> Result<(Session, Placement, Option<String>), RuntimeError> {
         let mut fallback_reason = None;
         let want_cuda = match options.device {
@@ -279,7 +280,7 @@ impl Runtime {
     fn open_with(
         &self,
         model: &Path,
-        options: &SessionOptions,
+        options: &OrtOptions,
         cuda: Option<u32>,
     ) -> Result<(Session, Placement), OpenError> {
         let log_id = self.next_log_id("session");

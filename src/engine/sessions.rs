@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use ort::session::Session;
 
 use super::plan::ModelId;
-use super::runtime::{Placement, Runtime, RuntimeError, SessionOptions};
+use super::runtime::{OrtOptions, Placement, Runtime, RuntimeError};
 
 /// An open session and what it really runs on.
 pub struct OpenSession {
@@ -27,7 +27,7 @@ pub(crate) enum Sessions {
 
 pub(crate) struct SessionFactory {
     pub(crate) runtime: Arc<Runtime>,
-    pub(crate) options: SessionOptions,
+    pub(crate) options: OrtOptions,
 }
 
 impl SessionFactory {

@@ -28,7 +28,7 @@ use crate::assets::{Assets, DVECTOR_MODEL};
 use crate::audio::resample::resample;
 use crate::audio::wav::Clip;
 use crate::digest::sha256_file;
-use crate::engine::runtime::{Placement, Runtime, SessionOptions};
+use crate::engine::runtime::{OrtOptions, Placement, Runtime};
 use crate::job::Device;
 use mel::{N_MELS, SAMPLE_RATE};
 
@@ -101,7 +101,7 @@ impl DvectorEncoder {
     /// Opens the embedder on the CPU with `INTRA_THREADS` intra-op threads (see the module
     /// comment: the thread count moves the int8 results a little).
     pub fn load(runtime: &Runtime, path: &Path) -> Result<DvectorEncoder, QaError> {
-        let options = SessionOptions {
+        let options = OrtOptions {
             device: Device::Cpu,
             intra_threads: INTRA_THREADS,
             shared_weights: None,
@@ -113,7 +113,7 @@ impl DvectorEncoder {
     pub fn load_with(
         runtime: &Runtime,
         path: &Path,
-        options: &SessionOptions,
+        options: &OrtOptions,
     ) -> Result<DvectorEncoder, QaError> {
         let (sha256, _) = sha256_file(path).map_err(|source| match source.kind() {
             std::io::ErrorKind::NotFound => QaError::ModelMissing {

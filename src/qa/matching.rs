@@ -10,7 +10,7 @@ use crate::assets::{self, Assets};
 use crate::audio::wav::Clip;
 use crate::engine::kokoro::{self, Vocab, VoicePack};
 use crate::engine::plan::kokoro_utterances;
-use crate::engine::runtime::{Runtime, SessionOptions};
+use crate::engine::runtime::{OrtOptions, Runtime};
 use crate::job::Device;
 use crate::languages::Language;
 
@@ -269,7 +269,7 @@ impl<'a> SessionSpeaker<'a> {
             .map_err(|e| fail(e.to_string()))?;
         let utterances = kokoro_utterances(language, probe_text(language), &vocab).map_err(fail)?;
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let options = SessionOptions {
+        let options = OrtOptions {
             device: self.device,
             intra_threads: cores,
             shared_weights: None,

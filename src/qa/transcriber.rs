@@ -12,7 +12,7 @@ use super::ErrorRateLimits;
 use crate::asr::{AsrError, Recogniser, Transcript};
 use crate::assets::Assets;
 use crate::audio::decode::{self, DecodeError};
-use crate::engine::runtime::{Runtime, SessionOptions};
+use crate::engine::runtime::{OrtOptions, Runtime};
 use crate::job::Device;
 use crate::report::Transcription;
 
@@ -70,7 +70,7 @@ impl Transcriber {
     ) -> Result<&mut Recogniser, TranscribeError> {
         let threads = self.intra_threads;
         let loaded = self.loaded.get_or_insert_with(|| {
-            let options = SessionOptions {
+            let options = OrtOptions {
                 device,
                 intra_threads: threads
                     .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),

@@ -7,7 +7,7 @@ use ort::logging::LogLevel;
 use ort::session::builder::{GraphOptimizationLevel, SessionBuilder};
 use ort::session::Session;
 
-use super::{Runtime, SessionOptions, NEXT_SESSION_ID, PLACEMENTS};
+use super::{OrtOptions, Runtime, NEXT_SESSION_ID, PLACEMENTS};
 
 impl Runtime {
     /// A session builder with every setting a session of `options` runs with, but not
@@ -15,7 +15,7 @@ impl Runtime {
     /// exactly as the real sessions' optimizer does.
     pub(crate) fn builder(
         &self,
-        options: &SessionOptions,
+        options: &OrtOptions,
         cuda: Option<u32>,
         log_id: &str,
     ) -> Result<SessionBuilder, ort::Error> {

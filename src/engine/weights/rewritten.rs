@@ -13,7 +13,7 @@ use std::time::UNIX_EPOCH;
 
 use super::{stored_initializers, TensorProto, WeightsError};
 use crate::assets::Assets;
-use crate::engine::runtime::{Runtime, SessionOptions};
+use crate::engine::runtime::{OrtOptions, Runtime};
 
 /// Where the answers are kept, under the assets folder.
 const MEMO_DIR: &str = "cache/ort-rewritten";
@@ -48,7 +48,7 @@ impl Runtime {
     pub(crate) fn rewritten_initializers(
         &self,
         model: &Path,
-        options: &SessionOptions,
+        options: &OrtOptions,
     ) -> Result<HashSet<String>, ProbeError> {
         let memo_path = memo_path(model, &self.info.version)?;
         if let Some(names) = read_memo(&memo_path, model, &self.info.version) {
@@ -78,11 +78,11 @@ impl Runtime {
     fn probe_optimizer(
         &self,
         model: &Path,
-        options: &SessionOptions,
+        options: &OrtOptions,
     ) -> Result<HashSet<String>, ProbeError> {
         let log_id = self.next_log_id("optimizer-probe");
         let optimized = std::env::temp_dir().join(format!("{log_id}-{}.onnx", std::process::id()));
-        let unshared = SessionOptions {
+        let unshared = OrtOptions {
             shared_weights: None,
             ..options.clone()
         };
