@@ -71,6 +71,17 @@ fn column(table: &TableView, header: &str) -> Vec<String> {
     table.rows.iter().map(|row| text(&row[c])).collect()
 }
 
+/// The takes popup of French as the takes key opens it (the table is the snapshot's to fill).
+fn takes_popup(marked: Option<usize>) -> Popup {
+    Popup::Takes {
+        code: "fr".into(),
+        table: TableView::default(),
+        heard: Vec::new(),
+        selected: 0,
+        marked,
+    }
+}
+
 #[test]
 fn rows_carry_the_sessions_progress_and_scores() {
     let (mut m, fr) = model();
@@ -109,13 +120,7 @@ fn rows_carry_the_sessions_progress_and_scores() {
 fn the_takes_popup_shows_scores_that_arrive_while_it_is_open() {
     let (mut m, fr) = model();
     m.languages[fr].record = Some(record(Status::Done, &[None]));
-    m.popup = Some(Popup::Takes {
-        code: "fr".into(),
-        table: TableView::default(),
-        heard: Vec::new(),
-        selected: 0,
-        marked: None,
-    });
+    m.popup = Some(takes_popup(None));
     let take = &mut m.languages[fr].record.as_mut().unwrap().takes[0];
     take.scores.similarity = Some(0.7);
     take.scores.transcription = Some(Transcription {
@@ -155,13 +160,7 @@ fn a_score_column_added_once_shows_in_both_tables() {
             CellView::text(format!("x{:.1}", scores.similarity.unwrap_or(0.0)), tone)
         },
     });
-    m.popup = Some(Popup::Takes {
-        code: "fr".into(),
-        table: TableView::default(),
-        heard: Vec::new(),
-        selected: 0,
-        marked: None,
-    });
+    m.popup = Some(takes_popup(None));
     let snap = snapshot(&m, Instant::now());
     assert_eq!(column(&snap.progress, "test"), ["x0.9"]);
     let Some(Popup::Takes { table, .. }) = &snap.popup else {
@@ -229,13 +228,7 @@ fn narrow_takes_tables_drop_text_speed_voice_loudness_cer_in_turn() {
     long.takes[0].voice = "af_nicole".into();
     long.takes[0].text = "x".repeat(40);
     m.languages[fr].record = Some(long);
-    m.popup = Some(Popup::Takes {
-        code: "fr".into(),
-        table: TableView::default(),
-        heard: Vec::new(),
-        selected: 0,
-        marked: Some(0),
-    });
+    m.popup = Some(takes_popup(Some(0)));
     let Some(Popup::Takes { table, .. }) = snapshot(&m, Instant::now()).popup else {
         panic!()
     };
